@@ -1,0 +1,17 @@
+package dev.nightshift.contract;
+
+/**
+ * Environment variables through which the orchestrator hands secrets and side channels to a Spark job.
+ * Credentials travel only this way so that they never appear in process arguments.
+ */
+public final class JobEnvironment {
+    public static final String DB_URL = "NIGHTSHIFT_DB_URL";
+    public static final String DB_USER = "NIGHTSHIFT_DB_USER";
+    public static final String DB_PASSWORD = "NIGHTSHIFT_DB_PASSWORD";
+    /** File the job writes its failure (exception chain, one line each) to before exiting non-zero. */
+    public static final String ERROR_FILE = "NIGHTSHIFT_ERROR_FILE";
+    public static final String VERSION = "NIGHTSHIFT_VERSION";
+
+    private JobEnvironment() {
+    }
+}

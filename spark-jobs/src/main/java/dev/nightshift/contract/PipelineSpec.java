@@ -1,0 +1,86 @@
+package dev.nightshift.contract;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One pipeline's specification, as applied from its YAML file and stored (versioned) in the database.
+ * Optional fields get their defaults here, so every reader of a stored spec sees the same values.
+ */
+public record PipelineSpec(
+        String name,
+        Task task,
+        Schedule schedule,
+        Input input,
+        GroundTruth groundTruth,
+        List<Feature> features,
+        ModelConfig model) {
+
+    public PipelineSpec {
+        features = features == null ? List.of() : List.copyOf(features);
+    }
+
+    /** When the pipeline runs by itself; absent means manual runs only. */
+    public record Schedule(String cron, String timezone, Integer businessDateOffsetDays) {
+        public Schedule {
+            timezone = timezone == null ? "UTC" : timezone;
+            // A run fired in the night processes the previous calendar day's data by default.
+            businessDateOffsetDays = businessDateOffsetDays == null ? -1 : businessDateOffsetDays;
+        }
+    }
+
+    /**
+     * Where a night's rows come from: a path template containing {@code {date}}, or a dataset whose
+     * {@code dateColumn} selects the business date. {@code {warehouse}} expands to the warehouse root.
+     */
+    public record Input(String format, String path, String dateColumn, String idColumn, Map<String, String> options) {
+        public Input {
+            format = format == null ? "parquet" : format;
+            options = options == null ? Map.of() : Map.copyOf(options);
+        }
+
+        public boolean pathIsDated() {
+            return path != null && path.contains("{date}");
+        }
+    }
+
+    /** Labels that arrive after the predictions they judge: label of date d is known from d + lagDays. */
+    public record GroundTruth(String format, String path, String idColumn, String dateColumn, String labelColumn, Integer lagDays) {
+        public GroundTruth {
+            format = format == null ? "parquet" : format;
+            lagDays = lagDays == null ? 0 : lagDays;
+        }
+    }
+
+    /** A column of the input. {@code pii} columns may be read for scoring but are never copied to any output. */
+    public record Feature(String name, FeatureType type, Double min, Double max, Boolean pii) {
+        public Feature {
+            pii = pii != null && pii;
+        }
+    }
+
+    /** What to train, on how much history, and how to hold out its test data. */
+    public record ModelConfig(Algorithm algorithm, Map<String, Object> params, Integer trainingWindowDays,
+                              Integer holdoutDays, Long seed, Double threshold) {
+        public ModelConfig {
+            params = params == null ? Map.of() : Map.copyOf(params);
+            trainingWindowDays = trainingWindowDays == null ? 90 : trainingWindowDays;
+            holdoutDays = holdoutDays == null ? 7 : holdoutDays;
+            seed = seed == null ? 42L : seed;
+            threshold = threshold == null ? 0.5 : threshold;
+        }
+    }
+
+    public List<Feature> modelFeatures() {
+        return features.stream().filter(f -> f.type().isModelInput()).toList();
+    }
+
+    public List<Feature> piiFeatures() {
+        return features.stream().filter(Feature::pii).toList();
+    }
+
+    public Feature feature(String featureName) {
+        return features.stream().filter(f -> Objects.equals(f.name(), featureName)).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.nightshift.contract;
+
+/** Qualified names of the PostgreSQL tables the jobs and the orchestrator share (schema {@code nightshift}). */
+public final class Tables {
+    public static final String SCHEMA = "nightshift";
+
+    public static final String PIPELINES = SCHEMA + ".pipelines";
+    public static final String PIPELINE_SPECS = SCHEMA + ".pipeline_specs";
+    public static final String MODEL_VERSIONS = SCHEMA + ".model_versions";
+    public static final String MODEL_ALIASES = SCHEMA + ".model_aliases";
+    public static final String RUNS = SCHEMA + ".runs";
+    public static final String PREDICTIONS = SCHEMA + ".predictions";
+    public static final String AUDIT_LOG = SCHEMA + ".audit_log";
+
+    /** SQL function that creates the month partition of {@link #PREDICTIONS} holding a date. */
+    public static final String ENSURE_PREDICTIONS_PARTITION = SCHEMA + ".ensure_predictions_partition";
+
+    private Tables() {
+    }
+}

@@ -1,0 +1,28 @@
+package dev.nightshift.contract;
+
+import java.time.LocalDate;
+
+/** Layout of the warehouse root (a Hadoop file system URI such as {@code file:///...}, {@code hdfs://}, {@code s3a://}). */
+public final class Warehouse {
+
+    private Warehouse() {
+    }
+
+    public static String predictions(String warehouse, String pipeline) {
+        return trim(warehouse) + "/predictions/" + pipeline;
+    }
+
+    public static String modelDir(String warehouse, String pipeline, int version) {
+        return trim(warehouse) + "/models/" + pipeline + "/v" + version;
+    }
+
+    /** Expands {@code {warehouse}} and {@code {date}} (ISO date) in a spec path template. */
+    public static String expand(String template, String warehouse, LocalDate date) {
+        String s = template.replace("{warehouse}", trim(warehouse));
+        return date == null ? s : s.replace("{date}", date.toString());
+    }
+
+    private static String trim(String warehouse) {
+        return warehouse.endsWith("/") ? warehouse.substring(0, warehouse.length() - 1) : warehouse;
+    }
+}
