@@ -31,6 +31,7 @@ CREATE TABLE runs (
     pipeline         text        NOT NULL,
     business_date    date        NOT NULL,
     spec_version     integer     NOT NULL,
+    attempt          integer     NOT NULL DEFAULT 0,
     job_execution_id bigint,
     trigger          text        NOT NULL,
     status           text        NOT NULL,
@@ -47,7 +48,8 @@ CREATE TABLE runs (
 -- At most one active run per pipeline and business date, enforced by the database, not by a check-then-act.
 CREATE UNIQUE INDEX ux_runs_active ON runs (pipeline, business_date) WHERE status = 'RUNNING';
 CREATE INDEX ix_runs_pipeline_date ON runs (pipeline, business_date);
-COMMENT ON TABLE runs IS 'One row per execution attempt of a nightly run (pipeline, business date).';
+COMMENT ON TABLE runs IS 'One row per execution of a nightly run (pipeline, business date).';
+COMMENT ON COLUMN runs.attempt IS '0 for the first instance of a date; each explicit re-run of a completed date adds one. Restarts of a failed run keep it.';
 
 CREATE TABLE model_versions (
     id                 bigserial   NOT NULL,

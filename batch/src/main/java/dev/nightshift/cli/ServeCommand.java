@@ -1,0 +1,34 @@
+package dev.nightshift.cli;
+
+import dev.nightshift.database.DatabaseEndpoint;
+import dev.nightshift.scheduling.PipelineScheduler;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.quartz.Scheduler;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
+import picocli.CommandLine.Command;
+
+/** {@code nightshift serve}: the scheduler and the HTTP API, until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the scheduler (clustered Quartz: start several against one database) and the HTTP API until stopped.",
+                "Each applied, unpaused pipeline with a schedule fires by its cron and time zone."})
+public class ServeCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.SERVLET);
+        CountDownLatch stopped = new CountDownLatch(1);
+        ctx.addApplicationListener((org.springframework.context.event.ContextClosedEvent e) -> stopped.countDown());
+        for (PipelineScheduler.ScheduledPipeline p : ctx.getBean(PipelineScheduler.class).sync()) {
+            System.out.printf("scheduled %s: '%s' %s, next run %s%n", p.pipeline(), p.cron(), p.timezone(), p.nextFire());
+        }
+        ctx.getBean(Scheduler.class).start();
+        Environment env = ctx.getEnvironment();
+        System.out.println("nightshift serving on http://localhost:" + env.getProperty("local.server.port", "8080")
+                + "/api (database " + ctx.getBean(DatabaseEndpoint.class).maskedUrl() + "); Ctrl-C stops it.");
+        stopped.await();
+        return CliExitCodes.OK;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.nightshift.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Typed configuration of the orchestrator, validated at start-up. One record per concern.
+ * {@code nightshift.db.*} binds from the environment as {@code NIGHTSHIFT_DB_URL}, {@code NIGHTSHIFT_DB_USER},
+ * {@code NIGHTSHIFT_DB_PASSWORD}.
+ */
+@Validated
+@ConfigurationProperties("nightshift")
+public record NightshiftProperties(
+        @NotNull @DefaultValue(".nightshift") Path home,
+        @Valid @DefaultValue Db db,
+        @Valid @DefaultValue Embedded embedded,
+        @Valid @DefaultValue Warehouse warehouse,
+        @Valid @DefaultValue Spark spark) {
+
+    /** An external PostgreSQL; when {@code url} is empty an embedded one is started under {@code home}. */
+    public record Db(String url, @DefaultValue("postgres") String user, String password) {
+        public boolean external() {
+            return url != null && !url.isBlank();
+        }
+    }
+
+    /** The embedded PostgreSQL used when no {@code nightshift.db.url} is set. */
+    public record Embedded(@DefaultValue("54329") @Min(0) int port) {
+    }
+
+    /** Root of model artifacts, prediction tables and reports: a Hadoop file system URI, or a local path. */
+    public record Warehouse(String uri) {
+    }
+
+    /** How Spark applications are submitted. */
+    public record Spark(
+            @DefaultValue("local[2]") @NotBlank String master,
+            String jobsJar,
+            String libDir,
+            @DefaultValue("2g") @NotBlank String driverMemory,
+            @DefaultValue("30m") @NotNull Duration timeout,
+            @DefaultValue Map<String, String> conf) {
+    }
+}

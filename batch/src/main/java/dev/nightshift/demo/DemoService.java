@@ -1,0 +1,92 @@
+package dev.nightshift.demo;
+
+import dev.nightshift.config.NightshiftHome;
+import dev.nightshift.config.NightshiftProperties;
+import dev.nightshift.contract.GenerateDataArgs;
+import dev.nightshift.pipelines.AppliedSpec;
+import dev.nightshift.pipelines.PipelineService;
+import dev.nightshift.runs.RunRecord;
+import dev.nightshift.runs.RunRequest;
+import dev.nightshift.runs.RunService;
+import dev.nightshift.runs.RunTrigger;
+import dev.nightshift.spark.SparkApplication;
+import dev.nightshift.spark.SparkSubmitter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.springframework.stereotype.Service;
+
+/**
+ * The demo: synthetic data with a drift in its second half, the example pipelines applied, and consecutive nightly
+ * runs of {@code churn}. Re-running it re-runs the same nights explicitly, replacing their outputs.
+ */
+@Service
+public class DemoService {
+    /** History generated before the first night: the longest example training window plus its label lag. */
+    static final int HISTORY_DAYS = 42;
+
+    private final SparkSubmitter submitter;
+    private final PipelineService pipelines;
+    private final RunService runs;
+    private final NightshiftProperties props;
+
+    public DemoService(SparkSubmitter submitter, PipelineService pipelines, RunService runs, NightshiftProperties props) {
+        this.submitter = submitter;
+        this.pipelines = pipelines;
+        this.runs = runs;
+        this.props = props;
+    }
+
+    public record Options(LocalDate start, int nights, long entities, Path specDir) {
+    }
+
+    public List<RunRecord> run(Options o, Consumer<String> progress) {
+        String warehouse = NightshiftHome.warehouseUri(props);
+        LocalDate from = o.start().minusDays(HISTORY_DAYS);
+        LocalDate to = o.start().plusDays(o.nights() - 1L);
+        LocalDate driftFrom = o.start().plusDays(o.nights() / 2);
+        for (String dataset : List.of("churn", "demand")) {
+            progress.accept("generating " + dataset + " data " + from + " .. " + to + " (" + o.entities()
+                    + " entities a day, drift from " + driftFrom + ")");
+            GenerateDataArgs args = new GenerateDataArgs(dataset, warehouse, from, to, o.entities(), 7L, driftFrom, 0.6, 0.5,
+                    "churn".equals(dataset) ? 7 : 1);
+            submitter.submit(new SparkApplication("generate-" + dataset, GenerateDataArgs.JOB_CLASS, args.toArgs(),
+                    props.spark().timeout()));
+        }
+        for (Path spec : specFiles(o.specDir())) {
+            AppliedSpec applied = pipelines.apply(spec, "demo");
+            progress.accept("pipeline " + applied.pipeline() + ": " + (applied.changed() ? "applied as spec version " : "unchanged, spec version ")
+                    + applied.version());
+        }
+        List<RunRecord> results = new ArrayList<>();
+        for (int i = 0; i < o.nights(); i++) {
+            LocalDate date = o.start().plusDays(i);
+            progress.accept(String.format("night %d/%d: churn %s ...", i + 1, o.nights(), date));
+            RunRecord r = runs.run(new RunRequest("churn", date, RunTrigger.DEMO, true, "demo"));
+            results.add(r);
+            progress.accept(String.format("night %d/%d: churn %s %s%s", i + 1, o.nights(), date, r.status(),
+                    r.completed() ? " — " + r.rowsScored() + " rows, model v" + r.modelVersion() : ": " + r.error()));
+            if (!r.completed()) {
+                break;
+            }
+        }
+        return results;
+    }
+
+    private static List<Path> specFiles(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> files = s.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
+            if (files.isEmpty()) {
+                throw new IllegalStateException("no pipeline specs (*.yml) in " + dir);
+            }
+            return files;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list pipeline specs in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

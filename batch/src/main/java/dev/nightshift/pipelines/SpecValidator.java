@@ -1,0 +1,189 @@
+package dev.nightshift.pipelines;
+
+import dev.nightshift.contract.Algorithm;
+import dev.nightshift.contract.PipelineSpec;
+import dev.nightshift.contract.Task;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.quartz.CronExpression;
+
+/** Checks what the YAML binding cannot: required fields, cron, time zone, algorithm fit, ranges. */
+public final class SpecValidator {
+    private static final Set<String> FORMATS = Set.of("parquet", "csv", "json", "orc", "delta");
+    private static final Set<String> STRING_PARAMS = Set.of("featureSubsetStrategy");
+    private static final Set<String> BOOLEAN_PARAMS = Set.of("standardization");
+
+    public List<String> validate(PipelineSpec spec) {
+        List<String> problems = new ArrayList<>();
+        if (blank(spec.name())) {
+            problems.add("field 'name': required; expected a pipeline name such as churn");
+        } else if (!spec.name().matches("[a-z][a-z0-9_-]{0,62}")) {
+            problems.add("field 'name': '" + spec.name() + "' is not allowed; expected lower-case letters, digits, '-' or '_', starting with a letter");
+        }
+        if (spec.task() == null) {
+            problems.add("field 'task': required; expected one of: binary-classification, regression");
+        }
+        schedule(spec.schedule(), problems);
+        input(spec.input(), problems);
+        groundTruth(spec.groundTruth(), problems);
+        features(spec, problems);
+        model(spec, problems);
+        return problems;
+    }
+
+    private static void schedule(PipelineSpec.Schedule s, List<String> problems) {
+        if (s == null) {
+            return;
+        }
+        if (blank(s.cron())) {
+            problems.add("field 'schedule.cron': required when schedule is given; expected a Quartz cron expression such as \"0 30 2 * * ?\"");
+        } else if (!CronExpression.isValidExpression(s.cron())) {
+            String reason;
+            try {
+                CronExpression.validateExpression(s.cron());
+                reason = "";
+            } catch (java.text.ParseException e) {
+                reason = " (" + e.getMessage() + ")";
+            }
+            problems.add("field 'schedule.cron': '" + s.cron() + "' is not a valid Quartz cron expression" + reason
+                    + "; expected six or seven fields: sec min hour day-of-month month day-of-week [year], e.g. \"0 30 2 * * ?\"");
+        }
+        try {
+            ZoneId.of(s.timezone());
+        } catch (DateTimeException e) {
+            problems.add("field 'schedule.timezone': '" + s.timezone() + "' is not a time zone; expected an IANA name such as Europe/Berlin or UTC");
+        }
+    }
+
+    private static void input(PipelineSpec.Input in, List<String> problems) {
+        if (in == null) {
+            problems.add("field 'input': required; expected a mapping with format, path, idColumn and dateColumn (or a path with {date})");
+            return;
+        }
+        if (blank(in.path())) {
+            problems.add("field 'input.path': required; expected a path or URI, with {date} or together with input.dateColumn");
+        } else if (!in.pathIsDated() && blank(in.dateColumn())) {
+            problems.add("field 'input.dateColumn': required when input.path has no {date}; expected the column holding the business date");
+        }
+        if (blank(in.idColumn())) {
+            problems.add("field 'input.idColumn': required; expected the column identifying an entity");
+        }
+        if (!FORMATS.contains(in.format())) {
+            problems.add("field 'input.format': '" + in.format() + "' is not supported; expected one of: " + String.join(", ", sorted(FORMATS)));
+        }
+    }
+
+    private static void groundTruth(PipelineSpec.GroundTruth gt, List<String> problems) {
+        if (gt == null) {
+            problems.add("field 'groundTruth': required; expected a mapping with path, idColumn, dateColumn, labelColumn and lagDays (training needs labels)");
+            return;
+        }
+        if (blank(gt.path())) {
+            problems.add("field 'groundTruth.path': required; expected a path or URI of the labels");
+        }
+        if (blank(gt.idColumn())) {
+            problems.add("field 'groundTruth.idColumn': required; expected the entity id column of the labels");
+        }
+        if (blank(gt.dateColumn())) {
+            problems.add("field 'groundTruth.dateColumn': required; expected the column with the date a label judges");
+        }
+        if (blank(gt.labelColumn())) {
+            problems.add("field 'groundTruth.labelColumn': required; expected the label column");
+        }
+        if (gt.lagDays() < 0) {
+            problems.add("field 'groundTruth.lagDays': " + gt.lagDays() + " is negative; expected 0 or more days");
+        }
+        if (!FORMATS.contains(gt.format())) {
+            problems.add("field 'groundTruth.format': '" + gt.format() + "' is not supported; expected one of: " + String.join(", ", sorted(FORMATS)));
+        }
+    }
+
+    private static void features(PipelineSpec spec, List<String> problems) {
+        if (spec.features().isEmpty()) {
+            problems.add("field 'features': required; expected a list of {name, type} with at least one numeric or categorical feature");
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < spec.features().size(); i++) {
+            PipelineSpec.Feature f = spec.features().get(i);
+            String at = "field 'features[" + i + "]";
+            if (f == null || blank(f.name())) {
+                problems.add(at + ".name': required; expected a column name");
+                continue;
+            }
+            if (!names.add(f.name())) {
+                problems.add(at + ".name': '" + f.name() + "' appears twice; expected unique feature names");
+            }
+            if (f.type() == null) {
+                problems.add(at + ".type': required for '" + f.name() + "'; expected one of: numeric, categorical, string");
+            }
+            if (f.min() != null && f.max() != null && f.min() > f.max()) {
+                problems.add(at + "': min " + f.min() + " is above max " + f.max() + " for '" + f.name() + "'");
+            }
+            if (spec.input() != null && f.name().equals(spec.input().idColumn())) {
+                problems.add(at + ".name': '" + f.name() + "' is the id column; expected features other than input.idColumn");
+            }
+        }
+        if (spec.features().stream().noneMatch(f -> f != null && f.type() != null && f.type().isModelInput())) {
+            problems.add("field 'features': no numeric or categorical feature; expected at least one the model can use");
+        }
+    }
+
+    private static void model(PipelineSpec spec, List<String> problems) {
+        PipelineSpec.ModelConfig m = spec.model();
+        if (m == null) {
+            problems.add("field 'model': required; expected a mapping with algorithm (" + String.join(", ", Algorithm.specNames()) + ")");
+            return;
+        }
+        if (m.algorithm() == null) {
+            problems.add("field 'model.algorithm': required; expected one of: " + String.join(", ", Algorithm.specNames()));
+        } else {
+            Task task = spec.task();
+            if (task != null && m.algorithm().task() != task) {
+                problems.add("field 'model.algorithm': '" + m.algorithm().specName() + "' is for " + m.algorithm().task().specName()
+                        + ", not " + task.specName() + "; expected one of: " + String.join(", ", Algorithm.specNames().stream()
+                        .filter(n -> Algorithm.fromSpecName(n).task() == task).toList()));
+            }
+            for (Map.Entry<String, Object> p : m.params().entrySet()) {
+                String at = "field 'model.params." + p.getKey() + "': ";
+                if (!m.algorithm().params().contains(p.getKey())) {
+                    problems.add(at + "not a parameter of " + m.algorithm().specName() + "; expected one of: "
+                            + String.join(", ", sorted(m.algorithm().params())));
+                } else if (STRING_PARAMS.contains(p.getKey())) {
+                    if (!(p.getValue() instanceof String)) {
+                        problems.add(at + "expected a string");
+                    }
+                } else if (BOOLEAN_PARAMS.contains(p.getKey())) {
+                    if (!(p.getValue() instanceof Boolean)) {
+                        problems.add(at + "expected true or false");
+                    }
+                } else if (!(p.getValue() instanceof Number)) {
+                    problems.add(at + "'" + p.getValue() + "' is not a number; expected a number");
+                }
+            }
+        }
+        if (m.trainingWindowDays() < 2) {
+            problems.add("field 'model.trainingWindowDays': " + m.trainingWindowDays() + "; expected at least 2 days");
+        }
+        if (m.holdoutDays() < 1 || m.holdoutDays() >= m.trainingWindowDays()) {
+            problems.add("field 'model.holdoutDays': " + m.holdoutDays() + "; expected at least 1 and fewer than trainingWindowDays ("
+                    + m.trainingWindowDays() + ")");
+        }
+        if (m.threshold() <= 0 || m.threshold() >= 1) {
+            problems.add("field 'model.threshold': " + m.threshold() + "; expected a probability strictly between 0 and 1");
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static List<String> sorted(Set<String> s) {
+        return s.stream().sorted().toList();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.nightshift.runs;
+
+import dev.nightshift.config.NightshiftHome;
+import dev.nightshift.config.NightshiftProperties;
+import dev.nightshift.contract.ScoreArgs;
+import dev.nightshift.contract.TrainArgs;
+import dev.nightshift.registry.ModelRegistry;
+import dev.nightshift.registry.ModelVersion;
+import dev.nightshift.spark.SparkApplication;
+import dev.nightshift.spark.SparkSubmitter;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/** The work of the nightly steps, as plain methods the tasklets call. */
+@Service
+public class NightlyService {
+    private static final Logger log = LoggerFactory.getLogger(NightlyService.class);
+
+    private final ModelRegistry registry;
+    private final SparkSubmitter submitter;
+    private final RunRepository runs;
+    private final NightshiftProperties props;
+
+    public NightlyService(ModelRegistry registry, SparkSubmitter submitter, RunRepository runs, NightshiftProperties props) {
+        this.registry = registry;
+        this.submitter = submitter;
+        this.runs = runs;
+        this.props = props;
+    }
+
+    /** Returns the champion, training and registering one first if the pipeline has none yet. */
+    public ModelVersion ensureChampion(RunContext run) {
+        Optional<ModelVersion> champion = registry.champion(run.pipeline());
+        if (champion.isPresent()) {
+            log.info("{} {}: champion is model v{}", run.pipeline(), run.businessDate(), champion.get().version());
+            return champion.get();
+        }
+        log.info("{} {}: no champion yet, training one on history known by {}", run.pipeline(), run.businessDate(), run.businessDate());
+        TrainArgs args = new TrainArgs(run.pipeline(), run.specVersion(), run.businessDate(), warehouse(), run.runId());
+        submitter.submit(new SparkApplication(run.appName("train"), TrainArgs.JOB_CLASS, args.toArgs(), props.spark().timeout()));
+        ModelVersion trained = registry.createdByRun(run.runId()).orElseThrow(() -> new IllegalStateException(
+                "TrainJob for run " + run.runId() + " finished but registered no model version"));
+        registry.setAlias(run.pipeline(), ModelRegistry.CHAMPION, trained, "nightshift",
+                "bootstrap: the pipeline had no champion");
+        log.info("{}: model v{} registered and made champion", run.pipeline(), trained.version());
+        return trained;
+    }
+
+    /** Scores the business date with the current champion; returns the number of rows landed. */
+    public long score(RunContext run) {
+        ModelVersion champion = registry.champion(run.pipeline()).orElseThrow(() -> new IllegalStateException(
+                "pipeline " + run.pipeline() + " has no champion model to score with"));
+        ScoreArgs args = new ScoreArgs(run.pipeline(), run.specVersion(), run.businessDate(), champion.id(), warehouse(), run.runId());
+        submitter.submit(new SparkApplication(run.appName("score"), ScoreArgs.JOB_CLASS, args.toArgs(), props.spark().timeout()));
+        RunRecord record = runs.find(run.runId()).orElseThrow();
+        if (record.rowsScored() == null) {
+            throw new IllegalStateException("ScoreJob for run " + run.runId() + " finished but recorded no row count");
+        }
+        log.info("{} {}: {} rows scored with model v{}", run.pipeline(), run.businessDate(), record.rowsScored(), champion.version());
+        return record.rowsScored();
+    }
+
+    public String warehouse() {
+        return NightshiftHome.warehouseUri(props);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.nightshift.runs;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.stereotype.Repository;
+
+/** Reads and writes the runs table. */
+@Repository
+public class RunRepository {
+    private static final String SELECT = """
+            SELECT r.*, mv.version AS model_version FROM runs r LEFT JOIN model_versions mv ON mv.id = r.model_version_id""";
+
+    private final JdbcClient jdbc;
+
+    public RunRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Inserts a RUNNING row; the partial unique index on (pipeline, business_date) makes a second active run
+     * impossible even when two orchestrators race.
+     */
+    public long insertRunning(RunRequest request, int specVersion, int attempt) {
+        KeyHolder key = new GeneratedKeyHolder();
+        try {
+            jdbc.sql("""
+                            INSERT INTO runs (pipeline, business_date, spec_version, attempt, trigger, status)
+                            VALUES (?, ?, ?, ?, ?, 'RUNNING')""")
+                    .params(request.pipeline(), request.businessDate(), specVersion, attempt, request.trigger().dbValue())
+                    .update(key, "id");
+        } catch (DuplicateKeyException e) {
+            RunRecord active = latest(request.pipeline(), request.businessDate()).orElse(null);
+            throw new RunRefusedException("a run of " + request.pipeline() + " for " + request.businessDate() + " is already active"
+                    + (active == null ? "" : " (run " + active.id() + ", started " + active.startedAt() + ")"));
+        }
+        return key.getKeyAs(Long.class);
+    }
+
+    public void attachJobExecution(long runId, long jobExecutionId) {
+        jdbc.sql("UPDATE runs SET job_execution_id = ? WHERE id = ?").params(jobExecutionId, runId).update();
+    }
+
+    public void finish(long runId, String status, String error) {
+        jdbc.sql("UPDATE runs SET status = ?, finished_at = now(), error = ? WHERE id = ?")
+                .params(status, error, runId).update();
+    }
+
+    public Optional<RunRecord> find(long runId) {
+        return jdbc.sql(SELECT + " WHERE r.id = ?").param(runId).query(RunRepository::map).optional();
+    }
+
+    public Optional<RunRecord> latest(String pipeline, LocalDate date) {
+        return jdbc.sql(SELECT + " WHERE r.pipeline = ? AND r.business_date = ? ORDER BY r.id DESC LIMIT 1")
+                .params(pipeline, date).query(RunRepository::map).optional();
+    }
+
+    public List<RunRecord> list(String pipeline, int limit) {
+        if (pipeline == null) {
+            return jdbc.sql(SELECT + " ORDER BY r.id DESC LIMIT ?").param(limit).query(RunRepository::map).list();
+        }
+        return jdbc.sql(SELECT + " WHERE r.pipeline = ? ORDER BY r.id DESC LIMIT ?").params(pipeline, limit)
+                .query(RunRepository::map).list();
+    }
+
+    private static RunRecord map(ResultSet rs, int row) throws SQLException {
+        return new RunRecord(rs.getLong("id"), rs.getString("pipeline"), rs.getObject("business_date", LocalDate.class),
+                rs.getInt("spec_version"), rs.getInt("attempt"), (Long) rs.getObject("job_execution_id"), rs.getString("trigger"),
+                rs.getString("status"), (Long) rs.getObject("model_version_id"), (Integer) rs.getObject("model_version"),
+                (Long) rs.getObject("rows_scored"), rs.getObject("started_at", OffsetDateTime.class),
+                rs.getObject("finished_at", OffsetDateTime.class), rs.getString("error"));
+    }
+}

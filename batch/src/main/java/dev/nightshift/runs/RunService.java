@@ -1,0 +1,83 @@
+package dev.nightshift.runs;
+
+import dev.nightshift.audit.AuditLog;
+import dev.nightshift.pipelines.AppliedSpec;
+import dev.nightshift.pipelines.PipelineService;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.stereotype.Service;
+
+/**
+ * Starts nightly runs. Decides between a fresh instance, a restart of a failed one (resuming at its failed step)
+ * and an explicit re-run of a completed date, and refuses a second active run of the same date.
+ */
+@Service
+public class RunService {
+    private static final Logger log = LoggerFactory.getLogger(RunService.class);
+
+    private final PipelineService pipelines;
+    private final RunRepository runs;
+    private final JobOperator jobOperator;
+    private final Job nightlyJob;
+    private final AuditLog audit;
+
+    public RunService(PipelineService pipelines, RunRepository runs, JobOperator jobOperator, Job nightlyJob, AuditLog audit) {
+        this.pipelines = pipelines;
+        this.runs = runs;
+        this.jobOperator = jobOperator;
+        this.nightlyJob = nightlyJob;
+        this.audit = audit;
+    }
+
+    /** Runs to completion (or failure) in the calling thread and returns the run's row. */
+    public RunRecord run(RunRequest request) {
+        AppliedSpec spec = pipelines.current(request.pipeline());
+        Optional<RunRecord> last = runs.latest(request.pipeline(), request.businessDate());
+        int attempt = 0;
+        if (last.isPresent()) {
+            RunRecord prev = last.get();
+            switch (prev.status()) {
+                case "RUNNING" -> throw new RunRefusedException("a run of " + request.pipeline() + " for " + request.businessDate()
+                        + " is already active (run " + prev.id() + ", started " + prev.startedAt() + ")");
+                case "COMPLETED" -> {
+                    if (!request.rerun()) {
+                        throw new RunRefusedException(request.pipeline() + " " + request.businessDate() + " already completed (run "
+                                + prev.id() + "); re-run it explicitly with --rerun to replace its outputs");
+                    }
+                    attempt = prev.attempt() + 1;
+                }
+                default -> {
+                    attempt = prev.attempt();
+                    log.info("{} {}: restarting failed run {} at its failed step", request.pipeline(), request.businessDate(), prev.id());
+                }
+            }
+        }
+        long runId = runs.insertRunning(request, spec.version(), attempt);
+        if (request.trigger() != RunTrigger.SCHEDULE) {
+            audit.record(request.actor(), "run.start", "pipeline:" + request.pipeline(),
+                    null, Map.of("businessDate", request.businessDate().toString(), "runId", runId, "rerun", request.rerun()));
+        }
+        JobParameters params = new JobParametersBuilder()
+                .addString(RunContext.PIPELINE, request.pipeline())
+                .addLocalDate(RunContext.BUSINESS_DATE, request.businessDate())
+                .addLong(RunContext.ATTEMPT, (long) attempt)
+                .addLong(RunContext.RUN_ID, runId, false)
+                .addLong(RunContext.SPEC_VERSION, (long) spec.version(), false)
+                .toJobParameters();
+        try {
+            jobOperator.start(nightlyJob, params);
+        } catch (Exception e) {
+            // The job never ran (the listener did not see it): close the row so the date is not blocked.
+            runs.finish(runId, "FAILED", "could not start the nightly job: " + e.getMessage());
+            throw new IllegalStateException("could not start the nightly job for " + request.pipeline() + " "
+                    + request.businessDate() + ": " + e.getMessage(), e);
+        }
+        return runs.find(runId).orElseThrow();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.nightshift.runs;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.stereotype.Component;
+
+/** Mirrors a nightly job execution into its runs row: which execution it is, how it ended and why. */
+@Component
+public class RunStatusListener implements JobExecutionListener {
+    private final RunRepository runs;
+
+    public RunStatusListener(RunRepository runs) {
+        this.runs = runs;
+    }
+
+    @Override
+    public void beforeJob(JobExecution execution) {
+        runs.attachJobExecution(runId(execution), execution.getId());
+    }
+
+    @Override
+    public void afterJob(JobExecution execution) {
+        boolean ok = execution.getStatus() == BatchStatus.COMPLETED;
+        runs.finish(runId(execution), ok ? "COMPLETED" : "FAILED", ok ? null : describe(execution.getAllFailureExceptions()));
+    }
+
+    private static long runId(JobExecution execution) {
+        return execution.getJobParameters().getLong(RunContext.RUN_ID);
+    }
+
+    static String describe(List<Throwable> failures) {
+        if (failures.isEmpty()) {
+            return "the job ended without completing and reported no exception";
+        }
+        return failures.stream().map(t -> {
+            Throwable root = t;
+            while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
+                root = root.getCause();
+            }
+            return root.getMessage() == null ? root.getClass().getName() : root.getMessage();
+        }).distinct().collect(Collectors.joining("; "));
+    }
+}

@@ -1,0 +1,165 @@
+package dev.nightshift.spark;
+
+import dev.nightshift.contract.JobEnvironment;
+import dev.nightshift.database.DatabaseEndpoint;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.launcher.JavaModuleOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a Spark application the way {@code spark-submit} does, as a child JVM executing
+ * {@code org.apache.spark.deploy.SparkSubmit} on the spark-jobs jar and its dependencies; the orchestrator's JVM
+ * never hosts Spark. Credentials go through the child's environment, never its command line.
+ */
+public final class LocalSparkSubmitter implements SparkSubmitter {
+    private static final Logger log = LoggerFactory.getLogger(LocalSparkSubmitter.class);
+    private static final String SPARK_SUBMIT = "org.apache.spark.deploy.SparkSubmit";
+
+    private final SparkClasspath classpath;
+    private final String master;
+    private final String driverMemory;
+    private final Map<String, String> conf;
+    private final DatabaseEndpoint database;
+    private final String version;
+
+    public LocalSparkSubmitter(SparkClasspath classpath, String master, String driverMemory, Map<String, String> conf,
+                               DatabaseEndpoint database, String version) {
+        this.classpath = classpath;
+        this.master = master;
+        this.driverMemory = driverMemory;
+        this.conf = Map.copyOf(conf);
+        this.database = database;
+        this.version = version;
+    }
+
+    @Override
+    public SparkResult submit(SparkApplication app) {
+        classpath.verified();
+        Path errorFile;
+        try {
+            errorFile = Files.createTempFile("nightshift-" + app.name() + "-", ".error");
+        } catch (IOException e) {
+            throw new SparkJobFailedException(app.name(), null, false, "cannot create the error file for " + app.name() + ": " + e.getMessage());
+        }
+        List<String> command = command(app);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put(JobEnvironment.DB_URL, database.url());
+        env.put(JobEnvironment.DB_USER, database.user());
+        env.put(JobEnvironment.DB_PASSWORD, database.password() == null ? "" : database.password());
+        env.put(JobEnvironment.ERROR_FILE, errorFile.toString());
+        env.put(JobEnvironment.VERSION, version);
+        long start = System.nanoTime();
+        log.info("Submitting Spark application {} ({} {})", app.name(), app.mainClass(), String.join(" ", app.args()));
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new SparkJobFailedException(app.name(), null, false, "cannot start the Spark JVM for " + app.name() + ": " + e.getMessage());
+        }
+        Thread pump = streamOutput(app.name(), process);
+        try {
+            boolean finished = process.waitFor(app.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                kill(process);
+                throw new SparkJobFailedException(app.name(), null, true,
+                        "Spark application " + app.name() + " did not finish within " + app.timeout() + " and was killed");
+            }
+            pump.join(TimeUnit.SECONDS.toMillis(10));
+            int exit = process.exitValue();
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            if (exit != 0) {
+                String jobError = readError(errorFile);
+                throw new SparkJobFailedException(app.name(), exit, false, "Spark application " + app.name() + " failed (exit code " + exit + ")"
+                        + (jobError.isEmpty() ? "; it reported no error, see the log above" : ": " + jobError));
+            }
+            log.info("Spark application {} finished in {} s", app.name(), elapsed.toMillis() / 1000.0);
+            return new SparkResult(app.name(), exit, elapsed);
+        } catch (InterruptedException e) {
+            kill(process);
+            Thread.currentThread().interrupt();
+            throw new SparkJobFailedException(app.name(), null, false, "interrupted while waiting for " + app.name() + "; the Spark JVM was killed");
+        } finally {
+            try {
+                Files.deleteIfExists(errorFile);
+            } catch (IOException e) {
+                log.debug("could not delete {}", errorFile, e);
+            }
+        }
+    }
+
+    List<String> command(SparkApplication app) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptions().split("\\s+")));
+        cmd.add("-Xmx" + driverMemory);
+        cmd.add("-Dlog4j2.configurationFile=classpath:nightshift-spark-log4j2.properties");
+        cmd.add("-cp");
+        cmd.add(classpath.jobsJar() + File.pathSeparator + classpath.libDir().resolve("*"));
+        cmd.add(SPARK_SUBMIT);
+        cmd.add("--master");
+        cmd.add(master);
+        cmd.add("--name");
+        cmd.add("nightshift-" + app.name());
+        cmd.add("--conf");
+        cmd.add("spark.ui.enabled=false");
+        conf.forEach((k, v) -> {
+            cmd.add("--conf");
+            cmd.add(k + "=" + v);
+        });
+        cmd.add("--class");
+        cmd.add(app.mainClass());
+        cmd.add(classpath.jobsJar().toString());
+        cmd.addAll(app.args());
+        return cmd;
+    }
+
+    private static Thread streamOutput(String name, Process process) {
+        Logger sparkLog = LoggerFactory.getLogger("spark." + name);
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    sparkLog.info("{}", line);
+                }
+            } catch (IOException e) {
+                // The stream closes when the child is killed; its exit code tells what happened.
+                sparkLog.debug("output stream closed: {}", e.getMessage());
+            }
+        }, "spark-output-" + name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String readError(Path errorFile) {
+        try {
+            return Files.readString(errorFile, StandardCharsets.UTF_8).strip().replace("\n", "; ");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

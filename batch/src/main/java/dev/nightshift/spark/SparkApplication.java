@@ -1,0 +1,15 @@
+package dev.nightshift.spark;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/** One Spark application to submit: its main class, arguments, a name for logs and a required timeout. */
+public record SparkApplication(String name, String mainClass, List<String> args, Duration timeout) {
+    public SparkApplication {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(mainClass, "mainClass");
+        Objects.requireNonNull(timeout, "a timeout is required so that a hung Spark job cannot hang the run forever");
+        args = List.copyOf(args);
+    }
+}
