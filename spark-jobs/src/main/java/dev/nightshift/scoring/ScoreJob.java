@@ -1,0 +1,66 @@
+package dev.nightshift.scoring;
+
+import dev.nightshift.contract.PipelineSpec;
+import dev.nightshift.contract.ScoreArgs;
+import dev.nightshift.contract.Warehouse;
+import dev.nightshift.input.InputFrames;
+import dev.nightshift.input.PipelineInput;
+import dev.nightshift.registry.ArtifactManifest;
+import dev.nightshift.registry.ModelRegistry;
+import dev.nightshift.registry.ModelVersion;
+import dev.nightshift.registry.SpecStore;
+import dev.nightshift.spark.DbConfig;
+import dev.nightshift.spark.JobMain;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.sql.Connection;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Scores one business date of a pipeline with one registered model version: verifies the model artifact against
+ * its registered manifest, validates the night's input, replaces the date in the warehouse Delta table and then in
+ * {@code nightshift.predictions}, and records the row count on the run.
+ */
+public final class ScoreJob {
+
+    private ScoreJob() {
+    }
+
+    public static void main(String[] args) {
+        JobMain.run("nightshift-score", args, ScoreArgs::parse, (spark, a) -> run(spark, a, DbConfig.fromEnv()));
+    }
+
+    /** Returns the number of prediction rows landed. */
+    public static long run(SparkSession spark, ScoreArgs args, DbConfig db) throws Exception {
+        PipelineSpec spec;
+        ModelVersion model;
+        try (Connection c = db.connect()) {
+            spec = SpecStore.load(c, args.pipeline(), args.specVersion());
+            model = ModelRegistry.find(c, args.modelVersionId());
+        }
+        if (!model.pipeline().equals(args.pipeline())) {
+            throw new IllegalArgumentException("model version id " + model.id() + " belongs to pipeline '" + model.pipeline()
+                    + "', not '" + args.pipeline() + "'");
+        }
+        ArtifactManifest.verify(spark.sparkContext().hadoopConfiguration(), model.artifactUri(), model.version(), model.artifactSha256());
+
+        Dataset<Row> raw = PipelineInput.forDate(spark, spec, args.warehouse(), args.businessDate());
+        Dataset<Row> input = InputFrames.validatedForScoring(raw, spec.input().idColumn(), model.features(),
+                PipelineInput.describe(spec, args.warehouse(), args.businessDate()), args.businessDate());
+
+        PipelineModel pipelineModel = PipelineModel.load(model.artifactUri());
+        Predictions.Stamp stamp = new Predictions.Stamp(args.pipeline(), args.businessDate(), model.id(), args.runId(),
+                Instant.now().truncatedTo(ChronoUnit.MICROS));
+        Dataset<Row> predictions = Predictions.from(pipelineModel.transform(input), model.task(), spec.model() == null ? 0.5 : spec.model().threshold(), stamp);
+
+        String table = Warehouse.predictions(args.warehouse(), args.pipeline());
+        DeltaPredictions.replaceDate(predictions, table, args.businessDate());
+        // PostgreSQL gets exactly what the Delta commit published, without scoring the input a second time.
+        return PostgresPredictions.land(DeltaPredictions.readDate(spark, table, args.businessDate()), db,
+                args.pipeline(), args.businessDate(), model.id(), args.runId());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.nightshift.spark;
+
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the one SparkSession of a Nightshift job; the master comes from spark-submit, never from code. */
+public final class SparkSessions {
+
+    private SparkSessions() {
+    }
+
+    /** The session of a submitted job: master, deploy mode and resources come from spark-submit. */
+    public static SparkSession create(String appName) {
+        return configure(SparkSession.builder().appName(appName)).getOrCreate();
+    }
+
+    /** Applies the settings every Nightshift session needs (jobs and tests alike). */
+    public static SparkSession.Builder configure(SparkSession.Builder builder) {
+        return builder
+                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+                .config("spark.sql.session.timeZone", "UTC")
+                // Rows carry java.time.LocalDate / Instant, so dates never depend on the JVM's default zone.
+                .config("spark.sql.datetime.java8API.enabled", "true")
+                // Nightly batches are small to medium; 200 shuffle partitions would mostly be empty tasks.
+                .config("spark.sql.shuffle.partitions", "8")
+                .config("spark.ui.enabled", "false")
+                // Large tree ensembles compile to methods above HotSpot's 8,000-byte JIT limit (see DESIGN.md).
+                .config("spark.sql.codegen.hugeMethodLimit", "8000");
+    }
+}

@@ -1,0 +1,103 @@
+package dev.nightshift.training;
+
+import dev.nightshift.contract.Columns;
+import dev.nightshift.contract.JobEnvironment;
+import dev.nightshift.contract.PipelineSpec;
+import dev.nightshift.contract.TrainArgs;
+import dev.nightshift.input.InputFrames;
+import dev.nightshift.input.PipelineInput;
+import dev.nightshift.registry.ArtifactManifest;
+import dev.nightshift.registry.ModelFeature;
+import dev.nightshift.registry.ModelRegistry;
+import dev.nightshift.registry.NewModelVersion;
+import dev.nightshift.registry.SpecStore;
+import dev.nightshift.spark.DbConfig;
+import dev.nightshift.spark.JobMain;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.sql.Connection;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+
+/**
+ * Trains a pipeline's model on the labelled history known as of a date, evaluates it on a time-based holdout,
+ * saves it with a checksum manifest under the warehouse and registers it in {@code nightshift.model_versions}
+ * with {@code created_by_run} = the run id.
+ */
+public final class TrainJob {
+
+    private TrainJob() {
+    }
+
+    public static void main(String[] args) {
+        JobMain.run("nightshift-train", args, TrainArgs::parse, (spark, a) -> run(spark, a, DbConfig.fromEnv()));
+    }
+
+    public static ModelRegistry.Registered run(SparkSession spark, TrainArgs args, DbConfig db) throws Exception {
+        PipelineSpec spec;
+        try (Connection c = db.connect()) {
+            spec = SpecStore.load(c, args.pipeline(), args.specVersion());
+        }
+        if (spec.model() == null || spec.model().algorithm() == null) {
+            throw new IllegalArgumentException("pipeline '" + spec.name() + "' spec v" + args.specVersion() + " has no model.algorithm");
+        }
+        if (spec.model().algorithm().task() != spec.task()) {
+            throw new IllegalArgumentException("algorithm " + spec.model().algorithm().specName() + " is for "
+                    + spec.model().algorithm().task().specName() + ", but pipeline '" + spec.name() + "' is " + spec.task().specName());
+        }
+        List<ModelFeature> features = ModelPipelines.modelFeatures(spec);
+        TrainingWindow window = TrainingWindow.of(args.asOf(), spec);
+
+        Dataset<Row> rawInput = PipelineInput.forDates(spark, spec, args.warehouse(), window.from(), window.to());
+        InputFrames.checkSchema(rawInput.schema(), spec.input().idColumn(), features);
+        Dataset<Row> inputs = InputFrames.toModelFrame(rawInput, spec.input().idColumn(), features, Columns.BUSINESS_DATE);
+        Dataset<Row> labels = PipelineInput.labels(spark, spec, args.warehouse(), window.from(), window.to());
+        Dataset<Row> labelled = TrainingData.labelled(inputs, labels, window).cache();
+        try {
+            TrainingData.checkLabels(labelled, spec.task());
+            // At most trainingWindowDays distinct dates: small enough for the driver.
+            List<LocalDate> dates = labelled.select(Columns.BUSINESS_DATE).distinct().as(
+                    org.apache.spark.sql.Encoders.LOCALDATE()).collectAsList();
+            HoldoutSplit split = HoldoutSplit.of(dates, spec.model().holdoutDays());
+            Dataset<Row> train = split.train(labelled);
+            Dataset<Row> holdout = split.holdout(labelled);
+            long trainRows = train.count();
+            long holdoutRows = holdout.count();
+
+            PipelineModel model = ModelPipelines.build(features, spec.model().algorithm(), spec.model().params(), spec.model().seed())
+                    .fit(train);
+            Dataset<Row> holdoutPredictions = model.transform(holdout).cache();
+            Map<String, Double> metrics = HoldoutMetrics.evaluate(holdoutPredictions, spec.task(), spec.model().threshold());
+            holdoutPredictions.unpersist();
+
+            NewModelVersion version = new NewModelVersion(spec.name(), args.specVersion(), spec.task(), spec.model().algorithm(),
+                    spec.model().params(), spec.model().seed(), features, split.trainFrom(), split.trainTo(), trainRows,
+                    split.holdoutFrom(), split.holdoutTo(), holdoutRows, metrics, spark.version(),
+                    System.getProperty("java.version"), nightshiftVersion(), args.runId());
+            try (Connection c = db.connect()) {
+                return ModelRegistry.register(c, args.warehouse(), version, dir -> {
+                    model.write().overwrite().save(dir);
+                    return ArtifactManifest.write(spark.sparkContext().hadoopConfiguration(), dir);
+                });
+            }
+        } finally {
+            labelled.unpersist();
+        }
+    }
+
+    /** {@code NIGHTSHIFT_VERSION} if the orchestrator set it, else the job jar's Implementation-Version, else "dev". */
+    static String nightshiftVersion() {
+        String env = System.getenv(JobEnvironment.VERSION);
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        String jar = TrainJob.class.getPackage().getImplementationVersion();
+        return jar == null ? "dev" : jar;
+    }
+
+}
