@@ -35,12 +35,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         try {
             Files.createDirectories(dataDir);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
-                    .setPort(port)
-                    .setRegisterShutdownHook(true)
-                    .start();
+                    .setRegisterShutdownHook(true);
+            if (port > 0) {
+                builder.setPort(port); // 0: any free port
+            }
+            EmbeddedPostgres pg = builder.start();
             log.info("Started embedded PostgreSQL on port {} (data in {})", pg.getPort(), dataDir);
             return new EmbeddedDatabase(pg, endpoint(pg.getPort()));
         } catch (IOException e) {

@@ -42,11 +42,11 @@ public final class SpecValidator {
         }
         if (blank(s.cron())) {
             problems.add("field 'schedule.cron': required when schedule is given; expected a Quartz cron expression such as \"0 30 2 * * ?\"");
-        } else if (!CronExpression.isValidExpression(s.cron())) {
+        } else if (!CronExpression.isValidExpression(s.cron()) || secondsOrMinutesOutOfRange(s.cron())) {
             String reason;
             try {
                 CronExpression.validateExpression(s.cron());
-                reason = "";
+                reason = secondsOrMinutesOutOfRange(s.cron()) ? " (seconds and minutes must be between 0 and 59)" : "";
             } catch (java.text.ParseException e) {
                 reason = " (" + e.getMessage() + ")";
             }
@@ -58,6 +58,19 @@ public final class SpecValidator {
         } catch (DateTimeException e) {
             problems.add("field 'schedule.timezone': '" + s.timezone() + "' is not a time zone; expected an IANA name such as Europe/Berlin or UTC");
         }
+    }
+
+    /** Quartz 2.5 accepts e.g. minute 99 silently (and then never fires); refuse it here. */
+    static boolean secondsOrMinutesOutOfRange(String cron) {
+        String[] fields = cron.trim().split("\\s+");
+        for (int i = 0; i < Math.min(2, fields.length); i++) {
+            for (String token : fields[i].split("[,/\\-]")) {
+                if (token.matches("\\d+") && Integer.parseInt(token) > 59) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void input(PipelineSpec.Input in, List<String> problems) {

@@ -1,0 +1,34 @@
+package dev.nightshift;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the integration tests: the real application context on a real embedded PostgreSQL (any free port,
+ * data in a fresh folder) submitting real Spark child JVMs on local[2]. Subclasses share one context.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+public abstract class IntegrationTest {
+    protected static final Path HOME = createHome();
+
+    @DynamicPropertySource
+    static void nightshiftProperties(DynamicPropertyRegistry registry) {
+        registry.add("nightshift.home", HOME::toString);
+        registry.add("nightshift.embedded.port", () -> "0");
+        registry.add("nightshift.spark.master", () -> "local[2]");
+        registry.add("nightshift.spark.driver-memory", () -> "1g");
+        registry.add("nightshift.spark.timeout", () -> "10m");
+    }
+
+    private static Path createHome() {
+        try {
+            return Files.createTempDirectory("nightshift-it-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

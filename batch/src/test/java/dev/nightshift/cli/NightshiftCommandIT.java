@@ -1,0 +1,86 @@
+package dev.nightshift.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user runs it: output, errors on stderr, exit codes. */
+class NightshiftCommandIT {
+    @TempDir
+    static Path home;
+
+    @BeforeAll
+    static void isolatedHome() {
+        System.setProperty("nightshift.home", home.toString());
+        System.setProperty("nightshift.embedded.port", "0");
+    }
+
+    @AfterAll
+    static void restore() {
+        System.clearProperty("nightshift.home");
+        System.clearProperty("nightshift.embedded.port");
+    }
+
+    @Test
+    void helpNeedsNoDatabase() {
+        Result r = run("pipelines", "apply", "--help");
+        assertThat(r.code).isZero();
+        assertThat(r.out).contains("Usage: nightshift pipelines apply");
+    }
+
+    @Test
+    void anInvalidSpecIsRefusedOnStderrWithExitCode3() throws Exception {
+        Path bad = home.resolve("bad.yml");
+        Files.writeString(bad, Files.readString(Path.of("../config/pipelines/churn.yml")).replace("gbt-classifier", "xgboost"));
+
+        Result r = run("pipelines", "apply", bad.toString());
+
+        assertThat(r.code).isEqualTo(CliExitCodes.INVALID_INPUT);
+        assertThat(r.err).contains("bad.yml").contains("unknown algorithm 'xgboost'");
+    }
+
+    @Test
+    void specsAreAppliedOnceAndListedAndUnknownPipelinesAreNamed() {
+        Result applied = run("pipelines", "apply", "../config/pipelines/churn.yml", "../config/pipelines/demand.yml");
+        Result again = run("pipelines", "apply", "../config/pipelines/churn.yml");
+        Result list = run("pipelines", "list");
+        Result unknown = run("run", "nope", "--date", "2026-11-01");
+        Result usage = run("run", "churn", "--date", "yesterday");
+
+        assertThat(applied.code).as(applied.err).isZero();
+        assertThat(applied.out).contains("churn: applied as spec version 1").contains("demand: applied as spec version 1");
+        assertThat(again.out).contains("churn: unchanged (spec version 1)");
+        assertThat(list.out).contains("churn").contains("gbt-classifier").contains("demand").contains("linear-regression");
+        assertThat(unknown.code).isEqualTo(CliExitCodes.INVALID_INPUT);
+        assertThat(unknown.err).contains("unknown pipeline 'nope'; applied pipelines: churn, demand");
+        assertThat(usage.code).isEqualTo(CliExitCodes.USAGE);
+        assertThat(usage.err).contains("--date");
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = NightshiftCommand.execute(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.nightshift.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nightshift.IntegrationTest;
+import dev.nightshift.runs.RunRecord;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The demo, shortened: what `scripts/demo` does, checked row by row in PostgreSQL. */
+class DemoIT extends IntegrationTest {
+    @Autowired DemoService demo;
+    @Autowired JdbcClient jdbc;
+
+    @Test
+    void everyNightCompletesWithExactlyOnePredictionPerInputEntityPerDate() {
+        List<String> progress = new ArrayList<>();
+        LocalDate start = LocalDate.of(2026, 11, 1);
+
+        List<RunRecord> runs = demo.run(new DemoService.Options(start, 3, 200, Path.of("../config/pipelines")), progress::add);
+
+        assertThat(runs).hasSize(3).allSatisfy(r -> assertThat(r.status()).as(r.error()).isEqualTo("COMPLETED"));
+        assertThat(runs).extracting(RunRecord::businessDate).containsExactly(start, start.plusDays(1), start.plusDays(2));
+        assertThat(runs).extracting(RunRecord::modelVersion).containsOnly(1);
+        assertThat(progress).anyMatch(l -> l.startsWith("generating churn")).anyMatch(l -> l.contains("night 3/3"));
+        List<long[]> perDate = jdbc.sql("""
+                        SELECT count(*), count(DISTINCT entity_id) FROM predictions
+                        WHERE pipeline = 'churn' GROUP BY business_date ORDER BY business_date""")
+                .query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}).list();
+        assertThat(perDate).hasSize(3).allSatisfy(c -> assertThat(c).containsExactly(200, 200));
+        assertThat(jdbc.sql("SELECT name FROM pipelines ORDER BY name").query(String.class).list()).contains("churn", "demand");
+    }
+}

@@ -1,0 +1,113 @@
+package dev.nightshift.pipelines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nightshift.contract.Algorithm;
+import dev.nightshift.contract.PipelineSpec;
+import dev.nightshift.contract.SpecCodec;
+import dev.nightshift.contract.Task;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class SpecParserTest {
+    private final SpecParser parser = new SpecParser();
+
+    private static final String VALID = """
+            name: churn
+            task: binary-classification
+            schedule: { cron: "0 30 2 * * ?", timezone: Europe/Berlin }
+            input: { path: "{warehouse}/input/churn", dateColumn: event_date, idColumn: customer_id }
+            groundTruth: { path: "{warehouse}/labels/churn", idColumn: customer_id, dateColumn: event_date, labelColumn: churned, lagDays: 7 }
+            features:
+              - { name: tenure_months, type: numeric, min: 0 }
+              - { name: plan, type: categorical }
+            model: { algorithm: gbt-classifier, params: { maxDepth: 4 } }
+            """;
+
+    @Test
+    void parsesTheExampleSpecsShippedInConfig() throws Exception {
+        for (String name : new String[] {"churn.yml", "demand.yml"}) {
+            Path file = Path.of("../config/pipelines", name);
+            PipelineSpec spec = parser.parse(file.toString(), Files.readString(file));
+            assertThat(spec.name()).isEqualTo(name.replace(".yml", ""));
+            assertThat(spec.modelFeatures()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void appliesDefaultsAndRoundTripsThroughTheStoredJson() {
+        PipelineSpec spec = parser.parse("churn.yml", VALID);
+
+        assertThat(spec.task()).isEqualTo(Task.BINARY_CLASSIFICATION);
+        assertThat(spec.model().algorithm()).isEqualTo(Algorithm.GBT_CLASSIFIER);
+        assertThat(spec.model().trainingWindowDays()).isEqualTo(90);
+        assertThat(spec.model().threshold()).isEqualTo(0.5);
+        assertThat(spec.schedule().businessDateOffsetDays()).isEqualTo(-1);
+        assertThat(spec.input().format()).isEqualTo("parquet");
+        assertThat(SpecCodec.fromJson(SpecCodec.toJson(spec))).isEqualTo(spec);
+    }
+
+    @Test
+    void refusesAnUnknownKeyNamingTheFieldAndTheKnownKeys() {
+        assertThatThrownBy(() -> parser.parse("churn.yml", VALID.replace("lagDays: 7", "lagDays: 7, lagHours: 3")))
+                .isInstanceOf(SpecException.class)
+                .hasMessageContaining("churn.yml")
+                .hasMessageContaining("field 'groundTruth.lagHours'")
+                .hasMessageContaining("unknown key 'lagHours'")
+                .hasMessageContaining("expected one of: dateColumn, format, idColumn, labelColumn, lagDays, path");
+    }
+
+    @Test
+    void refusesAMissingRequiredField() {
+        assertThatThrownBy(() -> parser.parse("churn.yml", VALID.replace(", idColumn: customer_id }", " }")))
+                .isInstanceOf(SpecException.class)
+                .hasMessageContaining("field 'input.idColumn': required");
+    }
+
+    @Test
+    void refusesABadCronIncludingValuesQuartzWouldSilentlyAccept() {
+        assertThatThrownBy(() -> parser.parse("churn.yml", VALID.replace("0 30 2 * * ?", "every night")))
+                .hasMessageContaining("field 'schedule.cron': 'every night' is not a valid Quartz cron expression")
+                .hasMessageContaining("expected six or seven fields");
+        assertThatThrownBy(() -> parser.parse("churn.yml", VALID.replace("0 30 2 * * ?", "0 99 2 * * ?")))
+                .hasMessageContaining("seconds and minutes must be between 0 and 59");
+    }
+
+    @Test
+    void refusesAnUnknownAlgorithmListingTheKnownOnes() {
+        assertThatThrownBy(() -> parser.parse("churn.yml", VALID.replace("gbt-classifier", "xgboost")))
+                .isInstanceOf(SpecException.class)
+                .hasMessageContaining("field 'model.algorithm'")
+                .hasMessageContaining("unknown algorithm 'xgboost'; expected one of: logistic-regression, gbt-classifier");
+    }
+
+    @Test
+    void refusesAnAlgorithmOfTheWrongTaskAndUnknownParameters() {
+        assertThatThrownBy(() -> parser.parse("churn.yml", VALID.replace("gbt-classifier", "linear-regression")))
+                .hasMessageContaining("'linear-regression' is for regression, not binary-classification")
+                .hasMessageContaining("field 'model.params.maxDepth': not a parameter of linear-regression");
+        assertThatThrownBy(() -> parser.parse("churn.yml", VALID.replace("maxDepth: 4", "maxDepth: deep")))
+                .hasMessageContaining("field 'model.params.maxDepth': 'deep' is not a number");
+    }
+
+    @Test
+    void refusesWrongTypesAndBadTimeZones() {
+        assertThatThrownBy(() -> parser.parse("churn.yml", VALID.replace("lagDays: 7", "lagDays: a week")))
+                .hasMessageContaining("field 'groundTruth.lagDays'")
+                .hasMessageContaining("not a valid number");
+        assertThatThrownBy(() -> parser.parse("churn.yml", VALID.replace("Europe/Berlin", "Mars/Olympus")))
+                .hasMessageContaining("field 'schedule.timezone': 'Mars/Olympus' is not a time zone");
+        assertThatThrownBy(() -> parser.parse("churn.yml", VALID.replace("type: categorical", "type: text")))
+                .hasMessageContaining("field 'features[1].type'")
+                .hasMessageContaining("expected one of: numeric, categorical, string");
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce() {
+        String text = VALID.replace("0 30 2 * * ?", "bad").replace("gbt-classifier", "linear-regression");
+        assertThatThrownBy(() -> parser.parse("churn.yml", text))
+                .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).hasSizeGreaterThanOrEqualTo(3));
+    }
+}

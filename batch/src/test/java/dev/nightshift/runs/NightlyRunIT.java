@@ -1,0 +1,182 @@
+package dev.nightshift.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nightshift.IntegrationTest;
+import dev.nightshift.contract.GenerateDataArgs;
+import dev.nightshift.pipelines.PipelineService;
+import dev.nightshift.registry.ModelRegistry;
+import dev.nightshift.registry.ModelVersion;
+import dev.nightshift.spark.SparkApplication;
+import dev.nightshift.spark.SparkSubmitter;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * One pipeline through several nights on real Spark and PostgreSQL: bootstrap training, scoring, refusals,
+ * an explicit re-run, a corrupted model that fails a night without touching earlier ones, and the restart.
+ * The methods build on each other, in order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NightlyRunIT extends IntegrationTest {
+    static final String PIPELINE = "churn-it";
+    static final int ENTITIES = 300;
+    static final LocalDate D1 = LocalDate.of(2026, 11, 1);
+    static final LocalDate D2 = D1.plusDays(1);
+
+    @Autowired RunService runService;
+    @Autowired PipelineService pipelines;
+    @Autowired ModelRegistry registry;
+    @Autowired SparkSubmitter submitter;
+    @Autowired NightlyService nightly;
+    @Autowired JdbcClient jdbc;
+
+    @BeforeAll
+    void generateDataAndApplySpec() throws IOException {
+        submitter.submit(new SparkApplication("generate-it", GenerateDataArgs.JOB_CLASS,
+                new GenerateDataArgs("churn", nightly.warehouse(), D1.minusDays(40), D2, ENTITIES, 11, null, 0, 0, 7).toArgs(),
+                Duration.ofMinutes(5)));
+        Path spec = HOME.resolve("churn-it.yml");
+        Files.writeString(spec, Files.readString(Path.of("../config/pipelines/churn.yml"))
+                .replace("name: churn", "name: " + PIPELINE)
+                .replace("algorithm: gbt-classifier", "algorithm: logistic-regression")
+                .replace("params: { maxDepth: 4, maxIter: 20, stepSize: 0.1 }", "params: { maxIter: 20 }"));
+        pipelines.apply(spec, "test");
+    }
+
+    @Test
+    @Order(1)
+    void theFirstNightTrainsAChampionScoresEveryEntityOnceAndLandsInPostgres() {
+        RunRecord run = runService.run(new RunRequest(PIPELINE, D1, RunTrigger.CLI, false, "test"));
+
+        assertThat(run.status()).as(run.error()).isEqualTo("COMPLETED");
+        assertThat(run.rowsScored()).isEqualTo(ENTITIES);
+        ModelVersion champion = registry.champion(PIPELINE).orElseThrow();
+        assertThat(champion.version()).isEqualTo(1);
+        assertThat(champion.createdByRun()).isEqualTo(run.id());
+        assertThat(champion.artifactSha256()).matches("[0-9a-f]{64}");
+        assertThat(run.modelVersionId()).isEqualTo(champion.id());
+        assertOnePredictionPerEntity(D1);
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE action = 'alias.set' AND target = ?")
+                .param("pipeline:" + PIPELINE + "@champion").query(Long.class).single()).isEqualTo(1);
+        assertThat(stepRuns(run)).containsExactly(Map.entry("champion", "COMPLETED"), Map.entry("score", "COMPLETED"));
+    }
+
+    @Test
+    @Order(2)
+    void aCompletedDateIsRefusedUnlessReRunExplicitlyWhichReplacesItsRows() {
+        assertThatThrownBy(() -> runService.run(new RunRequest(PIPELINE, D1, RunTrigger.CLI, false, "test")))
+                .isInstanceOf(RunRefusedException.class)
+                .hasMessageContaining("already completed").hasMessageContaining("--rerun");
+
+        RunRecord rerun = runService.run(new RunRequest(PIPELINE, D1, RunTrigger.CLI, true, "test"));
+
+        assertThat(rerun.status()).as(rerun.error()).isEqualTo("COMPLETED");
+        assertThat(rerun.attempt()).isEqualTo(1);
+        assertOnePredictionPerEntity(D1);
+        assertThat(jdbc.sql("SELECT DISTINCT run_id FROM predictions WHERE pipeline = ? AND business_date = ?")
+                .params(PIPELINE, D1).query(Long.class).list()).containsExactly(rerun.id());
+        assertThat(registry.list(PIPELINE)).hasSize(1); // the champion is reused, not retrained
+    }
+
+    @Test
+    @Order(3)
+    void aSecondActiveRunOfTheSameDateIsRefused() {
+        long active = jdbc.sql("INSERT INTO runs (pipeline, business_date, spec_version, trigger, status) VALUES (?, ?, 1, 'cli', 'RUNNING') RETURNING id")
+                .params(PIPELINE, D2).query(Long.class).single();
+        try {
+            assertThatThrownBy(() -> runService.run(new RunRequest(PIPELINE, D2, RunTrigger.CLI, false, "test")))
+                    .isInstanceOf(RunRefusedException.class).hasMessageContaining("already active").hasMessageContaining("run " + active);
+            // The database refuses it too, even if a caller skipped the check.
+            assertThatThrownBy(() -> jdbc.sql("INSERT INTO runs (pipeline, business_date, spec_version, trigger, status) VALUES (?, ?, 1, 'cli', 'RUNNING')")
+                    .params(PIPELINE, D2).update()).hasMessageContaining("ux_runs_active");
+        } finally {
+            jdbc.sql("DELETE FROM runs WHERE id = ?").param(active).update();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aCorruptedModelFailsTheNightLeavesEarlierNightsIntactAndARestartResumesAtTheFailedStep() throws IOException {
+        ModelVersion champion = registry.champion(PIPELINE).orElseThrow();
+        Path victim = someModelFile(champion);
+        byte[] original = Files.readAllBytes(victim);
+        Files.write(victim, "tampered".getBytes(), java.nio.file.StandardOpenOption.APPEND);
+
+        RunRecord failed = runService.run(new RunRequest(PIPELINE, D2, RunTrigger.CLI, false, "test"));
+
+        assertThat(failed.status()).isEqualTo("FAILED");
+        assertThat(failed.error()).contains("sha256").contains(victim.getFileName().toString());
+        assertOnePredictionPerEntity(D1);
+        assertThat(predictionCount(D2)).isZero();
+
+        Files.write(victim, original);
+        RunRecord restarted = runService.run(new RunRequest(PIPELINE, D2, RunTrigger.CLI, false, "test"));
+
+        assertThat(restarted.status()).as(restarted.error()).isEqualTo("COMPLETED");
+        assertThat(restarted.jobExecutionId()).isNotEqualTo(failed.jobExecutionId());
+        assertThat(restarted.attempt()).isEqualTo(failed.attempt()); // same job instance, resumed
+        assertThat(stepRuns(failed)).containsExactly(Map.entry("champion", "COMPLETED"), Map.entry("score", "FAILED"));
+        assertThat(stepRuns(restarted)).containsExactly(Map.entry("score", "COMPLETED"));
+        assertOnePredictionPerEntity(D2);
+    }
+
+    @Test
+    @Order(5)
+    void aDateWithNoInputRowsFailsNamingTheDate() {
+        LocalDate empty = LocalDate.of(2030, 1, 1);
+
+        RunRecord run = runService.run(new RunRequest(PIPELINE, empty, RunTrigger.CLI, false, "test"));
+
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(run.error()).contains("2030-01-01").containsIgnoringCase("no rows");
+        assertThat(predictionCount(D1) + predictionCount(D2)).isEqualTo(2L * ENTITIES);
+    }
+
+    private void assertOnePredictionPerEntity(LocalDate date) {
+        Map<String, Object> counts = jdbc.sql("""
+                        SELECT count(*) AS n, count(DISTINCT entity_id) AS ids FROM predictions WHERE pipeline = ? AND business_date = ?""")
+                .params(PIPELINE, date).query().singleRow();
+        assertThat(((Number) counts.get("n")).longValue()).isEqualTo(ENTITIES);
+        assertThat(((Number) counts.get("ids")).longValue()).isEqualTo(ENTITIES);
+    }
+
+    private long predictionCount(LocalDate date) {
+        return jdbc.sql("SELECT count(*) FROM predictions WHERE pipeline = ? AND business_date = ?").params(PIPELINE, date)
+                .query(Long.class).single();
+    }
+
+    private List<Map.Entry<String, String>> stepRuns(RunRecord run) {
+        return jdbc.sql("SELECT step_name, status FROM batch_step_execution WHERE job_execution_id = ? ORDER BY step_execution_id")
+                .param(run.jobExecutionId())
+                .query((rs, i) -> Map.entry(rs.getString(1), rs.getString(2))).list();
+    }
+
+    private static Path someModelFile(ModelVersion model) throws IOException {
+        Path dir = Path.of(URI.create(model.artifactUri()));
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().equals("manifest.json"))
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> p.toString().contains("metadata"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no model file under " + dir));
+        }
+    }
+}

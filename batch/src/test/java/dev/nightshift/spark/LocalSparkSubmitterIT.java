@@ -1,0 +1,71 @@
+package dev.nightshift.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nightshift.contract.GenerateDataArgs;
+import dev.nightshift.database.DatabaseEndpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The child-JVM submitter against the real spark-jobs jar: success, the job's own error, and a timeout. */
+class LocalSparkSubmitterIT {
+    private static final DatabaseEndpoint NO_DATABASE = new DatabaseEndpoint("jdbc:postgresql://127.0.0.1:1/none", "nobody", "secret-pw", false);
+
+    private final LocalSparkSubmitter submitter = new LocalSparkSubmitter(
+            new SparkClasspath(Path.of(System.getProperty("nightshift.spark.jobs-jar")),
+                    Path.of(System.getProperty("nightshift.spark.lib-dir"))),
+            "local[2]", "1g", Map.of(), NO_DATABASE, "test");
+
+    @Test
+    void runsAJobInAChildJvmAndItsOutputIsThere(@TempDir Path dir) throws Exception {
+        GenerateDataArgs args = new GenerateDataArgs("churn", dir.toUri().toString(), LocalDate.of(2026, 11, 1),
+                LocalDate.of(2026, 11, 2), 50, 7, null, 0, 0, 7);
+
+        SparkResult result = submitter.submit(new SparkApplication("generate", GenerateDataArgs.JOB_CLASS, args.toArgs(), Duration.ofMinutes(5)));
+
+        assertThat(result.exitCode()).isZero();
+        try (Stream<Path> files = Files.walk(dir.resolve("input/churn"))) {
+            assertThat(files.map(Path::toString).filter(p -> p.endsWith(".parquet")).toList()).isNotEmpty();
+        }
+        assertThat(dir.resolve("input/churn/event_date=2026-11-02")).isDirectory();
+    }
+
+    @Test
+    void aFailingJobFailsWithTheJobsOwnError() {
+        SparkApplication bad = new SparkApplication("generate-bad", GenerateDataArgs.JOB_CLASS,
+                List.of("--dataset=churn", "--output=/tmp/x", "--from=yesterday", "--to=2026-11-02"), Duration.ofMinutes(5));
+
+        assertThatThrownBy(() -> submitter.submit(bad))
+                .isInstanceOfSatisfying(SparkJobFailedException.class, e -> {
+                    assertThat(e.exitCode()).isNotNull().isNotZero();
+                    assertThat(e.timedOut()).isFalse();
+                })
+                .hasMessageContaining("--from must be an ISO date (yyyy-mm-dd), got 'yesterday'");
+    }
+
+    @Test
+    void aJobThatOutlivesItsTimeoutIsKilled() {
+        GenerateDataArgs args = new GenerateDataArgs("churn", "/tmp/nightshift-timeout-test", LocalDate.of(2026, 1, 1),
+                LocalDate.of(2026, 12, 31), 100_000, 7, null, 0, 0, 7);
+
+        assertThatThrownBy(() -> submitter.submit(new SparkApplication("slow", GenerateDataArgs.JOB_CLASS, args.toArgs(), Duration.ofSeconds(2))))
+                .isInstanceOfSatisfying(SparkJobFailedException.class, e -> assertThat(e.timedOut()).isTrue())
+                .hasMessageContaining("did not finish within PT2S and was killed");
+    }
+
+    @Test
+    void credentialsAreNotOnTheCommandLine() {
+        List<String> command = submitter.command(new SparkApplication("x", "Main", List.of("--a=b"), Duration.ofMinutes(1)));
+
+        assertThat(String.join(" ", command)).doesNotContain("secret-pw").doesNotContain("nobody")
+                .contains("org.apache.spark.deploy.SparkSubmit").contains("--add-opens=java.base/java.nio=ALL-UNNAMED");
+    }
+}
