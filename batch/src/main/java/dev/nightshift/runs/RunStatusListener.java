@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 /** Mirrors a nightly job execution into its runs row: which execution it is, how it ended and why. */
 @Component
 public class RunStatusListener implements JobExecutionListener {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunStatusListener.class);
     private final RunRepository runs;
 
     public RunStatusListener(RunRepository runs) {
@@ -24,7 +25,12 @@ public class RunStatusListener implements JobExecutionListener {
     @Override
     public void afterJob(JobExecution execution) {
         boolean ok = execution.getStatus() == BatchStatus.COMPLETED;
-        runs.finish(runId(execution), ok ? "COMPLETED" : "FAILED", ok ? null : describe(execution.getAllFailureExceptions()));
+        String error = ok ? null : describe(execution.getAllFailureExceptions());
+        runs.finish(runId(execution), ok ? "COMPLETED" : "FAILED", error);
+        if (!ok) {
+            log.error("run {} ({} {}) FAILED: {}", runId(execution), execution.getJobParameters().getString(RunContext.PIPELINE),
+                    execution.getJobParameters().getLocalDate(RunContext.BUSINESS_DATE), error);
+        }
     }
 
     private static long runId(JobExecution execution) {
