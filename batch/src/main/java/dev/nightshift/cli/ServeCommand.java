@@ -21,6 +21,10 @@ public class ServeCommand implements Callable<Integer> {
         ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.SERVLET);
         CountDownLatch stopped = new CountDownLatch(1);
         ctx.addApplicationListener((org.springframework.context.event.ContextClosedEvent e) -> stopped.countDown());
+        int stale = ctx.getBean(dev.nightshift.runs.StaleRunRecovery.class).recover(null, null);
+        if (stale > 0) {
+            System.out.println(stale + " run(s) left running by a stopped orchestrator were marked failed; running them again resumes them");
+        }
         for (PipelineScheduler.ScheduledPipeline p : ctx.getBean(PipelineScheduler.class).sync()) {
             System.out.printf("scheduled %s: '%s' %s, next run %s%n", p.pipeline(), p.cron(), p.timezone(), p.nextFire());
         }

@@ -23,7 +23,8 @@ public record NightshiftProperties(
         @Valid @DefaultValue Db db,
         @Valid @DefaultValue Embedded embedded,
         @Valid @DefaultValue Warehouse warehouse,
-        @Valid @DefaultValue Spark spark) {
+        @Valid @DefaultValue Spark spark,
+        @Valid @DefaultValue Instance instance) {
 
     /** An external PostgreSQL; when {@code url} is empty an embedded one is started under {@code home}. */
     public record Db(String url, @DefaultValue("postgres") String user, String password) {
@@ -38,6 +39,13 @@ public record NightshiftProperties(
 
     /** Root of model artifacts, prediction tables and reports: a Hadoop file system URI, or a local path. */
     public record Warehouse(String uri) {
+    }
+
+    /**
+     * How this orchestrator proves it is alive: it heartbeats every {@code heartbeatInterval}; a run whose owner has
+     * not heartbeated for {@code lease} is stale and is marked failed so it can be restarted.
+     */
+    public record Instance(@DefaultValue("10s") @NotNull Duration heartbeatInterval, @DefaultValue("60s") @NotNull Duration lease) {
     }
 
     /** How Spark applications are submitted. */

@@ -28,13 +28,13 @@ public class RunRepository {
      * Inserts a RUNNING row; the partial unique index on (pipeline, business_date) makes a second active run
      * impossible even when two orchestrators race.
      */
-    public long insertRunning(RunRequest request, int specVersion, int attempt) {
+    public long insertRunning(RunRequest request, int specVersion, int attempt, String owner) {
         KeyHolder key = new GeneratedKeyHolder();
         try {
             jdbc.sql("""
-                            INSERT INTO runs (pipeline, business_date, spec_version, attempt, trigger, status)
-                            VALUES (?, ?, ?, ?, ?, 'RUNNING')""")
-                    .params(request.pipeline(), request.businessDate(), specVersion, attempt, request.trigger().dbValue())
+                            INSERT INTO runs (pipeline, business_date, spec_version, attempt, trigger, status, owner)
+                            VALUES (?, ?, ?, ?, ?, 'RUNNING', ?)""")
+                    .params(request.pipeline(), request.businessDate(), specVersion, attempt, request.trigger().dbValue(), owner)
                     .update(key, "id");
         } catch (DuplicateKeyException e) {
             RunRecord active = latest(request.pipeline(), request.businessDate()).orElse(null);

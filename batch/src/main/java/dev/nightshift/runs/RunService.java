@@ -26,18 +26,24 @@ public class RunService {
     private final JobOperator jobOperator;
     private final Job nightlyJob;
     private final AuditLog audit;
+    private final StaleRunRecovery staleRuns;
+    private final InstanceRegistry instance;
 
-    public RunService(PipelineService pipelines, RunRepository runs, JobOperator jobOperator, Job nightlyJob, AuditLog audit) {
+    public RunService(PipelineService pipelines, RunRepository runs, JobOperator jobOperator, Job nightlyJob, AuditLog audit,
+                      StaleRunRecovery staleRuns, InstanceRegistry instance) {
         this.pipelines = pipelines;
         this.runs = runs;
         this.jobOperator = jobOperator;
         this.nightlyJob = nightlyJob;
         this.audit = audit;
+        this.staleRuns = staleRuns;
+        this.instance = instance;
     }
 
     /** Runs to completion (or failure) in the calling thread and returns the run's row. */
     public RunRecord run(RunRequest request) {
         AppliedSpec spec = pipelines.current(request.pipeline());
+        staleRuns.recover(request.pipeline(), request.businessDate());
         Optional<RunRecord> last = runs.latest(request.pipeline(), request.businessDate());
         int attempt = 0;
         if (last.isPresent()) {
@@ -58,7 +64,7 @@ public class RunService {
                 }
             }
         }
-        long runId = runs.insertRunning(request, spec.version(), attempt);
+        long runId = runs.insertRunning(request, spec.version(), attempt, instance.id());
         if (request.trigger() != RunTrigger.SCHEDULE) {
             audit.record(request.actor(), "run.start", "pipeline:" + request.pipeline(),
                     null, Map.of("businessDate", request.businessDate().toString(), "runId", runId, "rerun", request.rerun()));

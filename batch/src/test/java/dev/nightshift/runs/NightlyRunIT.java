@@ -40,6 +40,7 @@ class NightlyRunIT extends IntegrationTest {
     static final int ENTITIES = 300;
     static final LocalDate D1 = LocalDate.of(2026, 11, 1);
     static final LocalDate D2 = D1.plusDays(1);
+    static final LocalDate D3 = D1.plusDays(2);
 
     @Autowired RunService runService;
     @Autowired PipelineService pipelines;
@@ -47,11 +48,12 @@ class NightlyRunIT extends IntegrationTest {
     @Autowired SparkSubmitter submitter;
     @Autowired NightlyService nightly;
     @Autowired JdbcClient jdbc;
+    @Autowired InstanceRegistry instance;
 
     @BeforeAll
     void generateDataAndApplySpec() throws IOException {
         submitter.submit(new SparkApplication("generate-it", GenerateDataArgs.JOB_CLASS,
-                new GenerateDataArgs("churn", nightly.warehouse(), D1.minusDays(40), D2, ENTITIES, 11, null, 0, 0, 7).toArgs(),
+                new GenerateDataArgs("churn", nightly.warehouse(), D1.minusDays(40), D3, ENTITIES, 11, null, 0, 0, 7).toArgs(),
                 Duration.ofMinutes(5)));
         Path spec = HOME.resolve("churn-it.yml");
         Files.writeString(spec, Files.readString(Path.of("../config/pipelines/churn.yml"))
@@ -99,8 +101,9 @@ class NightlyRunIT extends IntegrationTest {
     @Test
     @Order(3)
     void aSecondActiveRunOfTheSameDateIsRefused() {
-        long active = jdbc.sql("INSERT INTO runs (pipeline, business_date, spec_version, trigger, status) VALUES (?, ?, 1, 'cli', 'RUNNING') RETURNING id")
-                .params(PIPELINE, D2).query(Long.class).single();
+        // given a run of D2 owned by a live orchestrator (this one)
+        long active = jdbc.sql("INSERT INTO runs (pipeline, business_date, spec_version, trigger, status, owner) VALUES (?, ?, 1, 'cli', 'RUNNING', ?) RETURNING id")
+                .params(PIPELINE, D2, instance.id()).query(Long.class).single();
         try {
             assertThatThrownBy(() -> runService.run(new RunRequest(PIPELINE, D2, RunTrigger.CLI, false, "test")))
                     .isInstanceOf(RunRefusedException.class).hasMessageContaining("already active").hasMessageContaining("run " + active);
@@ -148,6 +151,25 @@ class NightlyRunIT extends IntegrationTest {
         assertThat(run.status()).isEqualTo("FAILED");
         assertThat(run.error()).contains("2030-01-01").containsIgnoringCase("no rows");
         assertThat(predictionCount(D1) + predictionCount(D2)).isEqualTo(2L * ENTITIES);
+    }
+
+    @Test
+    @Order(6)
+    void aRunLeftRunningByAnOrchestratorThatStoppedHeartbeatingIsMarkedFailedAndTheDateRuns() {
+        // given a RUNNING run of D3 whose owner last heartbeated ten minutes ago (lease: 60 s)
+        jdbc.sql("INSERT INTO instances (id, host, pid, started_at, heartbeat_at) VALUES ('gone-host:1:dead', 'gone-host', 1, now() - interval '1 hour', now() - interval '10 minutes')").update();
+        long stale = jdbc.sql("INSERT INTO runs (pipeline, business_date, spec_version, trigger, status, owner) VALUES (?, ?, 1, 'schedule', 'RUNNING', 'gone-host:1:dead') RETURNING id")
+                .params(PIPELINE, D3).query(Long.class).single();
+
+        RunRecord run = runService.run(new RunRequest(PIPELINE, D3, RunTrigger.CLI, false, "test"));
+
+        assertThat(run.status()).as(run.error()).isEqualTo("COMPLETED");
+        RunRecord marked = jdbc.sql("SELECT status, error FROM runs WHERE id = ?").param(stale)
+                .query((rs, i) -> new RunRecord(stale, PIPELINE, D3, 1, 0, null, "schedule", rs.getString(1), null, null, null,
+                        java.time.OffsetDateTime.now(), null, rs.getString(2))).single();
+        assertThat(marked.status()).isEqualTo("FAILED");
+        assertThat(marked.error()).contains("gone-host:1:dead").contains("longer ago than the lease");
+        assertOnePredictionPerEntity(D3);
     }
 
     private void assertOnePredictionPerEntity(LocalDate date) {
