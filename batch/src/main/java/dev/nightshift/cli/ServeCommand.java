@@ -26,7 +26,8 @@ public class ServeCommand implements Callable<Integer> {
             System.out.println(stale + " run(s) left running by a stopped orchestrator were marked failed; running them again resumes them");
         }
         for (PipelineScheduler.ScheduledPipeline p : ctx.getBean(PipelineScheduler.class).sync()) {
-            System.out.printf("scheduled %s: '%s' %s, next run %s%n", p.pipeline(), p.cron(), p.timezone(), p.nextFire());
+            System.out.printf("scheduled %s: '%s' %s (misfire %s)%s%n", p.pipeline(), p.cron(), p.timezone(), p.misfire(),
+                    p.paused() ? ", paused" : ", next fire " + p.nextFire());
         }
         ctx.getBean(Scheduler.class).start();
         Environment env = ctx.getEnvironment();

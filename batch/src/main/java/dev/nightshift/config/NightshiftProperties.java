@@ -24,7 +24,8 @@ public record NightshiftProperties(
         @Valid @DefaultValue Embedded embedded,
         @Valid @DefaultValue Warehouse warehouse,
         @Valid @DefaultValue Spark spark,
-        @Valid @DefaultValue Instance instance) {
+        @Valid @DefaultValue Instance instance,
+        @Valid @DefaultValue Schedule schedule) {
 
     /** An external PostgreSQL; when {@code url} is empty an embedded one is started under {@code home}. */
     public record Db(String url, @DefaultValue("postgres") String user, String password) {
@@ -46,6 +47,10 @@ public record NightshiftProperties(
      * not heartbeated for {@code lease} is stale and is marked failed so it can be restarted.
      */
     public record Instance(@DefaultValue("10s") @NotNull Duration heartbeatInterval, @DefaultValue("60s") @NotNull Duration lease) {
+    }
+
+    /** Scheduling: a fire later than {@code lateTolerance} counts as missed and follows the pipeline's misfire policy. */
+    public record Schedule(@DefaultValue("10m") @NotNull Duration lateTolerance) {
     }
 
     /** How Spark applications are submitted. */

@@ -53,6 +53,13 @@ public final class SpecValidator {
             problems.add("field 'schedule.cron': '" + s.cron() + "' is not a valid Quartz cron expression" + reason
                     + "; expected six or seven fields: sec min hour day-of-month month day-of-week [year], e.g. \"0 30 2 * * ?\"");
         }
+        if (!PipelineSpec.Schedule.MISFIRE_POLICIES.contains(s.misfire())) {
+            problems.add("field 'schedule.misfire': '" + s.misfire() + "' is not a misfire policy; expected one of: "
+                    + String.join(", ", PipelineSpec.Schedule.MISFIRE_POLICIES));
+        }
+        if (s.maxCatchUp() < 1) {
+            problems.add("field 'schedule.maxCatchUp': " + s.maxCatchUp() + "; expected at least 1 night");
+        }
         try {
             ZoneId.of(s.timezone());
         } catch (DateTimeException e) {

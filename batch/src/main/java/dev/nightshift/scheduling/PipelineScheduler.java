@@ -1,26 +1,39 @@
 package dev.nightshift.scheduling;
 
+import dev.nightshift.audit.AuditLog;
+import dev.nightshift.config.NightshiftProperties;
 import dev.nightshift.contract.PipelineSpec;
 import dev.nightshift.pipelines.PipelineService;
+import dev.nightshift.pipelines.PipelineSummary;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.TimeZone;
-import org.quartz.CronScheduleBuilder;
-import org.quartz.CronTrigger;
+import java.util.Map;
 import org.quartz.JobBuilder;
+import org.quartz.JobDataMap;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
-/** Keeps one Quartz cron trigger per scheduled, unpaused pipeline in the clustered job store. */
+/**
+ * Keeps one Quartz job per scheduled pipeline in the clustered JDBC store, each with a one-shot trigger for its next
+ * fire (computed by {@link FireTimes}, so daylight-saving nights follow Nightshift's rule, not Quartz's). Each fire
+ * plants the next trigger. A trigger that fires late (no instance was up) fires at once, and the job applies the
+ * pipeline's misfire policy.
+ */
 @Service
 public class PipelineScheduler {
     private static final Logger log = LoggerFactory.getLogger(PipelineScheduler.class);
@@ -28,56 +41,139 @@ public class PipelineScheduler {
 
     private final Scheduler scheduler;
     private final PipelineService pipelines;
+    private final JdbcClient jdbc;
+    private final AuditLog audit;
+    private final Duration lateTolerance;
 
-    public PipelineScheduler(Scheduler scheduler, PipelineService pipelines) {
+    public PipelineScheduler(Scheduler scheduler, PipelineService pipelines, JdbcClient jdbc, AuditLog audit, NightshiftProperties props) {
         this.scheduler = scheduler;
         this.pipelines = pipelines;
+        this.jdbc = jdbc;
+        this.audit = audit;
+        this.lateTolerance = props.schedule().lateTolerance();
     }
 
-    /** Adds, replaces or removes triggers so that they match the pipelines' current specs. */
+    Duration lateTolerance() {
+        return lateTolerance;
+    }
+
+    /** A pipeline's schedule as stored: next planned fire, or why there is none. */
+    public record ScheduledPipeline(String pipeline, String cron, String timezone, String misfire, boolean paused, Instant nextFire) {
+    }
+
+    /**
+     * Makes the store match the pipelines' current specs: adds jobs for new schedules, replans those whose cron or
+     * zone changed, removes jobs of pipelines without a schedule; keeps untouched triggers (and their misfires).
+     */
     public List<ScheduledPipeline> sync() throws SchedulerException {
         List<ScheduledPipeline> out = new ArrayList<>();
-        for (var summary : pipelines.list()) {
-            PipelineSpec spec = pipelines.current(summary.name()).spec();
+        List<String> names = new ArrayList<>();
+        for (PipelineSummary summary : pipelines.list()) {
+            names.add(summary.name());
+            PipelineSpec.Schedule schedule = pipelines.current(summary.name()).spec().schedule();
             JobKey jobKey = JobKey.jobKey(summary.name(), GROUP);
-            TriggerKey triggerKey = TriggerKey.triggerKey(summary.name(), GROUP);
-            if (spec.schedule() == null || summary.paused()) {
+            if (schedule == null) {
                 scheduler.deleteJob(jobKey);
                 continue;
             }
-            JobDetail job = JobBuilder.newJob(NightlyQuartzJob.class)
-                    .withIdentity(jobKey)
-                    .usingJobData(NightlyQuartzJob.PIPELINE, spec.name())
-                    .usingJobData(NightlyQuartzJob.TIMEZONE, spec.schedule().timezone())
-                    .usingJobData(NightlyQuartzJob.OFFSET_DAYS, spec.schedule().businessDateOffsetDays())
-                    .storeDurably()
-                    .requestRecovery()
-                    .build();
-            // Misfires (nights missed while no instance was up) are skipped: catching up is an explicit backfill.
-            CronTrigger trigger = TriggerBuilder.newTrigger()
-                    .withIdentity(triggerKey)
-                    .forJob(jobKey)
-                    .withSchedule(CronScheduleBuilder.cronSchedule(spec.schedule().cron())
-                            .inTimeZone(TimeZone.getTimeZone(spec.schedule().timezone()))
-                            .withMisfireHandlingInstructionDoNothing())
-                    .build();
-            Trigger existing = scheduler.getTrigger(triggerKey);
-            if (existing instanceof CronTrigger ct && ct.getCronExpression().equals(spec.schedule().cron())
-                    && ct.getTimeZone().getID().equals(spec.schedule().timezone())) {
-                scheduler.addJob(job, true);
-            } else {
-                scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
+            JobDetail existing = scheduler.getJobDetail(jobKey);
+            boolean sameTimes = existing != null
+                    && schedule.cron().equals(existing.getJobDataMap().getString(NightlyQuartzJob.CRON))
+                    && schedule.timezone().equals(existing.getJobDataMap().getString(NightlyQuartzJob.TIMEZONE));
+            scheduler.addJob(jobDetail(summary.name(), schedule), true);
+            Trigger trigger = scheduler.getTrigger(triggerKey(summary.name()));
+            if (!sameTimes || trigger == null) {
+                Instant next = new FireTimes(schedule.cron(), ZoneId.of(schedule.timezone())).next(Instant.now());
+                planNext(summary.name(), next);
+                log.info("scheduled {} at '{}' {} (next fire {})", summary.name(), schedule.cron(), schedule.timezone(), next);
             }
-            Trigger current = scheduler.getTrigger(triggerKey);
-            Date next = current == null ? null : current.getNextFireTime();
-            out.add(new ScheduledPipeline(spec.name(), spec.schedule().cron(), spec.schedule().timezone(),
-                    next == null ? null : next.toInstant()));
-            log.info("scheduled {} at '{}' {} (next fire {})", spec.name(), spec.schedule().cron(), spec.schedule().timezone(), next);
+            if (summary.paused()) {
+                scheduler.pauseJob(jobKey);
+            }
+            out.add(describe(summary.name(), schedule, summary.paused()));
+        }
+        for (JobKey key : scheduler.getJobKeys(org.quartz.impl.matchers.GroupMatcher.jobGroupEquals(GROUP))) {
+            if (!names.contains(key.getName())) {
+                scheduler.deleteJob(key);
+            }
         }
         return out;
     }
 
-    /** A pipeline's trigger as scheduled. */
-    public record ScheduledPipeline(String pipeline, String cron, String timezone, java.time.Instant nextFire) {
+    /** Replaces the pipeline's trigger by a one-shot trigger at {@code fire}. */
+    public void planNext(String pipeline, Instant fire) throws SchedulerException {
+        Trigger trigger = TriggerBuilder.newTrigger()
+                .withIdentity(triggerKey(pipeline))
+                .forJob(JobKey.jobKey(pipeline, GROUP))
+                .usingJobData(NightlyQuartzJob.PLANNED_FIRE, fire.toEpochMilli())
+                .startAt(Date.from(fire))
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+                .build();
+        if (scheduler.getTrigger(trigger.getKey()) == null) {
+            scheduler.scheduleJob(trigger);
+        } else {
+            scheduler.rescheduleJob(trigger.getKey(), trigger);
+        }
+    }
+
+    /** Every pipeline with a schedule: its next planned fire from the store, or computed if it was never planned. */
+    public List<ScheduledPipeline> list() throws SchedulerException {
+        List<ScheduledPipeline> out = new ArrayList<>();
+        for (PipelineSummary summary : pipelines.list()) {
+            PipelineSpec.Schedule schedule = pipelines.current(summary.name()).spec().schedule();
+            if (schedule != null) {
+                out.add(describe(summary.name(), schedule, summary.paused()));
+            }
+        }
+        return out;
+    }
+
+    /** Pauses or resumes a pipeline's schedule; a resumed schedule continues from its next fire after now. */
+    @Transactional
+    public void setPaused(String pipeline, boolean paused, String actor) throws SchedulerException {
+        PipelineSpec.Schedule schedule = pipelines.current(pipeline).spec().schedule();
+        if (schedule == null) {
+            throw new IllegalArgumentException("pipeline " + pipeline + " has no schedule to pause or resume (manual runs only)");
+        }
+        jdbc.sql("UPDATE pipelines SET paused = ?, updated_at = now() WHERE name = ?").params(paused, pipeline).update();
+        audit.record(actor, paused ? "schedule.pause" : "schedule.resume", "pipeline:" + pipeline, Map.of("paused", !paused), Map.of("paused", paused));
+        JobKey key = JobKey.jobKey(pipeline, GROUP);
+        if (scheduler.getJobDetail(key) == null) {
+            return; // never scheduled yet: `serve` will honour the flag when it syncs
+        }
+        if (paused) {
+            scheduler.pauseJob(key);
+        } else {
+            // Nights that fell into the pause were paused on purpose: continue with the next fire from now.
+            planNext(pipeline, new FireTimes(schedule.cron(), ZoneId.of(schedule.timezone())).next(Instant.now()));
+            scheduler.resumeJob(key);
+        }
+    }
+
+    private ScheduledPipeline describe(String pipeline, PipelineSpec.Schedule schedule, boolean paused) throws SchedulerException {
+        Trigger trigger = scheduler.getTrigger(triggerKey(pipeline));
+        Instant next = trigger != null && trigger.getNextFireTime() != null ? trigger.getNextFireTime().toInstant()
+                : new FireTimes(schedule.cron(), ZoneId.of(schedule.timezone())).next(Instant.now());
+        return new ScheduledPipeline(pipeline, schedule.cron(), schedule.timezone(), schedule.misfire(), paused, paused ? null : next);
+    }
+
+    private static JobDetail jobDetail(String pipeline, PipelineSpec.Schedule schedule) {
+        JobDataMap data = new JobDataMap();
+        data.put(NightlyQuartzJob.PIPELINE, pipeline);
+        data.put(NightlyQuartzJob.CRON, schedule.cron());
+        data.put(NightlyQuartzJob.TIMEZONE, schedule.timezone());
+        data.put(NightlyQuartzJob.OFFSET_DAYS, schedule.businessDateOffsetDays());
+        data.put(NightlyQuartzJob.MISFIRE, schedule.misfire());
+        data.put(NightlyQuartzJob.MAX_CATCH_UP, schedule.maxCatchUp());
+        return JobBuilder.newJob(NightlyQuartzJob.class)
+                .withIdentity(JobKey.jobKey(pipeline, GROUP))
+                .usingJobData(data)
+                .storeDurably()
+                .requestRecovery() // if the instance running it dies, another instance of the cluster re-runs it
+                .build();
+    }
+
+    private static TriggerKey triggerKey(String pipeline) {
+        return TriggerKey.triggerKey(pipeline, GROUP);
     }
 }

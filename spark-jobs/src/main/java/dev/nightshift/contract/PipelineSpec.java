@@ -21,12 +21,20 @@ public record PipelineSpec(
         features = features == null ? List.of() : List.copyOf(features);
     }
 
-    /** When the pipeline runs by itself; absent means manual runs only. */
-    public record Schedule(String cron, String timezone, Integer businessDateOffsetDays) {
+    /**
+     * When the pipeline runs by itself; absent means manual runs only. {@code misfire} says what happens to nights
+     * missed while no orchestrator was up: {@code skip} (default), {@code latest} (run only the most recent missed
+     * night) or {@code catch-up} (run them all in order, at most {@code maxCatchUp}).
+     */
+    public record Schedule(String cron, String timezone, Integer businessDateOffsetDays, String misfire, Integer maxCatchUp) {
+        public static final java.util.List<String> MISFIRE_POLICIES = java.util.List.of("skip", "latest", "catch-up");
+
         public Schedule {
             timezone = timezone == null ? "UTC" : timezone;
             // A run fired in the night processes the previous calendar day's data by default.
             businessDateOffsetDays = businessDateOffsetDays == null ? -1 : businessDateOffsetDays;
+            misfire = misfire == null ? "skip" : misfire;
+            maxCatchUp = maxCatchUp == null ? 7 : maxCatchUp;
         }
     }
 

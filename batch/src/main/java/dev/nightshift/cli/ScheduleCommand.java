@@ -1,0 +1,62 @@
+package dev.nightshift.cli;
+
+import dev.nightshift.scheduling.PipelineScheduler;
+import java.time.ZoneId;
+import java.util.concurrent.Callable;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code nightshift schedule list|pause|resume}. */
+@Command(name = "schedule", mixinStandardHelpOptions = true, description = "Show, pause and resume pipeline schedules.",
+        subcommands = {ScheduleCommand.ListSchedules.class, ScheduleCommand.Pause.class, ScheduleCommand.Resume.class})
+public class ScheduleCommand {
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Scheduled pipelines and their next fire times.")
+    static class ListSchedules implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
+                TablePrinter t = new TablePrinter("pipeline", "cron", "timezone", "misfire", "state", "next fire (local)", "next fire (UTC)");
+                for (PipelineScheduler.ScheduledPipeline p : ctx.getBean(PipelineScheduler.class).list()) {
+                    t.row(p.pipeline(), p.cron(), p.timezone(), p.misfire(), p.paused() ? "paused" : "active",
+                            p.nextFire() == null ? null : p.nextFire().atZone(ZoneId.of(p.timezone())).toLocalDateTime(), p.nextFire());
+                }
+                t.print(System.out);
+            }
+            return CliExitCodes.OK;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Stop a pipeline's scheduled runs until resumed.")
+    static class Pause implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "PIPELINE")
+        String pipeline;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
+                ctx.getBean(PipelineScheduler.class).setPaused(pipeline, true, System.getProperty("user.name", "cli"));
+                System.out.println(pipeline + ": schedule paused");
+            }
+            return CliExitCodes.OK;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = "Resume a paused schedule from its next fire time; nights missed while paused are not run (use backfill).")
+    static class Resume implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "PIPELINE")
+        String pipeline;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
+                ctx.getBean(PipelineScheduler.class).setPaused(pipeline, false, System.getProperty("user.name", "cli"));
+                System.out.println(pipeline + ": schedule resumed");
+            }
+            return CliExitCodes.OK;
+        }
+    }
+}
