@@ -37,10 +37,12 @@ public class NightlyQuartzJob extends QuartzJobBean {
     private PipelineScheduler pipelineScheduler;
     private Duration lateTolerance = Duration.ofMinutes(10);
 
+    @org.springframework.beans.factory.annotation.Autowired
     public void setRunService(RunService runService) {
         this.runService = runService;
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
     public void setPipelineScheduler(PipelineScheduler pipelineScheduler) {
         this.pipelineScheduler = pipelineScheduler;
         this.lateTolerance = pipelineScheduler.lateTolerance();
