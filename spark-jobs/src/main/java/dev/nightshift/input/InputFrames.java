@@ -20,7 +20,10 @@ import java.util.List;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * Checks a pipeline's raw input against the features a model consumes and reduces it to the model's frame:
@@ -53,19 +56,26 @@ public final class InputFrames {
         }
     }
 
-    /** Fails if an entity id is null or occurs more than once, with the count and an example. {@code what} names the input. */
-    public static void checkUniqueIds(Dataset<Row> rows, String idColumn, String what) {
-        Row nulls = rows.agg(sum(col(idColumn).isNull().cast("long"))).first();
-        long nullIds = nulls.isNullAt(0) ? 0 : nulls.getLong(0);
-        if (nullIds > 0) {
-            throw new InputValidationException(what + ": " + nullIds + " rows have a null '" + idColumn + "'");
+    /**
+     * Fails if there are no rows, or an entity id is null or occurs more than once (with the count and an example),
+     * computed in one aggregation. {@code what} names the input in messages.
+     */
+    public static void checkRowsAndIds(Dataset<Row> rows, String idColumn, String what) {
+        Column id = col(idColumn);
+        Row stats = rows.groupBy(id).agg(count(lit(1)).as("n"))
+                .agg(sum(col("n")), sum(when(id.isNull(), col("n"))), sum(when(col("n").gt(1), 1)),
+                        min(when(col("n").gt(1), struct(id, col("n")))))
+                .first();
+        long total = stats.isNullAt(0) ? 0 : stats.getLong(0);
+        if (total == 0) {
+            throw new InputValidationException("no input rows for " + what);
         }
-        Dataset<Row> duplicated = rows.groupBy(col(idColumn)).agg(count(lit(1)).as("n")).where(col("n").gt(1));
-        List<Row> example = duplicated.orderBy(col(idColumn)).limit(1).collectAsList();
-        if (!example.isEmpty()) {
-            long ids = duplicated.count();
-            throw new InputValidationException(what + ": " + ids + " duplicate " + idColumn + " value(s), e.g. '"
-                    + example.get(0).get(0) + "' occurs " + example.get(0).getLong(1) + " times");
+        if (!stats.isNullAt(1)) {
+            throw new InputValidationException(what + ": " + stats.getLong(1) + " rows have a null '" + idColumn + "'");
+        }
+        if (!stats.isNullAt(2)) {
+            throw new InputValidationException(what + ": " + stats.getLong(2) + " duplicate " + idColumn + " value(s), e.g. '"
+                    + stats.getStruct(3).get(0) + "' occurs " + stats.getStruct(3).getLong(1) + " times");
         }
     }
 
@@ -86,7 +96,7 @@ public final class InputFrames {
     public static Dataset<Row> validatedForScoring(Dataset<Row> rows, String idColumn, List<ModelFeature> features,
                                                    String source, LocalDate date) {
         checkSchema(rows.schema(), idColumn, features);
-        checkUniqueIds(rows, idColumn, "input " + source + " for " + date);
+        checkRowsAndIds(rows, idColumn, "business date " + date + " in " + source);
         return toModelFrame(rows, idColumn, features);
     }
 

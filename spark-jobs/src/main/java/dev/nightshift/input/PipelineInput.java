@@ -13,9 +13,7 @@ import org.apache.spark.sql.types.DateType;
 
 import java.io.IOException;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -38,7 +36,10 @@ public final class PipelineInput {
                 : Warehouse.expand(in.path(), warehouse, null) + " where " + in.dateColumn() + " = " + date;
     }
 
-    /** The raw input rows of one business date (all columns as stored); fails if there are none. */
+    /**
+     * The raw input rows of one business date (all columns as stored). Fails if a path does not exist; an empty
+     * result is left to {@link InputFrames#checkRowsAndIds}, which counts the rows anyway.
+     */
     public static Dataset<Row> forDate(SparkSession spark, PipelineSpec spec, String warehouse, LocalDate date) throws IOException {
         PipelineSpec.Input in = spec.input();
         Dataset<Row> rows;
@@ -56,9 +57,6 @@ public final class PipelineInput {
             }
             Dataset<Row> all = reader(spark, in.format(), in.options()).load(path);
             rows = all.where(asDate(all, in.dateColumn()).equalTo(lit(date)));
-        }
-        if (rows.isEmpty()) {
-            throw new InputValidationException("no input rows for business date " + date + " in " + describe(spec, warehouse, date));
         }
         return rows;
     }
@@ -144,13 +142,5 @@ public final class PipelineInput {
     private static boolean exists(SparkSession spark, String path) throws IOException {
         Path p = new Path(path);
         return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
-    }
-
-    static List<LocalDate> dates(LocalDate from, LocalDate to) {
-        List<LocalDate> out = new ArrayList<>();
-        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-            out.add(d);
-        }
-        return out;
     }
 }

@@ -2,6 +2,7 @@ package dev.nightshift.registry;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -42,21 +43,20 @@ public record ArtifactManifest(List<Entry> files) {
         files = files.stream().sorted(Comparator.comparing(Entry::path)).toList();
     }
 
+    /** The stored form: {@code {"digest":"sha256","files":[{"path":..,"size":..,"sha256":..}, ...]}}. */
+    private record Document(String digest, List<Entry> files) {
+    }
+
     public byte[] toBytes() {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("digest", "sha256");
-        doc.put("files", files);
-        return (Json.write(doc) + "\n").getBytes(StandardCharsets.UTF_8);
+        return (Json.write(new Document("sha256", files)) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     public static ArtifactManifest parse(byte[] bytes) {
-        Map<String, List<Entry>> doc = Json.read(new String(bytes, StandardCharsets.UTF_8),
-                new TypeReference<Map<String, List<Entry>>>() { });
-        List<Entry> files = doc.get("files");
-        if (files == null) {
-            throw new IllegalArgumentException(FILE_NAME + " has no 'files' list");
+        Document doc = Json.read(new String(bytes, StandardCharsets.UTF_8), new TypeReference<Document>() { });
+        if (doc.files() == null || !"sha256".equals(doc.digest())) {
+            throw new IllegalArgumentException(FILE_NAME + " is not a sha256 manifest with a 'files' list");
         }
-        return new ArtifactManifest(files);
+        return new ArtifactManifest(doc.files());
     }
 
     /** Lists and hashes every file under {@code dir} except the manifest (and its local checksum file). */
@@ -99,7 +99,7 @@ public record ArtifactManifest(List<Entry> files) {
             throw new ArtifactIntegrityException(what + " file " + FILE_NAME + ": missing; refusing to load");
         }
         byte[] manifestBytes;
-        try (FSDataInputStream in = fs.open(manifestPath)) {
+        try (FSDataInputStream in = raw(fs).open(manifestPath)) {
             manifestBytes = in.readAllBytes();
         }
         String manifestSha = sha256Hex(manifestBytes);
@@ -176,12 +176,18 @@ public record ArtifactManifest(List<Entry> files) {
     private static String sha256(FileSystem fs, Path path) throws IOException {
         MessageDigest digest = newDigest();
         byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = fs.open(path)) {
+        try (InputStream in = raw(fs).open(path)) {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 digest.update(buffer, 0, n);
             }
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    // Read the bytes as stored: the local file system's own .crc check would fail a tampered file with a
+    // ChecksumException before the manifest could say which file differs and how.
+    private static FileSystem raw(FileSystem fs) {
+        return fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
     }
 
     public static String sha256Hex(byte[] bytes) {

@@ -23,6 +23,8 @@ public final class SparkSessions {
                 .config("spark.sql.datetime.java8API.enabled", "true")
                 // Nightly batches are small to medium; 200 shuffle partitions would mostly be empty tasks.
                 .config("spark.sql.shuffle.partitions", "8")
+                // Delta rebuilds a table's state from its log with 50 tasks by default: far too many for nightly tables.
+                .config("spark.databricks.delta.snapshotPartitions", "8")
                 .config("spark.ui.enabled", "false")
                 // Large tree ensembles compile to methods above HotSpot's 8,000-byte JIT limit (see DESIGN.md).
                 .config("spark.sql.codegen.hugeMethodLimit", "8000");

@@ -19,7 +19,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import java.sql.Connection;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -59,15 +58,14 @@ public final class TrainJob {
         Dataset<Row> labels = PipelineInput.labels(spark, spec, args.warehouse(), window.from(), window.to());
         Dataset<Row> labelled = TrainingData.labelled(inputs, labels, window).cache();
         try {
-            TrainingData.checkLabels(labelled, spec.task());
-            // At most trainingWindowDays distinct dates: small enough for the driver.
-            List<LocalDate> dates = labelled.select(Columns.BUSINESS_DATE).distinct().as(
-                    org.apache.spark.sql.Encoders.LOCALDATE()).collectAsList();
-            HoldoutSplit split = HoldoutSplit.of(dates, spec.model().holdoutDays());
+            List<TrainingData.DateCount> counts = TrainingData.countByDate(labelled, spec.task());
+            TrainingData.checkLabels(labelled, counts);
+            HoldoutSplit split = HoldoutSplit.of(counts.stream().map(TrainingData.DateCount::date).toList(),
+                    spec.model().holdoutDays());
             Dataset<Row> train = split.train(labelled);
             Dataset<Row> holdout = split.holdout(labelled);
-            long trainRows = train.count();
-            long holdoutRows = holdout.count();
+            long trainRows = TrainingData.rows(counts, split.trainFrom(), split.trainTo());
+            long holdoutRows = TrainingData.rows(counts, split.holdoutFrom(), split.holdoutTo());
 
             PipelineModel model = ModelPipelines.build(features, spec.model().algorithm(), spec.model().params(), spec.model().seed())
                     .fit(train);

@@ -6,9 +6,16 @@ import dev.nightshift.input.InputValidationException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import java.time.LocalDate;
+import java.util.Comparator;
 import java.util.List;
 
+import org.apache.spark.sql.Column;
+
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 
 /** Joins a pipeline's input rows to the labels known in the training window. */
 public final class TrainingData {
@@ -24,17 +31,39 @@ public final class TrainingData {
         return window.select(inputs).join(window.select(labels), new String[] {Columns.ENTITY_ID, Columns.BUSINESS_DATE});
     }
 
-    /** Classification labels must be 0 or 1; fails with the count and an example otherwise. */
-    public static void checkLabels(Dataset<Row> labelled, Task task) {
-        if (task != Task.BINARY_CLASSIFICATION) {
-            return;
-        }
-        Dataset<Row> bad = labelled.where(col(Columns.LABEL).notEqual(0.0).and(col(Columns.LABEL).notEqual(1.0)));
-        List<Row> example = bad.select(Columns.ENTITY_ID, Columns.BUSINESS_DATE, Columns.LABEL).limit(1).collectAsList();
-        if (!example.isEmpty()) {
-            Row r = example.get(0);
-            throw new InputValidationException(bad.count() + " label(s) are neither 0 nor 1, e.g. " + r.get(2)
+    /** Rows and invalid labels of one labelled date. */
+    public record DateCount(LocalDate date, long rows, long invalidLabels) {
+    }
+
+    /**
+     * Per-date row counts (at most trainingWindowDays rows reach the driver). For classification a label other
+     * than 0 or 1 counts as invalid.
+     */
+    public static List<DateCount> countByDate(Dataset<Row> labelled, Task task) {
+        Column invalid = task == Task.BINARY_CLASSIFICATION
+                ? col(Columns.LABEL).notEqual(0.0).and(col(Columns.LABEL).notEqual(1.0)).cast("long")
+                : lit(0L);
+        return labelled.groupBy(Columns.BUSINESS_DATE)
+                .agg(count(lit(1)), sum(invalid))
+                .collectAsList().stream()
+                .map(r -> new DateCount(r.getAs(0), r.getLong(1), r.isNullAt(2) ? 0 : r.getLong(2)))
+                .sorted(Comparator.comparing(DateCount::date))
+                .toList();
+    }
+
+    /** Fails with the count and an example if any label is invalid. */
+    public static void checkLabels(Dataset<Row> labelled, List<DateCount> counts) {
+        long invalid = counts.stream().mapToLong(DateCount::invalidLabels).sum();
+        if (invalid > 0) {
+            Row r = labelled.where(col(Columns.LABEL).notEqual(0.0).and(col(Columns.LABEL).notEqual(1.0)))
+                    .select(Columns.ENTITY_ID, Columns.BUSINESS_DATE, Columns.LABEL).first();
+            throw new InputValidationException(invalid + " label(s) are neither 0 nor 1, e.g. " + r.get(2)
                     + " for entity '" + r.get(0) + "' on " + r.get(1) + "; binary classification needs 0/1 labels");
         }
+    }
+
+    /** Rows of the dates in [from, to]. */
+    public static long rows(List<DateCount> counts, LocalDate from, LocalDate to) {
+        return counts.stream().filter(c -> !c.date().isBefore(from) && !c.date().isAfter(to)).mapToLong(DateCount::rows).sum();
     }
 }
