@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code nightshift schedule list|pause|resume}. */
 @Command(name = "schedule", mixinStandardHelpOptions = true, description = "Show, pause and resume pipeline schedules.",
-        subcommands = {ScheduleCommand.ListSchedules.class, ScheduleCommand.Pause.class, ScheduleCommand.Resume.class})
+        subcommands = {ScheduleCommand.ListSchedules.class, ScheduleCommand.Pause.class, ScheduleCommand.Resume.class,
+                ScheduleCommand.Fire.class})
 public class ScheduleCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Scheduled pipelines and their next fire times.")
@@ -55,6 +56,26 @@ public class ScheduleCommand {
             try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
                 ctx.getBean(PipelineScheduler.class).setPaused(pipeline, false, System.getProperty("user.name", "cli"));
                 System.out.println(pipeline + ": schedule resumed");
+            }
+            return CliExitCodes.OK;
+        }
+    }
+
+    @Command(name = "fire", mixinStandardHelpOptions = true,
+            description = {"Ask the scheduler cluster to run one business date now (any `serve` instance picks it up;",
+                    "it waits in the database until one is up). `nightshift run` runs in this process instead."})
+    static class Fire implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "PIPELINE")
+        String pipeline;
+
+        @picocli.CommandLine.Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", description = "the business date to run")
+        java.time.LocalDate date;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
+                ctx.getBean(PipelineScheduler.class).fire(pipeline, date, System.getProperty("user.name", "cli"));
+                System.out.println(pipeline + " " + date + ": handed to the scheduler");
             }
             return CliExitCodes.OK;
         }

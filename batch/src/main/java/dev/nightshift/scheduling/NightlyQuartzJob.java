@@ -32,6 +32,8 @@ public class NightlyQuartzJob extends QuartzJobBean {
     static final String MAX_CATCH_UP = "maxCatchUp";
     /** On the trigger: the fire instant it was planned for (Quartz rewrites the scheduled time of a misfired trigger). */
     static final String PLANNED_FIRE = "plannedFire";
+    /** On a manual trigger ({@code nightshift schedule fire}): the one business date to run; no misfire logic, no chain. */
+    static final String MANUAL_DATE = "manualBusinessDate";
 
     private RunService runService;
     private PipelineScheduler pipelineScheduler;
@@ -52,6 +54,10 @@ public class NightlyQuartzJob extends QuartzJobBean {
     protected void executeInternal(JobExecutionContext context) throws JobExecutionException {
         JobDataMap data = context.getMergedJobDataMap();
         String pipeline = data.getString(PIPELINE);
+        if (data.containsKey(MANUAL_DATE)) {
+            runManual(pipeline, LocalDate.parse(data.getString(MANUAL_DATE)));
+            return;
+        }
         ZoneId zone = ZoneId.of(data.getString(TIMEZONE));
         FireTimes fireTimes = new FireTimes(data.getString(CRON), zone);
         Instant planned = Instant.ofEpochMilli(data.getLong(PLANNED_FIRE));
@@ -81,6 +87,16 @@ public class NightlyQuartzJob extends QuartzJobBean {
         }
         if (failure != null) {
             throw new JobExecutionException("scheduled run of " + pipeline + " failed: " + failure.getMessage(), failure, false);
+        }
+    }
+
+    private void runManual(String pipeline, LocalDate date) throws JobExecutionException {
+        try {
+            runService.run(new RunRequest(pipeline, date, RunTrigger.SCHEDULE, false, "scheduler"));
+        } catch (RunRefusedException e) {
+            log.info("fired run of {} {} not started: {}", pipeline, date, e.getMessage());
+        } catch (RuntimeException e) {
+            throw new JobExecutionException("fired run of " + pipeline + " " + date + " failed: " + e.getMessage(), e, false);
         }
     }
 

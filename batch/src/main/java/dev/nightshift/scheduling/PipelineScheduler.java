@@ -116,6 +116,31 @@ public class PipelineScheduler {
         }
     }
 
+    /**
+     * Asks the cluster to run one business date now: a one-shot trigger that any running {@code serve} instance picks
+     * up (it waits in the store until one is up). Unlike {@code nightshift run}, the run happens in a scheduler.
+     */
+    public void fire(String pipeline, java.time.LocalDate businessDate, String actor) throws SchedulerException {
+        pipelines.current(pipeline);
+        JobKey key = JobKey.jobKey(pipeline, GROUP);
+        if (scheduler.getJobDetail(key) == null) {
+            PipelineSpec.Schedule schedule = pipelines.current(pipeline).spec().schedule();
+            if (schedule == null) {
+                throw new IllegalArgumentException("pipeline " + pipeline + " has no schedule; run it with: nightshift run " + pipeline);
+            }
+            scheduler.addJob(jobDetail(pipeline, schedule), true);
+        }
+        Trigger trigger = TriggerBuilder.newTrigger()
+                .withIdentity("fire-" + pipeline + "-" + businessDate + "-" + java.util.UUID.randomUUID().toString().substring(0, 8), GROUP)
+                .forJob(key)
+                .usingJobData(NightlyQuartzJob.MANUAL_DATE, businessDate.toString())
+                .startNow()
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+                .build();
+        scheduler.scheduleJob(trigger);
+        audit.record(actor, "schedule.fire", "pipeline:" + pipeline, null, Map.of("businessDate", businessDate.toString()));
+    }
+
     /** Every pipeline with a schedule: its next planned fire from the store, or computed if it was never planned. */
     public List<ScheduledPipeline> list() throws SchedulerException {
         List<ScheduledPipeline> out = new ArrayList<>();

@@ -1,0 +1,160 @@
+package dev.nightshift.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Crashes, injected into real processes: each test says what it kills and what must hold afterwards. All of them share
+ * one PostgreSQL, one warehouse and one pipeline ({@code churn}, 300 customers a night); each uses its own date.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OrchestratorCrashFaultIT {
+    static final long ENTITIES = 300;
+    static final LocalDate D1 = LocalDate.of(2026, 11, 1);
+    static final Duration BOUND = Duration.ofMinutes(4);
+
+    NightshiftProcesses ns;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        ns = new NightshiftProcesses();
+        ns.generateChurn(D1.minusDays(40), D1.plusDays(6), ENTITIES);
+        NightshiftProcesses.Result applied = ns.run(BOUND, "pipelines", "apply", NightshiftProcesses.INSTALL.resolve("config/pipelines/churn.yml").toString());
+        assertThat(applied.exitCode()).as(applied.output()).isZero();
+        // the first night trains the champion; the faults below hit scoring nights
+        NightshiftProcesses.Result first = ns.run(BOUND, "run", "churn", "--date", D1.toString());
+        assertThat(first.exitCode()).as(first.output()).isZero();
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        ns.close();
+    }
+
+    @Test
+    @Order(1)
+    void killDash9OfTheOrchestratorDuringScoringThenRunningAgainCompletesTheNightOnce() throws Exception {
+        LocalDate d = D1.plusDays(1);
+        // inject: SIGKILL the orchestrator while its score step's Spark child is running
+        Process orchestrator = ns.start("run", "churn", "--date", d.toString());
+        NightshiftProcesses.await("the score child of " + d, BOUND,
+                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).isEmpty());
+        Thread.sleep(2000);
+        NightshiftProcesses.kill(orchestrator);
+
+        // check: the child follows its orchestrator instead of writing on as an orphan
+        NightshiftProcesses.await("the orphaned score child to exit", Duration.ofSeconds(30),
+                () -> NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).isEmpty());
+        assertThat(ns.queryOne("SELECT status FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id DESC LIMIT 1", d)).isEqualTo("RUNNING");
+
+        // recover: the same command again
+        NightshiftProcesses.Result again = ns.run(BOUND, "run", "churn", "--date", d.toString());
+
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(ns.column("SELECT status FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id", d)).containsExactly("FAILED", "COMPLETED");
+        assertThat((String) ns.queryOne("SELECT error FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id LIMIT 1", d))
+                .contains("no longer exists").contains("marked failed");
+        assertOneRowPerEntity(d);
+        assertOneRowPerEntity(D1);
+        // the restart resumed the killed job instance at its score step rather than starting over
+        assertThat(ns.column("""
+                SELECT s.step_name FROM nightshift.batch_step_execution s JOIN nightshift.runs r ON r.job_execution_id = s.job_execution_id
+                WHERE r.business_date = ? AND r.status = 'COMPLETED'""", d)).containsExactly("score");
+    }
+
+    @Test
+    @Order(2)
+    void killDash9OfTheSparkChildMidJobFailsTheStepKeepsEarlierResultsAndARestartCompletes() throws Exception {
+        LocalDate d = D1.plusDays(2);
+        // given the date scored once already, then re-run explicitly
+        assertThat(ns.run(BOUND, "run", "churn", "--date", d.toString()).exitCode()).isZero();
+        Process rerun = ns.start("run", "churn", "--date", d.toString(), "--rerun");
+        NightshiftProcesses.await("the score child of " + d, BOUND,
+                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).isEmpty());
+        Thread.sleep(3000);
+        // inject: SIGKILL the Spark child only
+        NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).forEach(ProcessHandle::destroyForcibly);
+
+        // check: the orchestrator reports the failure and exits non-zero; the first result of the date is intact
+        assertThat(rerun.waitFor(BOUND.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(rerun.exitValue()).isEqualTo(1);
+        assertOneRowPerEntity(d);
+        long firstRunId = ((Number) ns.queryOne("SELECT min(id) FROM nightshift.runs WHERE business_date = ?", d)).longValue();
+        assertThat(ns.column("SELECT DISTINCT run_id FROM nightshift.predictions WHERE pipeline = 'churn' AND business_date = ?", d)).containsExactly(firstRunId);
+
+        // recover: the same re-run command resumes the failed instance
+        NightshiftProcesses.Result again = ns.run(BOUND, "run", "churn", "--date", d.toString(), "--rerun");
+
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertOneRowPerEntity(d);
+    }
+
+    @Test
+    @Order(3)
+    void twoServeInstancesRunAFiredNightExactlyOnceAndTheSurvivorFinishesItWhenTheOwnerIsKilled() throws Exception {
+        LocalDate d = D1.plusDays(3);
+        Process a = ns.start("serve");
+        Process b = ns.start("serve");
+        NightshiftProcesses.await("two live serve instances", BOUND,
+                () -> ns.count("SELECT count(*) FROM nightshift.qrtz_scheduler_state") >= 2);
+
+        assertThat(ns.run(BOUND, "schedule", "fire", "churn", "--date", d.toString()).exitCode()).isZero();
+        NightshiftProcesses.await("the fired run of " + d + " to start scoring", BOUND,
+                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).isEmpty());
+        // inject: SIGKILL whichever instance owns the run
+        long ownerPid = ((Number) ns.queryOne("""
+                SELECT i.pid FROM nightshift.runs r JOIN nightshift.instances i ON i.id = r.owner
+                WHERE r.business_date = ? AND r.status = 'RUNNING'""", d)).longValue();
+        assertThat(ownerPid).isIn(a.pid(), b.pid());
+        NightshiftProcesses.killPid(ownerPid);
+
+        // check: the other instance recovers the job (Quartz recovery), marks the dead owner's run failed and finishes
+        NightshiftProcesses.await("a completed run of " + d, BOUND,
+                () -> ns.count("SELECT count(*) FROM nightshift.runs WHERE business_date = ? AND status = 'COMPLETED'", d) == 1);
+        List<Object> statuses = ns.column("SELECT status FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id", d);
+        assertThat(statuses).containsExactly("FAILED", "COMPLETED");
+        assertOneRowPerEntity(d);
+    }
+
+    @Test
+    @Order(4)
+    void anUnwritableWarehousePathFailsTheRunWithAClearErrorAndLosesNothing() throws Exception {
+        LocalDate d = D1.plusDays(4);
+        // given a second pipeline whose prediction table location is occupied by a plain file
+        Path spec = ns.workDir().resolve("churn-ro.yml");
+        Files.writeString(spec, Files.readString(NightshiftProcesses.INSTALL.resolve("config/pipelines/churn.yml"))
+                .replace("name: churn", "name: churn-ro").replace("algorithm: gbt-classifier", "algorithm: logistic-regression")
+                .replace("params: { maxDepth: 4, maxIter: 20, stepSize: 0.1 }", "params: { maxIter: 10 }"));
+        assertThat(ns.run(BOUND, "pipelines", "apply", spec.toString()).exitCode()).isZero();
+        Path blocked = Path.of(java.net.URI.create(ns.warehouse())).resolve("predictions/churn-ro");
+        Files.createDirectories(blocked.getParent());
+        Files.writeString(blocked, "a file where the Delta table should go");
+        long before = ns.count("SELECT count(*) FROM nightshift.predictions");
+
+        NightshiftProcesses.Result r = ns.run(BOUND, "run", "churn-ro", "--date", d.toString());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat((String) ns.queryOne("SELECT error FROM nightshift.runs WHERE pipeline = 'churn-ro' ORDER BY id DESC LIMIT 1"))
+                .contains("predictions/churn-ro");
+        assertThat(ns.count("SELECT count(*) FROM nightshift.predictions")).isEqualTo(before);
+        assertOneRowPerEntity(D1);
+    }
+
+    private void assertOneRowPerEntity(LocalDate d) {
+        assertThat(ns.count("SELECT count(*) FROM nightshift.predictions WHERE pipeline = 'churn' AND business_date = ?", d)).isEqualTo(ENTITIES);
+        assertThat(ns.count("SELECT count(DISTINCT entity_id) FROM nightshift.predictions WHERE pipeline = 'churn' AND business_date = ?", d)).isEqualTo(ENTITIES);
+    }
+}
