@@ -9,6 +9,7 @@ import org.apache.spark.sql.SparkSession;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.cos;
@@ -63,30 +64,43 @@ public final class SyntheticData {
         Gen g = new Gen(a.seed());
         Column id = col("eid");
         Column date = col("event_date");
-        Column drifted = drifted(a, date);
-        Column shift = drifted.multiply(a.featureShift());
+        // Three flat projections (draws, features, label) keep the plan small; chained withColumn calls each
+        // re-analyse the whole plan and made this take seconds to plan.
+        Dataset<Row> draws = entityDates(spark, a, "event_date").select(id, date,
+                drifted(a, date).multiply(a.featureShift()).as("shift"),
+                drifted(a, date).as("drifted"),
+                datediff(date, lit(LocalDate.of(1970, 1, 1))).as("epoch_day"),
+                g.uniform("tenure", id).as("u_tenure"),
+                floor(g.uniform("plan", id).multiply(PLANS.length)).cast("int").as("plan_idx"),
+                floor(g.uniform("region", id).multiply(REGIONS.length)).cast("int").as("region_idx"),
+                g.normal("charges", id).as("n_charges"),
+                g.normal("charges-day", id, date).as("n_charges_day"),
+                g.uniform("calls", id, date).as("u_calls"),
+                g.normal("usage", id).as("n_usage"),
+                g.normal("usage-day", id, date).as("n_usage_day"),
+                g.uniform("churned", id, date).as("u_churned"));
 
-        Column epochDay = datediff(date, lit(LocalDate.of(1970, 1, 1)));
+        Column shift = col("shift");
         // Tenure cycles through 1..72 months: a customer who reaches the end is replaced by a new one.
-        Column tenure = floor(pmod(floor(g.uniform("tenure", id).multiply(TENURE_DAYS)).plus(epochDay), lit(TENURE_DAYS))
+        Column tenure = floor(pmod(floor(col("u_tenure").multiply(TENURE_DAYS)).plus(col("epoch_day")), lit(TENURE_DAYS))
                 .divide(30)).plus(1).cast("double");
-        Column planIdx = floor(g.uniform("plan", id).multiply(3)).cast("int");
-        Column charges = element_at(org.apache.spark.sql.functions.array(lit(35.0), lit(60.0), lit(85.0)), planIdx.plus(1))
-                .plus(g.normal("charges", id).multiply(10)).plus(g.normal("charges-day", id, date).multiply(3));
-        Column calls = floor(log(g.uniform("calls", id, date)).multiply(-1.4)).cast("double");
-        Column usage = greatest(lit(0.0), lit(10.0).plus(g.normal("usage", id).multiply(4)).plus(g.normal("usage-day", id, date).multiply(2)));
+        Column charges = element_at(array(lit(35.0), lit(60.0), lit(85.0)), col("plan_idx").plus(1))
+                .plus(col("n_charges").multiply(10)).plus(col("n_charges_day").multiply(3));
+        Column calls = floor(log(col("u_calls")).multiply(-1.4)).cast("double");
+        Column usage = greatest(lit(0.0), lit(10.0).plus(col("n_usage").multiply(4)).plus(col("n_usage_day").multiply(2)));
+        Dataset<Row> features = draws.select(
+                format_string("C%07d", id.plus(1)).as("customer_id"),
+                date,
+                tenure.plus(shift.multiply(21.0)).as("tenure_months"),
+                round(charges.plus(shift.multiply(26.0)), 2).as("monthly_charges"),
+                calls.plus(shift.multiply(1.5)).as("support_calls"),
+                round(usage.plus(shift.multiply(4.5)), 2).as("data_usage_gb"),
+                element_at(strings(PLANS), col("plan_idx").plus(1)).as("plan"),
+                element_at(strings(REGIONS), col("region_idx").plus(1)).as("region"),
+                concat(lit("c"), format_string("%07d", id.plus(1)), lit("@example.invalid")).as("email"),
+                col("drifted"), col("u_churned"));
 
-        Dataset<Row> base = entityDates(spark, a, "event_date")
-                .withColumn("customer_id", format_string("C%07d", id.plus(1)))
-                .withColumn("tenure_months", tenure.plus(shift.multiply(21.0)))
-                .withColumn("monthly_charges", round(charges.plus(shift.multiply(26.0)), 2))
-                .withColumn("support_calls", calls.plus(shift.multiply(1.5)))
-                .withColumn("data_usage_gb", round(usage.plus(shift.multiply(4.5)), 2))
-                .withColumn("plan", element_at(strings(PLANS), planIdx.plus(1)))
-                .withColumn("region", element_at(strings(REGIONS), floor(g.uniform("region", id).multiply(4)).cast("int").plus(1)))
-                .withColumn("email", concat(lit("c"), format_string("%07d", id.plus(1)), lit("@example.invalid")));
-
-        Column tenureCoef = lit(-1.1).multiply(lit(1.0).minus(drifted.multiply(2 * a.conceptShift())));
+        Column tenureCoef = lit(-1.1).multiply(lit(1.0).minus(col("drifted").multiply(2 * a.conceptShift())));
         Column logit = lit(-1.5)
                 .plus(tenureCoef.multiply(col("tenure_months").minus(36.5).divide(21.0)))
                 .plus(col("monthly_charges").minus(60.0).divide(26.0).multiply(0.6))
@@ -95,10 +109,9 @@ public final class SyntheticData {
                 .plus(when(col("plan").equalTo("basic"), 0.3).when(col("plan").equalTo("premium"), -0.3).otherwise(0.0))
                 .plus(when(col("region").equalTo("south"), 0.25).otherwise(0.0));
         Column probability = lit(1.0).divide(lit(1.0).plus(exp(logit.multiply(-1))));
-        return base
-                .withColumn("churned", when(g.uniform("churned", id, date).lt(probability), 1).otherwise(0))
-                .select("customer_id", "event_date", "tenure_months", "monthly_charges", "support_calls",
-                        "data_usage_gb", "plan", "region", "email", "churned");
+        return features.select(col("customer_id"), col("event_date"), col("tenure_months"), col("monthly_charges"),
+                col("support_calls"), col("data_usage_gb"), col("plan"), col("region"), col("email"),
+                when(col("u_churned").lt(probability), 1).otherwise(0).as("churned"));
     }
 
     /** Demand rows: item_id, sale_date, features and the label units_sold (positive). */
@@ -106,27 +119,34 @@ public final class SyntheticData {
         Gen g = new Gen(a.seed());
         Column id = col("eid");
         Column date = col("sale_date");
-        Column drifted = drifted(a, date);
-        Column shift = drifted.multiply(a.featureShift());
+        Dataset<Row> draws = entityDates(spark, a, "sale_date").select(id, date,
+                drifted(a, date).multiply(a.featureShift()).as("shift"),
+                drifted(a, date).as("drifted"),
+                floor(g.uniform("category", id).multiply(CATEGORIES.length)).cast("int").as("category_idx"),
+                when(g.uniform("promo", id, date).lt(0.15), 1.0).otherwise(0.0).as("promo"),
+                g.uniform("price", id).as("u_price"),
+                g.normal("price-day", id, date).as("n_price_day"),
+                // Weather is the same for every item on a date: seasonal curve plus noise keyed by the date alone.
+                g.normal("temperature", date).as("n_temperature"),
+                g.normal("units", id, date).as("n_units"));
 
-        Column categoryIdx = floor(g.uniform("category", id).multiply(CATEGORIES.length)).cast("int");
-        Column promo = when(g.uniform("promo", id, date).lt(0.15), 1.0).otherwise(0.0);
-        Column basePrice = lit(2.0).plus(g.uniform("price", id).multiply(48.0));
-        Column price = basePrice.multiply(lit(1.0).plus(g.normal("price-day", id, date).multiply(0.05)))
-                .multiply(when(promo.equalTo(1.0), 0.8).otherwise(1.0));
-        // Weather is the same for every item on a date: seasonal curve plus noise keyed by the date alone.
+        Column shift = col("shift");
+        Column price = lit(2.0).plus(col("u_price").multiply(48.0))
+                .multiply(lit(1.0).plus(col("n_price_day").multiply(0.05)))
+                .multiply(when(col("promo").equalTo(1.0), 0.8).otherwise(1.0));
         Column temperature = lit(15.0).plus(sin(dayofyear(date).multiply(2 * Math.PI / 365.0)).multiply(10.0))
-                .plus(g.normal("temperature", date).multiply(3.0));
+                .plus(col("n_temperature").multiply(3.0));
+        Dataset<Row> features = draws.select(
+                format_string("I%05d", id.plus(1)).as("item_id"),
+                date,
+                round(price.plus(shift.multiply(14.0)), 2).as("price"),
+                col("promo"),
+                round(temperature.plus(shift.multiply(7.0)), 1).as("temperature"),
+                lower(date_format(date, "EEE")).as("day_of_week"),
+                element_at(strings(CATEGORIES), col("category_idx").plus(1)).as("category"),
+                col("drifted"), col("n_units"));
 
-        Dataset<Row> base = entityDates(spark, a, "sale_date")
-                .withColumn("item_id", format_string("I%05d", id.plus(1)))
-                .withColumn("promo", promo)
-                .withColumn("price", round(price.plus(shift.multiply(14.0)), 2))
-                .withColumn("temperature", round(temperature.plus(shift.multiply(7.0)), 1))
-                .withColumn("day_of_week", lower(date_format(date, "EEE")))
-                .withColumn("category", element_at(strings(CATEGORIES), categoryIdx.plus(1)));
-
-        Column promoCoef = lit(12.0).multiply(lit(1.0).minus(drifted.multiply(2 * a.conceptShift())));
+        Column promoCoef = lit(12.0).multiply(lit(1.0).minus(col("drifted").multiply(2 * a.conceptShift())));
         Column units = lit(30.0)
                 .plus(when(col("category").equalTo("grocery"), 10.0).when(col("category").equalTo("beverages"), 5.0)
                         .when(col("category").equalTo("household"), -5.0).otherwise(0.0))
@@ -134,10 +154,9 @@ public final class SyntheticData {
                 .plus(promoCoef.multiply(col("promo")))
                 .plus(col("temperature").multiply(0.5))
                 .plus(when(col("day_of_week").isin("sat", "sun"), 6.0).otherwise(0.0))
-                .plus(g.normal("units", id, date).multiply(3.0));
-        return base
-                .withColumn("units_sold", round(greatest(lit(0.5), units), 2))
-                .select("item_id", "sale_date", "price", "promo", "temperature", "day_of_week", "category", "units_sold");
+                .plus(col("n_units").multiply(3.0));
+        return features.select(col("item_id"), col("sale_date"), col("price"), col("promo"), col("temperature"),
+                col("day_of_week"), col("category"), round(greatest(lit(0.5), units), 2).as("units_sold"));
     }
 
     /** One row per (entity, date) with the entity number {@code eid} (0-based) and the date column. */
@@ -165,7 +184,7 @@ public final class SyntheticData {
         for (int i = 0; i < values.length; i++) {
             cols[i] = lit(values[i]);
         }
-        return org.apache.spark.sql.functions.array(cols);
+        return array(cols);
     }
 
     /** Random numbers keyed by (seed, purpose, key columns). */
