@@ -6,7 +6,6 @@ import dev.nightshift.contract.FeatureType;
 import dev.nightshift.contract.GenerateDataArgs;
 import dev.nightshift.contract.PipelineSpec;
 import dev.nightshift.contract.ScoreArgs;
-import dev.nightshift.contract.SpecCodec;
 import dev.nightshift.contract.Task;
 import dev.nightshift.contract.TrainArgs;
 import dev.nightshift.contract.Warehouse;
@@ -18,6 +17,7 @@ import dev.nightshift.scoring.DeltaPredictions;
 import dev.nightshift.scoring.Predictions;
 import dev.nightshift.scoring.ScoreJob;
 import dev.nightshift.spark.DbConfig;
+import dev.nightshift.testing.DbRows;
 import dev.nightshift.testing.PostgresTestSupport;
 import dev.nightshift.testing.SparkTestBase;
 import dev.nightshift.training.TrainJob;
@@ -31,9 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.List;
@@ -221,41 +218,15 @@ class TrainScoreIntegrationTest extends SparkTestBase {
     }
 
     private static void applySpec(PipelineSpec spec) throws SQLException {
-        try (Connection c = db.connect()) {
-            update(c, "INSERT INTO nightshift.pipelines (name, current_spec_version) VALUES (?, 1)", spec.name());
-            update(c, "INSERT INTO nightshift.pipeline_specs (pipeline, version, spec, source_yaml, sha256, applied_by)"
-                    + " VALUES (?, 1, ?::jsonb, 'n/a', 'n/a', 'test')", spec.name(), SpecCodec.toJson(spec));
-        }
+        DbRows.applySpec(db, spec);
     }
 
     private static long insertRun(String pipeline, LocalDate date) throws SQLException {
-        return (Long) row("INSERT INTO nightshift.runs (pipeline, business_date, spec_version, trigger, status)"
-                + " VALUES (?, ?, 1, 'cli', 'COMPLETED') RETURNING id", pipeline, date).get("id");
-    }
-
-    private static void update(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            ps.executeUpdate();
-        }
+        return DbRows.insertRun(db, pipeline, date);
     }
 
     private static Map<String, Object> row(String sql, Object... params) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).as("a row from: " + sql).isTrue();
-                Map<String, Object> out = new java.util.LinkedHashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    out.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                }
-                return out;
-            }
-        }
+        return DbRows.row(db, sql, params);
     }
 
     private static PipelineSpec.Feature numeric(String name) {

@@ -15,10 +15,10 @@ import java.util.List;
 /** Registers trained models in {@code nightshift.model_versions} and reads them back for scoring. */
 public final class ModelRegistry {
 
-    /** Saves the artifact of a model version to a directory (overwriting) and returns nothing; IO may fail. */
+    /** Saves a model version's artifact into a directory, overwriting it. */
     @FunctionalInterface
     public interface ArtifactWriter {
-        /** Writes the artifact into {@code dir} and returns the SHA-256 of its manifest. */
+        /** Writes the artifact and its manifest into {@code dir} and returns the SHA-256 of the manifest. */
         String write(String dir) throws Exception;
     }
 

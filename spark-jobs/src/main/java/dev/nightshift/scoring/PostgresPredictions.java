@@ -38,11 +38,10 @@ public final class PostgresPredictions {
     }
 
     /**
-     * Replaces the rows of (pipeline, date) with {@code rows} (contract columns) and records the count and model on
-     * the run row. Returns the number of rows landed.
+     * Creates the run's staging table and COPYs {@code rows} (contract columns) into it, one transaction per Spark
+     * partition. Nothing readers see changes; on failure the staging table is dropped.
      */
-    public static long land(Dataset<Row> rows, DbConfig db, String pipeline, LocalDate date, long modelVersionId, long runId)
-            throws SQLException {
+    public static void stage(Dataset<Row> rows, DbConfig db, long runId) throws SQLException {
         String stage = stagingTable(runId);
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + stage);
@@ -52,15 +51,30 @@ public final class PostgresPredictions {
         }
         try {
             rows.selectExpr(Predictions.COLUMNS).foreachPartition(new CopyPartition(db, stage));
-            return publish(db, stage, pipeline, date, modelVersionId, runId);
+        } catch (RuntimeException e) {
+            dropQuietly(db, stage, e);
+            throw e;
+        }
+    }
+
+    /**
+     * In one transaction: replaces the rows of (pipeline, date) with the staged rows, records the count and model
+     * on the run row and drops the staging table. Fails (changing nothing) unless exactly {@code expectedRows}
+     * were staged. Returns the number of rows published.
+     */
+    public static long publish(DbConfig db, String pipeline, LocalDate date, long modelVersionId, long runId, long expectedRows)
+            throws SQLException {
+        String stage = stagingTable(runId);
+        try {
+            return publish(db, stage, pipeline, date, modelVersionId, runId, expectedRows);
         } catch (RuntimeException | SQLException e) {
             dropQuietly(db, stage, e);
             throw e;
         }
     }
 
-    private static long publish(DbConfig db, String stage, String pipeline, LocalDate date, long modelVersionId, long runId)
-            throws SQLException {
+    private static long publish(DbConfig db, String stage, String pipeline, LocalDate date, long modelVersionId, long runId,
+                                long expectedRows) throws SQLException {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
             try {
@@ -78,6 +92,11 @@ public final class PostgresPredictions {
                 try (Statement s = c.createStatement()) {
                     landed = s.executeLargeUpdate("INSERT INTO " + Tables.PREDICTIONS + " (" + COLUMN_LIST + ") SELECT "
                             + COLUMN_LIST + " FROM " + stage);
+                }
+                if (landed != expectedRows) {
+                    // e.g. two concurrent attempts of one task (speculative execution) both committed their COPY.
+                    throw new IllegalStateException("staging table " + stage + " holds " + landed + " rows, expected "
+                            + expectedRows + "; not publishing " + pipeline + " " + date);
                 }
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + Tables.RUNS
                         + " SET rows_scored = ?, model_version_id = ? WHERE id = ?")) {

@@ -15,6 +15,7 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 import java.sql.Connection;
 import java.time.Instant;
@@ -23,7 +24,9 @@ import java.time.temporal.ChronoUnit;
 /**
  * Scores one business date of a pipeline with one registered model version: verifies the model artifact against
  * its registered manifest, validates the night's input, replaces the date in the warehouse Delta table and then in
- * {@code nightshift.predictions}, and records the row count on the run.
+ * {@code nightshift.predictions}, and records the row count on the run. A failure before the Delta commit changes
+ * nothing; a crash between the Delta commit and the PostgreSQL commit leaves Delta with the new night and
+ * PostgreSQL with the old one until the step is rerun.
  */
 public final class ScoreJob {
 
@@ -58,9 +61,16 @@ public final class ScoreJob {
         Dataset<Row> predictions = Predictions.from(pipelineModel.transform(input), model.task(), spec.model() == null ? 0.5 : spec.model().threshold(), stamp);
 
         String table = Warehouse.predictions(args.warehouse(), args.pipeline());
-        DeltaPredictions.replaceDate(predictions, table, args.businessDate());
-        // PostgreSQL gets exactly what the Delta commit published, without scoring the input a second time.
-        return PostgresPredictions.land(DeltaPredictions.readDate(spark, table, args.businessDate()), db,
-                args.pipeline(), args.businessDate(), model.id(), args.runId());
+        // Scored once, written twice: staging first so that only the two commits (Delta, then PostgreSQL) are left
+        // between "nothing changed" and "both changed".
+        predictions = predictions.persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            long rows = predictions.count();
+            PostgresPredictions.stage(predictions, db, args.runId());
+            DeltaPredictions.replaceDate(predictions, table, args.businessDate());
+            return PostgresPredictions.publish(db, args.pipeline(), args.businessDate(), model.id(), args.runId(), rows);
+        } finally {
+            predictions.unpersist();
+        }
     }
 }

@@ -49,6 +49,9 @@ public final class TrainJob {
             throw new IllegalArgumentException("algorithm " + spec.model().algorithm().specName() + " is for "
                     + spec.model().algorithm().task().specName() + ", but pipeline '" + spec.name() + "' is " + spec.task().specName());
         }
+        if (spec.groundTruth() == null) {
+            throw new IllegalArgumentException("pipeline '" + spec.name() + "' spec v" + args.specVersion() + " has no groundTruth; cannot train");
+        }
         List<ModelFeature> features = ModelPipelines.modelFeatures(spec);
         TrainingWindow window = TrainingWindow.of(args.asOf(), spec);
 
@@ -97,5 +100,4 @@ public final class TrainJob {
         String jar = TrainJob.class.getPackage().getImplementationVersion();
         return jar == null ? "dev" : jar;
     }
-
 }
