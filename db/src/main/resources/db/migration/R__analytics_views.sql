@@ -1,0 +1,59 @@
+-- Analyst views (repeatable: Flyway re-applies this file whenever it changes). Column names are part of the
+-- contract with analysts: add columns, never rename or drop them without a new view name.
+
+CREATE OR REPLACE VIEW analytics.predictions AS
+SELECT p.pipeline, p.business_date, p.entity_id, p.score, p.prediction, mv.version AS model_version, p.run_id, p.scored_at
+FROM nightshift.predictions p
+JOIN nightshift.model_versions mv ON mv.id = p.model_version_id;
+COMMENT ON VIEW analytics.predictions IS 'Published predictions: one row per pipeline, business date and entity.';
+COMMENT ON COLUMN analytics.predictions.score IS 'Probability of the positive class (classification); null for regression.';
+COMMENT ON COLUMN analytics.predictions.prediction IS 'Predicted class (0/1) at the pipeline''s threshold, or the predicted value (regression).';
+COMMENT ON COLUMN analytics.predictions.model_version IS 'Version number of the model that produced the row (see analytics.model_versions).';
+
+CREATE OR REPLACE VIEW analytics.daily_predictions AS
+SELECT p.pipeline, p.business_date, mv.version AS model_version, count(*) AS rows,
+       avg(p.score) AS mean_score, avg(p.prediction) AS mean_prediction,
+       min(p.prediction) AS min_prediction, max(p.prediction) AS max_prediction
+FROM nightshift.predictions p
+JOIN nightshift.model_versions mv ON mv.id = p.model_version_id
+GROUP BY p.pipeline, p.business_date, mv.version;
+COMMENT ON VIEW analytics.daily_predictions IS 'Per pipeline and business date: rows scored and the distribution of outputs.';
+COMMENT ON COLUMN analytics.daily_predictions.mean_prediction IS 'For classification the share predicted positive; for regression the mean predicted value.';
+
+CREATE OR REPLACE VIEW analytics.run_history AS
+SELECT r.id AS run_id, r.pipeline, r.business_date, r.status, r.trigger, r.attempt, r.spec_version,
+       mv.version AS model_version, r.rows_scored, r.started_at, r.finished_at,
+       extract(epoch FROM r.finished_at - r.started_at) AS duration_seconds, r.error
+FROM nightshift.runs r
+LEFT JOIN nightshift.model_versions mv ON mv.id = r.model_version_id;
+COMMENT ON VIEW analytics.run_history IS 'Every execution of a nightly run, newest last; a failed run restarted later appears twice.';
+COMMENT ON COLUMN analytics.run_history.attempt IS '0 for a date''s first run; +1 for each explicit re-run of a completed date.';
+COMMENT ON COLUMN analytics.run_history.error IS 'Why the run failed, in the failing job''s own words; null when it completed.';
+
+CREATE OR REPLACE VIEW analytics.model_versions AS
+SELECT mv.pipeline, mv.version, mv.task, mv.algorithm, mv.params, mv.seed,
+       mv.training_from, mv.training_to, mv.training_rows, mv.holdout_from, mv.holdout_to, mv.holdout_rows,
+       mv.holdout_metrics, mv.spec_version, mv.created_by_run, mv.created_at,
+       mv.spark_version, mv.java_version, mv.nightshift_version, mv.artifact_uri, mv.artifact_sha256,
+       coalesce((SELECT array_agg(a.alias ORDER BY a.alias) FROM nightshift.model_aliases a WHERE a.model_version_id = mv.id),
+                '{}') AS aliases
+FROM nightshift.model_versions mv;
+COMMENT ON VIEW analytics.model_versions IS 'Registered models with lineage (run, spec version, training window, libraries) and their current aliases.';
+COMMENT ON COLUMN analytics.model_versions.holdout_metrics IS 'Metrics on the time-based holdout at training time, as JSON (e.g. {"areaUnderROC": 0.81}).';
+COMMENT ON COLUMN analytics.model_versions.aliases IS 'Aliases pointing at the version now, e.g. {champion}.';
+
+CREATE OR REPLACE VIEW analytics.alias_history AS
+SELECT a.at, split_part(split_part(a.target, ':', 2), '@', 1) AS pipeline, split_part(a.target, '@', 2) AS alias,
+       (a.before ->> 'version')::int AS from_version, (a.after ->> 'version')::int AS to_version,
+       a.after ->> 'reason' AS reason, a.actor
+FROM nightshift.audit_log a
+WHERE a.action = 'alias.set';
+COMMENT ON VIEW analytics.alias_history IS 'Every move of a model alias (e.g. a new champion): when, from which version to which, why, by whom.';
+
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'nightshift_analyst') THEN
+        EXECUTE 'GRANT SELECT ON ALL TABLES IN SCHEMA analytics TO nightshift_analyst';
+    END IF;
+END
+$$;
