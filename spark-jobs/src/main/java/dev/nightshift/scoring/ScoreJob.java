@@ -2,12 +2,14 @@ package dev.nightshift.scoring;
 
 import dev.nightshift.contract.PipelineSpec;
 import dev.nightshift.contract.ScoreArgs;
+import dev.nightshift.contract.Tables;
 import dev.nightshift.contract.Warehouse;
 import dev.nightshift.input.InputFrames;
 import dev.nightshift.input.PipelineInput;
 import dev.nightshift.registry.ArtifactManifest;
 import dev.nightshift.registry.ModelRegistry;
 import dev.nightshift.registry.ModelVersion;
+import dev.nightshift.registry.RunRows;
 import dev.nightshift.registry.SpecStore;
 import dev.nightshift.spark.DbConfig;
 import dev.nightshift.spark.JobMain;
@@ -16,6 +18,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.time.Instant;
@@ -29,6 +33,8 @@ import java.time.temporal.ChronoUnit;
  * PostgreSQL with the old one until the step is rerun.
  */
 public final class ScoreJob {
+
+    private static final Logger log = LoggerFactory.getLogger(ScoreJob.class);
 
     private ScoreJob() {
     }
@@ -44,12 +50,14 @@ public final class ScoreJob {
         try (Connection c = db.connect()) {
             spec = SpecStore.load(c, args.pipeline(), args.specVersion());
             model = ModelRegistry.find(c, args.modelVersionId());
+            RunRows.require(c, args.runId(), args.pipeline());
         }
         if (!model.pipeline().equals(args.pipeline())) {
             throw new IllegalArgumentException("model version id " + model.id() + " belongs to pipeline '" + model.pipeline()
                     + "', not '" + args.pipeline() + "'");
         }
         ArtifactManifest.verify(spark.sparkContext().hadoopConfiguration(), model.artifactUri(), model.version(), model.artifactSha256());
+        log.info("{} {}: model v{} artifact verified against its manifest", args.pipeline(), args.businessDate(), model.version());
 
         Dataset<Row> raw = PipelineInput.forDate(spark, spec, args.warehouse(), args.businessDate());
         Dataset<Row> input = InputFrames.validatedForScoring(raw, spec.input().idColumn(), model.features(),
@@ -66,9 +74,14 @@ public final class ScoreJob {
         predictions = predictions.persist(StorageLevel.MEMORY_AND_DISK());
         try {
             long rows = predictions.count();
+            log.info("{} {}: {} rows scored", args.pipeline(), args.businessDate(), rows);
             PostgresPredictions.stage(predictions, db, args.runId());
+            log.info("{} {}: staged in {}", args.pipeline(), args.businessDate(), PostgresPredictions.stagingTable(args.runId()));
             DeltaPredictions.replaceDate(predictions, table, args.businessDate());
-            return PostgresPredictions.publish(db, args.pipeline(), args.businessDate(), model.id(), args.runId(), rows);
+            log.info("{} {}: replaced in Delta table {}", args.pipeline(), args.businessDate(), table);
+            long published = PostgresPredictions.publish(db, args.pipeline(), args.businessDate(), model.id(), args.runId(), rows);
+            log.info("{} {}: {} rows published to {}", args.pipeline(), args.businessDate(), published, Tables.PREDICTIONS);
+            return published;
         } finally {
             predictions.unpersist();
         }

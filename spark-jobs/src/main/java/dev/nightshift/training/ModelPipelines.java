@@ -90,8 +90,7 @@ public final class ModelPipelines {
                 throw new IllegalArgumentException("model.params." + p.getKey() + " is not a parameter of " + algorithm.specName()
                         + "; allowed: " + String.join(", ", new java.util.TreeSet<>(algorithm.params())));
             }
-            @SuppressWarnings("unchecked")
-            Param<Object> param = (Param<Object>) estimator.getParam(p.getKey());
+            Param<Object> param = estimator.getParam(p.getKey());
             Object value = convert(algorithm, param, p.getValue());
             try {
                 map.put(param, value);

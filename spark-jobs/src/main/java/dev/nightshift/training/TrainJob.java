@@ -10,6 +10,7 @@ import dev.nightshift.registry.ArtifactManifest;
 import dev.nightshift.registry.ModelFeature;
 import dev.nightshift.registry.ModelRegistry;
 import dev.nightshift.registry.NewModelVersion;
+import dev.nightshift.registry.RunRows;
 import dev.nightshift.registry.SpecStore;
 import dev.nightshift.spark.DbConfig;
 import dev.nightshift.spark.JobMain;
@@ -17,6 +18,8 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.util.List;
@@ -30,6 +33,8 @@ import java.util.Map;
  */
 public final class TrainJob {
 
+    private static final Logger log = LoggerFactory.getLogger(TrainJob.class);
+
     private TrainJob() {
     }
 
@@ -41,6 +46,7 @@ public final class TrainJob {
         PipelineSpec spec;
         try (Connection c = db.connect()) {
             spec = SpecStore.load(c, args.pipeline(), args.specVersion());
+            RunRows.require(c, args.runId(), args.pipeline());
         }
         if (spec.model() == null || spec.model().algorithm() == null) {
             throw new IllegalArgumentException("pipeline '" + spec.name() + "' spec v" + args.specVersion() + " has no model.algorithm");
@@ -69,23 +75,29 @@ public final class TrainJob {
             Dataset<Row> holdout = split.holdout(labelled);
             long trainRows = TrainingData.rows(counts, split.trainFrom(), split.trainTo());
             long holdoutRows = TrainingData.rows(counts, split.holdoutFrom(), split.holdoutTo());
+            log.info("{} as of {}: training on {} rows ({} .. {}), holdout {} rows ({} .. {})", spec.name(), args.asOf(),
+                    trainRows, split.trainFrom(), split.trainTo(), holdoutRows, split.holdoutFrom(), split.holdoutTo());
 
             PipelineModel model = ModelPipelines.build(features, spec.model().algorithm(), spec.model().params(), spec.model().seed())
                     .fit(train);
             Dataset<Row> holdoutPredictions = model.transform(holdout).cache();
             Map<String, Double> metrics = HoldoutMetrics.evaluate(holdoutPredictions, spec.task(), spec.model().threshold());
             holdoutPredictions.unpersist();
+            log.info("{} as of {}: {} holdout metrics {}", spec.name(), args.asOf(), spec.model().algorithm().specName(), metrics);
 
             NewModelVersion version = new NewModelVersion(spec.name(), args.specVersion(), spec.task(), spec.model().algorithm(),
                     spec.model().params(), spec.model().seed(), features, split.trainFrom(), split.trainTo(), trainRows,
                     split.holdoutFrom(), split.holdoutTo(), holdoutRows, metrics, spark.version(),
                     System.getProperty("java.version"), nightshiftVersion(), args.runId());
+            ModelRegistry.Registered registered;
             try (Connection c = db.connect()) {
-                return ModelRegistry.register(c, args.warehouse(), version, dir -> {
+                registered = ModelRegistry.register(c, args.warehouse(), version, dir -> {
                     model.write().overwrite().save(dir);
                     return ArtifactManifest.write(spark.sparkContext().hadoopConfiguration(), dir);
                 });
             }
+            log.info("{}: registered model v{} (id {}) at {}", spec.name(), registered.version(), registered.id(), registered.artifactUri());
+            return registered;
         } finally {
             labelled.unpersist();
         }
