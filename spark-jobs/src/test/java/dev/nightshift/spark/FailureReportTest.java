@@ -30,6 +30,16 @@ class FailureReportTest {
     }
 
     @Test
+    void dropsTheStackFramesSparkEmbedsInTaskFailures() {
+        Exception failure = new RuntimeException("Job aborted due to stage failure: Task 0 failed 1 times: java.lang.IllegalStateException: boom\n"
+                + "\tat dev.nightshift.X.call(X.java:1)\n\tat org.apache.spark.Y.run(Y.scala:2)\n\nDriver stacktrace:\n\tat z");
+
+        assertThat(FailureReport.lines(failure)).containsExactly(
+                "java.lang.RuntimeException: Job aborted due to stage failure: Task 0 failed 1 times: java.lang.IllegalStateException: boom");
+        assertThat(FailureReport.lines(new RuntimeException("x".repeat(5000))).get(0)).hasSize(FailureReport.MAX_LINE);
+    }
+
+    @Test
     void stopsAtACausalCycle() {
         Exception a = new Exception("a");
         Exception b = new Exception("b", a);
