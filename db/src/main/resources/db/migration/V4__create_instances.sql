@@ -17,3 +17,6 @@ ALTER TABLE runs
     ADD CONSTRAINT fk_runs_owner FOREIGN KEY (owner) REFERENCES instances (id);
 COMMENT ON COLUMN runs.owner IS 'The orchestrator instance executing (or that executed) the run.';
 CREATE INDEX ix_runs_running ON runs (owner) WHERE status = 'RUNNING';
+
+-- The orchestrator finds the version a training run registered by its run.
+CREATE INDEX ix_model_versions_created_by_run ON model_versions (created_by_run);

@@ -62,6 +62,7 @@ public final class LocalSparkSubmitter implements SparkSubmitter {
         env.put(JobEnvironment.DB_PASSWORD, database.password() == null ? "" : database.password());
         env.put(JobEnvironment.ERROR_FILE, errorFile.toString());
         env.put(JobEnvironment.VERSION, version);
+        env.put(JobEnvironment.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
         // A local master needs no network beyond loopback; this also silences Spark's hostname warning.
         env.putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");
         long start = System.nanoTime();

@@ -11,6 +11,11 @@ public final class JobEnvironment {
     /** File the job writes its failure (exception chain, one line each) to before exiting non-zero. */
     public static final String ERROR_FILE = "NIGHTSHIFT_ERROR_FILE";
     public static final String VERSION = "NIGHTSHIFT_VERSION";
+    /**
+     * Pid of the orchestrator that launched a local job. The job exits when that process is gone, so a crashed
+     * orchestrator leaves no orphan still writing while its run is restarted elsewhere.
+     */
+    public static final String PARENT_PID = "NIGHTSHIFT_PARENT_PID";
 
     private JobEnvironment() {
     }

@@ -78,6 +78,13 @@ public final class PostgresPredictions {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
             try {
+                // Two publishers of the same night (e.g. a restarted run and a late one) take turns: the second
+                // one's DELETE then sees, and replaces, the first one's committed rows instead of colliding with them.
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?), ?)")) {
+                    ps.setString(1, "predictions:" + pipeline);
+                    ps.setInt(2, (int) date.toEpochDay());
+                    ps.executeQuery().close();
+                }
                 try (PreparedStatement ps = c.prepareStatement("SELECT " + Tables.ENSURE_PREDICTIONS_PARTITION + "(?)")) {
                     ps.setObject(1, date);
                     ps.executeQuery().close();

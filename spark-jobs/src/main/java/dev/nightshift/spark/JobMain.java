@@ -4,6 +4,7 @@ import dev.nightshift.contract.JobEnvironment;
 import org.apache.spark.sql.SparkSession;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -24,6 +25,7 @@ public final class JobMain {
     public static <A> void run(String appName, String[] rawArgs, Function<String[], A> parser, Body<A> body) {
         SparkSession spark = null;
         Throwable failure = null;
+        followParent(appName);
         try {
             A args = parser.apply(rawArgs);
             spark = SparkSessions.create(appName);
@@ -46,6 +48,30 @@ public final class JobMain {
         if (failure != null) {
             reportAndExit(appName, failure);
         }
+    }
+
+    /** Exits at once when the orchestrator named by {@link JobEnvironment#PARENT_PID} no longer exists. */
+    static void followParent(String appName) {
+        String pid = System.getenv(JobEnvironment.PARENT_PID);
+        if (pid == null || pid.isBlank()) {
+            return;
+        }
+        Optional<ProcessHandle> parent = ProcessHandle.of(Long.parseLong(pid.trim()));
+        Thread watcher = new Thread(() -> {
+            while (parent.map(ProcessHandle::isAlive).orElse(false)) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            // Every write of a job commits atomically, so dying mid-way leaves the previous result in place.
+            System.err.println(appName + ": orchestrator process " + pid + " is gone; exiting");
+            System.err.flush();
+            Runtime.getRuntime().halt(3);
+        }, "nightshift-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     // SparkSubmit would report an exception thrown out of main, but non-daemon threads (JDBC, Delta log
