@@ -73,7 +73,7 @@ class TrainScoreIntegrationTest extends SparkTestBase {
                 List.of(numeric("tenure_months"), numeric("monthly_charges"), numeric("support_calls"), numeric("data_usage_gb"),
                         categorical("plan"), categorical("region"),
                         new PipelineSpec.Feature("email", FeatureType.STRING, null, null, true)),
-                new PipelineSpec.ModelConfig(Algorithm.GBT_CLASSIFIER, Map.of("maxDepth", 3, "maxIter", 10), 12, 3, 42L, 0.5));
+                new PipelineSpec.ModelConfig(Algorithm.GBT_CLASSIFIER, Map.of("maxDepth", 3, "maxIter", 10), 12, 3, 42L, 0.5), null);
     }
 
     private static PipelineSpec demandSpec() {
@@ -81,7 +81,7 @@ class TrainScoreIntegrationTest extends SparkTestBase {
                 new PipelineSpec.Input("parquet", "{warehouse}/input/demand/date={date}", null, "item_id", null),
                 new PipelineSpec.GroundTruth("parquet", "{warehouse}/labels/demand", "item_id", "sale_date", "units_sold", 1),
                 List.of(numeric("price"), numeric("promo"), numeric("temperature"), categorical("day_of_week"), categorical("category")),
-                new PipelineSpec.ModelConfig(Algorithm.LINEAR_REGRESSION, Map.of("maxIter", 50, "regParam", 0.01), 10, 3, 42L, null));
+                new PipelineSpec.ModelConfig(Algorithm.LINEAR_REGRESSION, Map.of("maxIter", 50, "regParam", 0.01), 10, 3, 42L, null), null);
     }
 
     @Test

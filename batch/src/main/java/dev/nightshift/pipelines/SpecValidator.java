@@ -1,6 +1,9 @@
 package dev.nightshift.pipelines;
 
 import dev.nightshift.contract.Algorithm;
+import dev.nightshift.contract.DataQualityPolicy;
+import dev.nightshift.contract.DriftPolicy;
+import dev.nightshift.contract.MetricPolicy;
 import dev.nightshift.contract.PipelineSpec;
 import dev.nightshift.contract.Task;
 import java.time.DateTimeException;
@@ -33,6 +36,7 @@ public final class SpecValidator {
         groundTruth(spec.groundTruth(), problems);
         features(spec, problems);
         model(spec, problems);
+        monitoring(spec, problems);
         return problems;
     }
 
@@ -196,6 +200,66 @@ public final class SpecValidator {
         }
         if (m.threshold() <= 0 || m.threshold() >= 1) {
             problems.add("field 'model.threshold': " + m.threshold() + "; expected a probability strictly between 0 and 1");
+        }
+    }
+
+    private static void monitoring(PipelineSpec spec, List<String> problems) {
+        PipelineSpec.Monitoring m = spec.monitoring();
+        if (m == null) {
+            return;
+        }
+        List<String> known = spec.task() == Task.REGRESSION ? MetricPolicy.REGRESSION_METRICS : MetricPolicy.CLASSIFICATION_METRICS;
+        for (int i = 0; i < m.metrics().size(); i++) {
+            MetricPolicy p = m.metrics().get(i);
+            String at = "field 'monitoring.metrics[" + i + "]";
+            if (p.metric() == null || !known.contains(p.metric())) {
+                problems.add(at + ".metric': '" + p.metric() + "' is not a metric of " + (spec.task() == null ? "this task" : spec.task().specName())
+                        + "; expected one of: " + String.join(", ", known));
+            }
+            if (p.min() == null && p.max() == null && p.maxDrop() == null) {
+                problems.add(at + "': no threshold; expected at least one of min, max, maxDrop");
+            }
+            if (p.minSamples() < 1 || p.consecutive() < 1) {
+                problems.add(at + "': minSamples and consecutive must be at least 1");
+            }
+        }
+        if (m.drift() != null) {
+            DriftPolicy d = m.drift();
+            if (!DriftPolicy.METHODS.contains(d.method())) {
+                problems.add("field 'monitoring.drift.method': '" + d.method() + "'; expected one of: " + String.join(", ", DriftPolicy.METHODS));
+            }
+            if (d.maxDriftedShare() < 0 || d.maxDriftedShare() > 1) {
+                problems.add("field 'monitoring.drift.maxDriftedShare': " + d.maxDriftedShare() + "; expected a share between 0 and 1");
+            }
+            if (d.bins() < 2) {
+                problems.add("field 'monitoring.drift.bins': " + d.bins() + "; expected at least 2");
+            }
+            d.columns().forEach((column, override) -> {
+                if (spec.feature(column) == null) {
+                    problems.add("field 'monitoring.drift.columns." + column + "': not a feature of the spec");
+                }
+                if (override != null && override.method() != null && !DriftPolicy.METHODS.contains(override.method())) {
+                    problems.add("field 'monitoring.drift.columns." + column + ".method': '" + override.method() + "'; expected one of: "
+                            + String.join(", ", DriftPolicy.METHODS));
+                }
+            });
+        }
+        if (m.dataQuality() != null) {
+            DataQualityPolicy q = m.dataQuality();
+            if (q.maxBadRowShare() < 0 || q.maxBadRowShare() > 1) {
+                problems.add("field 'monitoring.dataQuality.maxBadRowShare': " + q.maxBadRowShare() + "; expected a share between 0 and 1");
+            }
+            if (q.minRowCountRatio() > q.maxRowCountRatio()) {
+                problems.add("field 'monitoring.dataQuality': minRowCountRatio is above maxRowCountRatio");
+            }
+        }
+        for (String segment : m.segments()) {
+            if (spec.feature(segment) == null || spec.feature(segment).type() != dev.nightshift.contract.FeatureType.CATEGORICAL) {
+                problems.add("field 'monitoring.segments': '" + segment + "' is not a categorical feature of the spec");
+            }
+        }
+        if (m.evaluationWindowDays() < 1) {
+            problems.add("field 'monitoring.evaluationWindowDays': " + m.evaluationWindowDays() + "; expected at least 1");
         }
     }
 

@@ -105,6 +105,25 @@ class SpecParserTest {
     }
 
     @Test
+    void checksMonitoringPoliciesAgainstTheTaskAndTheFeatures() {
+        String monitoring = VALID + """
+                monitoring:
+                  metrics: [ { metric: rmse, max: 3 }, { metric: auc } ]
+                  drift: { method: psi-ish, columns: { nope: { threshold: 0.1 } } }
+                  segments: [ tenure_months ]
+                """;
+        assertThatThrownBy(() -> parser.parse("churn.yml", monitoring))
+                .hasMessageContaining("field 'monitoring.metrics[0].metric': 'rmse' is not a metric of binary-classification")
+                .hasMessageContaining("field 'monitoring.metrics[1]': no threshold")
+                .hasMessageContaining("field 'monitoring.drift.method': 'psi-ish'")
+                .hasMessageContaining("field 'monitoring.drift.columns.nope': not a feature")
+                .hasMessageContaining("'tenure_months' is not a categorical feature");
+        PipelineSpec ok = parser.parse("churn.yml", VALID + "monitoring: { metrics: [ { metric: auc, min: 0.7, consecutive: 2 } ] }\n");
+        assertThat(ok.monitoring().metrics().get(0).minSamples()).isEqualTo(100);
+        assertThat(ok.monitoring().evaluationWindowDays()).isEqualTo(7);
+    }
+
+    @Test
     void reportsEveryProblemAtOnce() {
         String text = VALID.replace("0 30 2 * * ?", "bad").replace("gbt-classifier", "linear-regression");
         assertThatThrownBy(() -> parser.parse("churn.yml", text))

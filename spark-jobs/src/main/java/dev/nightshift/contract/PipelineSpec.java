@@ -15,10 +15,25 @@ public record PipelineSpec(
         Input input,
         GroundTruth groundTruth,
         List<Feature> features,
-        ModelConfig model) {
+        ModelConfig model,
+        Monitoring monitoring) {
 
     public PipelineSpec {
         features = features == null ? List.of() : List.copyOf(features);
+    }
+
+    /**
+     * What is watched after scoring: model metrics once labels arrive (evaluated over the last
+     * {@code evaluationWindowDays} labelled dates, optionally per value of the {@code segments} columns), feature
+     * drift, and data quality. Absent parts are not monitored.
+     */
+    public record Monitoring(List<MetricPolicy> metrics, DriftPolicy drift, DataQualityPolicy dataQuality, List<String> segments,
+                             Integer evaluationWindowDays) {
+        public Monitoring {
+            metrics = metrics == null ? List.of() : List.copyOf(metrics);
+            segments = segments == null ? List.of() : List.copyOf(segments);
+            evaluationWindowDays = evaluationWindowDays == null ? 7 : evaluationWindowDays;
+        }
     }
 
     /**

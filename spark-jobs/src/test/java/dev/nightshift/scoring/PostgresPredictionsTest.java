@@ -39,7 +39,7 @@ class PostgresPredictionsTest extends SparkTestBase {
     static void pipeline() throws Exception {
         DbRows.applySpec(db, new PipelineSpec(PIPELINE, Task.REGRESSION, null,
                 new PipelineSpec.Input(null, "{warehouse}/x/date={date}", null, "id", null), null, List.of(),
-                new PipelineSpec.ModelConfig(Algorithm.LINEAR_REGRESSION, null, null, null, null, null)));
+                new PipelineSpec.ModelConfig(Algorithm.LINEAR_REGRESSION, null, null, null, null, null), null));
         model = DbRows.insertModelVersion(db, PIPELINE);
     }
 

@@ -1,0 +1,22 @@
+package dev.nightshift.contract;
+
+import java.util.List;
+
+/**
+ * A monitored model metric and when it counts as breached: below {@code min} (or above {@code max}, for error metrics),
+ * or more than {@code maxDrop} worse than the model's own holdout value; never on fewer than {@code minSamples}
+ * labelled rows; only after {@code consecutive} breaching evaluations; and, with {@code useInterval}, only when the
+ * whole confidence interval lies beyond the threshold.
+ */
+public record MetricPolicy(String metric, Double min, Double max, Double maxDrop, Integer minSamples, Integer consecutive,
+                           Boolean useInterval) {
+    public static final List<String> CLASSIFICATION_METRICS = List.of("auc", "pr_auc", "log_loss", "brier", "accuracy",
+            "precision", "recall", "f1", "positive_rate", "ece", "label_coverage");
+    public static final List<String> REGRESSION_METRICS = List.of("rmse", "mae", "r2", "mape", "label_coverage");
+
+    public MetricPolicy {
+        minSamples = minSamples == null ? 100 : minSamples;
+        consecutive = consecutive == null ? 1 : consecutive;
+        useInterval = useInterval != null && useInterval;
+    }
+}
