@@ -22,6 +22,7 @@ public abstract class IntegrationTest {
         registry.add("nightshift.spark.master", () -> "local[2]");
         registry.add("nightshift.spark.driver-memory", () -> "1g");
         registry.add("nightshift.spark.timeout", () -> "10m");
+        registry.add("nightshift.spark.retry-backoff", () -> "1s");
     }
 
     private static Path createHome() {

@@ -25,7 +25,8 @@ public record NightshiftProperties(
         @Valid @DefaultValue Warehouse warehouse,
         @Valid @DefaultValue Spark spark,
         @Valid @DefaultValue Instance instance,
-        @Valid @DefaultValue Schedule schedule) {
+        @Valid @DefaultValue Schedule schedule,
+        @Valid @DefaultValue Shutdown shutdown) {
 
     /** An external PostgreSQL; when {@code url} is empty an embedded one is started under {@code home}. */
     public record Db(String url, @DefaultValue("postgres") String user, String password) {
@@ -49,6 +50,13 @@ public record NightshiftProperties(
     public record Instance(@DefaultValue("10s") @NotNull Duration heartbeatInterval, @DefaultValue("60s") @NotNull Duration lease) {
     }
 
+    /**
+     * Shutting down (SIGTERM, Ctrl-C): stop scheduling, give running steps {@code grace} to finish, then stop their
+     * Spark JVMs so the steps fail and are recorded as failed; running the date again resumes at that step.
+     */
+    public record Shutdown(@DefaultValue("30s") @NotNull Duration grace) {
+    }
+
     /** Scheduling: a fire later than {@code lateTolerance} counts as missed and follows the pipeline's misfire policy. */
     public record Schedule(@DefaultValue("10m") @NotNull Duration lateTolerance) {
     }
@@ -60,6 +68,8 @@ public record NightshiftProperties(
             String libDir,
             @DefaultValue("2g") @NotBlank String driverMemory,
             @DefaultValue("30m") @NotNull Duration timeout,
-            @DefaultValue Map<String, String> conf) {
+            @DefaultValue Map<String, String> conf,
+            @DefaultValue("1") @Min(0) int retries,
+            @DefaultValue("15s") @NotNull Duration retryBackoff) {
     }
 }

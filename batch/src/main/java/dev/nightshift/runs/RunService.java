@@ -40,8 +40,28 @@ public class RunService {
         this.instance = instance;
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Waits until no run started by this process is executing, at most {@code bound}; true if idle. */
+    public boolean awaitIdle(java.time.Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        return inFlight.get() == 0;
+    }
+
     /** Runs to completion (or failure) in the calling thread and returns the run's row. */
     public RunRecord run(RunRequest request) {
+        inFlight.incrementAndGet();
+        try {
+            return execute(request);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private RunRecord execute(RunRequest request) {
         AppliedSpec spec = pipelines.current(request.pipeline());
         staleRuns.recover(request.pipeline(), request.businessDate());
         Optional<RunRecord> last = runs.latest(request.pipeline(), request.businessDate());

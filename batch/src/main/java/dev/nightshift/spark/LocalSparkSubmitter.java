@@ -34,6 +34,10 @@ public final class LocalSparkSubmitter implements SparkSubmitter {
     private final Map<String, String> conf;
     private final DatabaseEndpoint database;
     private final String version;
+    /** Error class of a submission refused or stopped because the orchestrator shuts down. */
+    static final String SHUTDOWN = "nightshift.shutdown";
+    private volatile boolean closing;
+    private final java.util.Set<Process> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public LocalSparkSubmitter(SparkClasspath classpath, String master, String driverMemory, Map<String, String> conf,
                                DatabaseEndpoint database, String version) {
@@ -47,6 +51,10 @@ public final class LocalSparkSubmitter implements SparkSubmitter {
 
     @Override
     public SparkResult submit(SparkApplication app) {
+        if (closing) {
+            throw new SparkJobFailedException(app.name(), null, false, "Spark application " + app.name()
+                    + " not started: the orchestrator is shutting down", List.of(SHUTDOWN));
+        }
         classpath.verified();
         Path errorFile;
         try {
@@ -73,6 +81,7 @@ public final class LocalSparkSubmitter implements SparkSubmitter {
         } catch (IOException e) {
             throw new SparkJobFailedException(app.name(), null, false, "cannot start the Spark JVM for " + app.name() + ": " + e.getMessage());
         }
+        live.add(process);
         Thread pump = streamOutput(app.name(), process);
         try {
             boolean finished = process.waitFor(app.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -84,10 +93,16 @@ public final class LocalSparkSubmitter implements SparkSubmitter {
             pump.join(TimeUnit.SECONDS.toMillis(10));
             int exit = process.exitValue();
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            if (exit != 0 && closing) {
+                throw new SparkJobFailedException(app.name(), exit, false, "Spark application " + app.name()
+                        + " was stopped because the orchestrator shut down", List.of(SHUTDOWN));
+            }
             if (exit != 0) {
-                String jobError = readError(errorFile);
+                List<String> lines = readError(errorFile);
+                String jobError = String.join("; ", lines);
+                List<String> classes = lines.stream().map(l -> l.contains(":") ? l.substring(0, l.indexOf(':')).strip() : l.strip()).toList();
                 throw new SparkJobFailedException(app.name(), exit, false, "Spark application " + app.name() + " failed (exit code " + exit + ")"
-                        + (jobError.isEmpty() ? "; it reported no error, see the log above" : ": " + jobError));
+                        + (jobError.isEmpty() ? "; it reported no error (killed?), see the log above" : ": " + jobError), classes);
             }
             log.info("Spark application {} finished in {} s", app.name(), elapsed.toMillis() / 1000.0);
             return new SparkResult(app.name(), exit, elapsed);
@@ -96,12 +111,33 @@ public final class LocalSparkSubmitter implements SparkSubmitter {
             Thread.currentThread().interrupt();
             throw new SparkJobFailedException(app.name(), null, false, "interrupted while waiting for " + app.name() + "; the Spark JVM was killed");
         } finally {
+            live.remove(process);
             try {
                 Files.deleteIfExists(errorFile);
             } catch (IOException e) {
                 log.debug("could not delete {}", errorFile, e);
             }
         }
+    }
+
+    /** Stops every Spark JVM still running (SIGTERM, then SIGKILL after {@code grace}); their steps fail. */
+    public int stopAll(Duration grace) {
+        closing = true;
+        List<Process> running = new ArrayList<>(live);
+        running.forEach(Process::destroy);
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Process p : running) {
+            try {
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (!p.waitFor(left, TimeUnit.NANOSECONDS)) {
+                    kill(p);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                kill(p);
+            }
+        }
+        return running.size();
     }
 
     List<String> command(SparkApplication app) {
@@ -158,11 +194,11 @@ public final class LocalSparkSubmitter implements SparkSubmitter {
         }
     }
 
-    private static String readError(Path errorFile) {
+    private static List<String> readError(Path errorFile) {
         try {
-            return Files.readString(errorFile, StandardCharsets.UTF_8).strip().replace("\n", "; ");
+            return Files.readAllLines(errorFile, StandardCharsets.UTF_8).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
         } catch (IOException e) {
-            return "";
+            return List.of();
         }
     }
 }

@@ -12,7 +12,13 @@ import org.springframework.context.annotation.Configuration;
 public class SparkConfiguration {
 
     @Bean
-    SparkSubmitter sparkSubmitter(NightshiftProperties props, DatabaseEndpoint database) {
+    @org.springframework.context.annotation.Primary
+    SparkSubmitter sparkSubmitter(LocalSparkSubmitter local, NightshiftProperties props) {
+        return new RetryingSparkSubmitter(local, props.spark().retries(), props.spark().retryBackoff());
+    }
+
+    @Bean
+    LocalSparkSubmitter localSparkSubmitter(NightshiftProperties props, DatabaseEndpoint database) {
         NightshiftProperties.Spark spark = props.spark();
         Path install = NightshiftHome.installDir();
         Path jar = spark.jobsJar() == null ? install.resolve("spark-jobs/target/nightshift-spark-jobs.jar") : Path.of(spark.jobsJar());

@@ -30,14 +30,23 @@ final class NightshiftProcesses implements AutoCloseable {
     static final Path APP_JAR = Path.of(System.getProperty("nightshift.app-jar"));
     static final Path INSTALL = Path.of(System.getProperty("nightshift.install")).toAbsolutePath().normalize();
 
-    private final EmbeddedPostgres postgres;
+    private EmbeddedPostgres postgres;
+    private int port;
     private final Path workDir;
     private final List<Process> started = new ArrayList<>();
     private int counter;
 
     NightshiftProcesses() throws IOException {
         this.workDir = Files.createTempDirectory("nightshift-faults-");
-        this.postgres = EmbeddedPostgres.builder().setDataDirectory(workDir.resolve("pg")).start();
+        this.postgres = EmbeddedPostgres.builder().setDataDirectory(workDir.resolve("pg")).setCleanDataDirectory(false).start();
+        this.port = postgres.getPort();
+    }
+
+    /** Stops the database server, keeps it down for {@code down}, and starts it again on the same port and data. */
+    void restartDatabase(Duration down) throws IOException, InterruptedException {
+        postgres.close();
+        Thread.sleep(down.toMillis());
+        postgres = EmbeddedPostgres.builder().setDataDirectory(workDir.resolve("pg")).setCleanDataDirectory(false).setPort(port).start();
     }
 
     Path workDir() {
@@ -63,14 +72,21 @@ final class NightshiftProcesses implements AutoCloseable {
 
     /** Starts {@code nightshift ARGS...}; its output goes to a log file under the work folder. */
     Process start(String... args) throws IOException {
+        return start(List.of(), args);
+    }
+
+    /** Starts {@code nightshift ARGS...} with extra JVM system properties ({@code -Dkey=value}). */
+    Process start(List<String> jvmProperties, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
                 "-Dnightshift.instance.heartbeat-interval=1s",
                 "-Dnightshift.instance.lease=20s",
                 "-Dnightshift.spark.driver-memory=1g",
                 "-Dserver.port=0",
-                "-Dspring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=2000",
-                "-jar", APP_JAR.toString()));
+                "-Dnightshift.spark.retry-backoff=2s",
+                "-Dspring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=2000"));
+        cmd.addAll(jvmProperties);
+        cmd.addAll(List.of("-jar", APP_JAR.toString()));
         cmd.addAll(List.of(args));
         Path log = workDir.resolve("logs/" + (++counter) + "-" + String.join("-", args).replaceAll("[^A-Za-z0-9.-]", "_") + ".log");
         Files.createDirectories(log.getParent());
@@ -86,7 +102,11 @@ final class NightshiftProcesses implements AutoCloseable {
 
     /** Runs a command to its end; fails the test if it takes longer than the bound. */
     Result run(Duration bound, String... args) throws IOException, InterruptedException {
-        Process p = start(args);
+        return run(bound, List.of(), args);
+    }
+
+    Result run(Duration bound, List<String> jvmProperties, String... args) throws IOException, InterruptedException {
+        Process p = start(jvmProperties, args);
         if (!p.waitFor(bound.toSeconds(), TimeUnit.SECONDS)) {
             kill(p);
             throw new AssertionError("nightshift " + String.join(" ", args) + " did not finish within " + bound);

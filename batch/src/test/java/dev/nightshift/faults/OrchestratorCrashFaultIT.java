@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -77,23 +78,20 @@ class OrchestratorCrashFaultIT {
 
     @Test
     @Order(2)
-    void killDash9OfTheSparkChildMidJobFailsTheStepKeepsEarlierResultsAndARestartCompletes() throws Exception {
+    void killDash9OfTheSparkChildFailsTheStepWithoutRetriesKeepsEarlierResultsAndARestartCompletes() throws Exception {
         LocalDate d = D1.plusDays(2);
-        // given the date scored once already, then re-run explicitly
+        // given the date scored once already, then re-run explicitly with transient retries switched off
         assertThat(ns.run(BOUND, "run", "churn", "--date", d.toString()).exitCode()).isZero();
-        Process rerun = ns.start("run", "churn", "--date", d.toString(), "--rerun");
-        NightshiftProcesses.await("the score child of " + d, BOUND,
-                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).isEmpty());
-        Thread.sleep(3000);
-        // inject: SIGKILL the Spark child only
-        NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).forEach(ProcessHandle::destroyForcibly);
+        Process rerun = ns.start(List.of("-Dnightshift.spark.retries=0"), "run", "churn", "--date", d.toString(), "--rerun");
+        killScoreChildOnce(d);
 
-        // check: the orchestrator reports the failure and exits non-zero; the first result of the date is intact
-        assertThat(rerun.waitFor(BOUND.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // check: the orchestrator reports the failure and exits 1; the first result of the date is intact
+        assertThat(rerun.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(rerun.exitValue()).isEqualTo(1);
         assertOneRowPerEntity(d);
-        long firstRunId = ((Number) ns.queryOne("SELECT min(id) FROM nightshift.runs WHERE business_date = ?", d)).longValue();
-        assertThat(ns.column("SELECT DISTINCT run_id FROM nightshift.predictions WHERE pipeline = 'churn' AND business_date = ?", d)).containsExactly(firstRunId);
+        long firstRunId = ((Number) ns.queryOne("SELECT min(id) FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ?", d)).longValue();
+        assertThat(ns.column("SELECT DISTINCT run_id FROM nightshift.predictions WHERE pipeline = 'churn' AND business_date = ?", d))
+                .containsExactly(firstRunId);
 
         // recover: the same re-run command resumes the failed instance
         NightshiftProcesses.Result again = ns.run(BOUND, "run", "churn", "--date", d.toString(), "--rerun");
@@ -104,6 +102,69 @@ class OrchestratorCrashFaultIT {
 
     @Test
     @Order(3)
+    void withTheDefaultRetryAKilledSparkChildIsRetriedAndTheNightCompletesInOneRun() throws Exception {
+        LocalDate d = D1.plusDays(5);
+        Process run = ns.start("run", "churn", "--date", d.toString());
+        // inject: SIGKILL the first score child (transient: no error reported)
+        killScoreChildOnce(d);
+
+        assertThat(run.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(run.exitValue()).as(ns.lastLog()).isZero();
+        assertThat(ns.column("SELECT status FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ?", d)).containsExactly("COMPLETED");
+        assertOneRowPerEntity(d);
+    }
+
+    @Test
+    @Order(4)
+    void postgresRestartedDuringARunLeavesNothingHalfWrittenAndTheNightCompletes() throws Exception {
+        LocalDate d = D1.plusDays(6);
+        Process run = ns.start("run", "churn", "--date", d.toString());
+        NightshiftProcesses.await("the score child of " + d, BOUND,
+                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).isEmpty());
+        // inject: the database goes away for 3 s in the middle of scoring
+        ns.restartDatabase(Duration.ofSeconds(3));
+
+        assertThat(run.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        if (run.exitValue() != 0) {
+            // the step failed cleanly (or the run was left RUNNING): running the date again must complete it
+            NightshiftProcesses.Result again = ns.run(BOUND, "run", "churn", "--date", d.toString());
+            assertThat(again.exitCode()).as(again.output()).isZero();
+        }
+        assertThat(ns.count("SELECT count(*) FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? AND status = 'COMPLETED'", d))
+                .isEqualTo(1);
+        assertOneRowPerEntity(d);
+        assertOneRowPerEntity(D1);
+    }
+
+    @Test
+    @Order(5)
+    void sigtermDuringARunStopsItsSparkJobRecordsTheFailureAndARestartResumes() throws Exception {
+        LocalDate d = D1.plusDays(4);
+        Process run = ns.start(List.of("-Dnightshift.shutdown.grace=1s"), "run", "churn", "--date", d.toString());
+        NightshiftProcesses.await("the score child of " + d, BOUND,
+                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).isEmpty());
+        // inject: SIGTERM, as a service manager stopping the orchestrator
+        run.destroy();
+
+        assertThat(run.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(ns.queryOne("SELECT status FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id DESC LIMIT 1", d))
+                .isEqualTo("FAILED");
+        assertThat((String) ns.queryOne("SELECT error FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id DESC LIMIT 1", d))
+                .contains("shut down");
+        NightshiftProcesses.Result again = ns.run(BOUND, "run", "churn", "--date", d.toString());
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertOneRowPerEntity(d);
+    }
+
+    private static void killScoreChildOnce(LocalDate d) throws InterruptedException {
+        NightshiftProcesses.await("the score child of " + d, BOUND,
+                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).isEmpty());
+        Thread.sleep(3000);
+        NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    @Test
+    @Order(6)
     void twoServeInstancesRunAFiredNightExactlyOnceAndTheSurvivorFinishesItWhenTheOwnerIsKilled() throws Exception {
         LocalDate d = D1.plusDays(3);
         Process a = ns.start("serve");
@@ -130,7 +191,7 @@ class OrchestratorCrashFaultIT {
     }
 
     @Test
-    @Order(4)
+    @Order(7)
     void anUnwritableWarehousePathFailsTheRunWithAClearErrorAndLosesNothing() throws Exception {
         LocalDate d = D1.plusDays(4);
         // given a second pipeline whose prediction table location is occupied by a plain file
