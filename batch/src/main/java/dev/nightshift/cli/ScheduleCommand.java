@@ -30,34 +30,37 @@ public class ScheduleCommand {
         }
     }
 
-    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Stop a pipeline's scheduled runs until resumed.")
-    static class Pause implements Callable<Integer> {
+    /** Pause and resume differ only in the flag they set. */
+    abstract static class SetPaused implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "PIPELINE")
         String pipeline;
+
+        abstract boolean paused();
 
         @Override
         public Integer call() throws Exception {
             try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
-                ctx.getBean(PipelineScheduler.class).setPaused(pipeline, true, System.getProperty("user.name", "cli"));
-                System.out.println(pipeline + ": schedule paused");
+                ctx.getBean(PipelineScheduler.class).setPaused(pipeline, paused(), System.getProperty("user.name", "cli"));
+                System.out.println(pipeline + ": schedule " + (paused() ? "paused" : "resumed"));
             }
             return CliExitCodes.OK;
         }
     }
 
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Stop a pipeline's scheduled runs until resumed.")
+    static class Pause extends SetPaused {
+        @Override
+        boolean paused() {
+            return true;
+        }
+    }
+
     @Command(name = "resume", mixinStandardHelpOptions = true,
             description = "Resume a paused schedule from its next fire time; nights missed while paused are not run (use backfill).")
-    static class Resume implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "PIPELINE")
-        String pipeline;
-
+    static class Resume extends SetPaused {
         @Override
-        public Integer call() throws Exception {
-            try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
-                ctx.getBean(PipelineScheduler.class).setPaused(pipeline, false, System.getProperty("user.name", "cli"));
-                System.out.println(pipeline + ": schedule resumed");
-            }
-            return CliExitCodes.OK;
+        boolean paused() {
+            return false;
         }
     }
 
