@@ -38,7 +38,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
-                    .setRegisterShutdownHook(true);
+                    .setRegisterShutdownHook(false); // the Spring context stops it, after its last database write
             if (port > 0) {
                 builder.setPort(port); // 0: any free port
             }

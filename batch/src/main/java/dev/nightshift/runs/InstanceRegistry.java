@@ -73,7 +73,12 @@ public class InstanceRegistry implements SmartLifecycle {
         if (heartbeat != null) {
             heartbeat.shutdownNow();
         }
-        jdbc.sql("UPDATE instances SET stopped_at = now() WHERE id = ?").param(id).update();
+        try {
+            jdbc.sql("UPDATE instances SET stopped_at = now() WHERE id = ?").param(id).update();
+        } catch (org.springframework.dao.DataAccessException e) {
+            // Shutting down without the database: the missing heartbeat marks this instance gone after the lease.
+            log.warn("could not record the stop of {}: {}", id, e.getMessage());
+        }
     }
 
     @Override

@@ -22,12 +22,15 @@ public class NightlyService {
     private final SparkSubmitter submitter;
     private final RunRepository runs;
     private final NightshiftProperties props;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
 
-    public NightlyService(ModelRegistry registry, SparkSubmitter submitter, RunRepository runs, NightshiftProperties props) {
+    public NightlyService(ModelRegistry registry, SparkSubmitter submitter, RunRepository runs, NightshiftProperties props,
+                          io.micrometer.core.instrument.MeterRegistry meters) {
         this.registry = registry;
         this.submitter = submitter;
         this.runs = runs;
         this.props = props;
+        this.meters = meters;
     }
 
     /** Returns the champion, training and registering one first if the pipeline has none yet. */
@@ -58,6 +61,7 @@ public class NightlyService {
         if (record.rowsScored() == null) {
             throw new IllegalStateException("ScoreJob for run " + run.runId() + " finished but recorded no row count");
         }
+        meters.counter("nightshift.rows.scored", "pipeline", run.pipeline()).increment(record.rowsScored());
         log.info("{} {}: {} rows scored with model v{}", run.pipeline(), run.businessDate(), record.rowsScored(), champion.version());
         return record.rowsScored();
     }

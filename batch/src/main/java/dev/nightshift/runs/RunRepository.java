@@ -63,11 +63,31 @@ public class RunRepository {
     }
 
     public List<RunRecord> list(String pipeline, int limit) {
+        return list(pipeline, 0, limit);
+    }
+
+    public List<RunRecord> list(String pipeline, int offset, int limit) {
         if (pipeline == null) {
-            return jdbc.sql(SELECT + " ORDER BY r.id DESC LIMIT ?").param(limit).query(RunRepository::map).list();
+            return jdbc.sql(SELECT + " ORDER BY r.id DESC OFFSET ? LIMIT ?").params(offset, limit).query(RunRepository::map).list();
         }
-        return jdbc.sql(SELECT + " WHERE r.pipeline = ? ORDER BY r.id DESC LIMIT ?").params(pipeline, limit)
+        return jdbc.sql(SELECT + " WHERE r.pipeline = ? ORDER BY r.id DESC OFFSET ? LIMIT ?").params(pipeline, offset, limit)
                 .query(RunRepository::map).list();
+    }
+
+    /** A step of a run's Spring Batch execution. */
+    public record StepRecord(String step, String status, java.time.LocalDateTime startedAt, java.time.LocalDateTime endedAt,
+                             long writeCount, String exitMessage) {
+    }
+
+    public List<StepRecord> steps(long runId) {
+        return jdbc.sql("""
+                        SELECT s.step_name, s.status, s.start_time, s.end_time, s.write_count, s.exit_message
+                        FROM batch_step_execution s JOIN runs r ON r.job_execution_id = s.job_execution_id
+                        WHERE r.id = ? ORDER BY s.step_execution_id""")
+                .param(runId)
+                .query((rs, i) -> new StepRecord(rs.getString(1), rs.getString(2), rs.getObject(3, java.time.LocalDateTime.class),
+                        rs.getObject(4, java.time.LocalDateTime.class), rs.getLong(5), rs.getString(6)))
+                .list();
     }
 
     private static RunRecord map(ResultSet rs, int row) throws SQLException {

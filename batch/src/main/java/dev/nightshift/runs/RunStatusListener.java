@@ -12,9 +12,11 @@ import org.springframework.stereotype.Component;
 public class RunStatusListener implements JobExecutionListener {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunStatusListener.class);
     private final RunRepository runs;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
 
-    public RunStatusListener(RunRepository runs) {
+    public RunStatusListener(RunRepository runs, io.micrometer.core.instrument.MeterRegistry meters) {
         this.runs = runs;
+        this.meters = meters;
     }
 
     @Override
@@ -27,6 +29,19 @@ public class RunStatusListener implements JobExecutionListener {
         boolean ok = execution.getStatus() == BatchStatus.COMPLETED;
         String error = ok ? null : describe(execution.getAllFailureExceptions());
         runs.finish(runId(execution), ok ? "COMPLETED" : "FAILED", error);
+        String pipeline = execution.getJobParameters().getString(RunContext.PIPELINE);
+        meters.counter("nightshift.runs", "pipeline", pipeline, "status", ok ? "completed" : "failed").increment();
+        if (execution.getStartTime() != null && execution.getEndTime() != null) {
+            meters.timer("nightshift.run.duration", "pipeline", pipeline, "status", ok ? "completed" : "failed")
+                    .record(java.time.Duration.between(execution.getStartTime(), execution.getEndTime()));
+        }
+        for (var step : execution.getStepExecutions()) {
+            if (step.getStartTime() != null && step.getEndTime() != null) {
+                meters.timer("nightshift.step.duration", "pipeline", pipeline, "step", step.getStepName(),
+                        "status", step.getStatus().name().toLowerCase(java.util.Locale.ROOT))
+                        .record(java.time.Duration.between(step.getStartTime(), step.getEndTime()));
+            }
+        }
         if (!ok) {
             log.error("run {} ({} {}) FAILED: {}", runId(execution), execution.getJobParameters().getString(RunContext.PIPELINE),
                     execution.getJobParameters().getLocalDate(RunContext.BUSINESS_DATE), error);

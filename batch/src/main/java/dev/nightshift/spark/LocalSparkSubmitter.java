@@ -120,6 +120,14 @@ public final class LocalSparkSubmitter implements SparkSubmitter {
         }
     }
 
+    public SparkClasspath classpath() {
+        return classpath;
+    }
+
+    public String master() {
+        return master;
+    }
+
     /** Stops every Spark JVM still running (SIGTERM, then SIGKILL after {@code grace}); their steps fail. */
     public int stopAll(Duration grace) {
         closing = true;

@@ -7,13 +7,14 @@ import dev.nightshift.registry.ModelVersion;
 import dev.nightshift.runs.RunRecord;
 import dev.nightshift.runs.RunRepository;
 import java.util.List;
+import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Read-only JSON over pipelines, runs and models. */
+/** Read-only JSON over pipelines, runs and models. Lists are paged ({@code offset}, {@code limit}); errors are problem details. */
 @RestController
 @RequestMapping("/api")
 public class ApiController {
@@ -28,18 +29,39 @@ public class ApiController {
     }
 
     @GetMapping("/pipelines")
-    public List<PipelineSummary> pipelines() {
-        return pipelines.list();
+    public Page<PipelineSummary> pipelines(@RequestParam(defaultValue = "0") int offset, @RequestParam(defaultValue = "100") int limit) {
+        List<PipelineSummary> all = pipelines.list();
+        return Page.of(all.subList(Math.min(Page.checkOffset(offset), all.size()), all.size()).stream()
+                .limit(Page.checkLimit(limit) + 1L).toList(), offset, limit);
+    }
+
+    @GetMapping("/pipelines/{pipeline}")
+    public Map<String, Object> pipeline(@PathVariable String pipeline) {
+        var spec = pipelines.current(pipeline);
+        return Map.of("name", pipeline, "specVersion", spec.version(), "spec", spec.spec(), "sha256", spec.sha256());
     }
 
     @GetMapping("/runs")
-    public List<RunRecord> runs(@RequestParam(required = false) String pipeline, @RequestParam(defaultValue = "50") int limit) {
-        return runs.list(pipeline, Math.min(limit, 1000));
+    public Page<RunRecord> runs(@RequestParam(required = false) String pipeline, @RequestParam(defaultValue = "0") int offset,
+                                @RequestParam(defaultValue = "50") int limit) {
+        if (pipeline != null) {
+            pipelines.current(pipeline);
+        }
+        return Page.of(runs.list(pipeline, Page.checkOffset(offset), Page.checkLimit(limit) + 1), offset, limit);
+    }
+
+    @GetMapping("/runs/{id}")
+    public Map<String, Object> run(@PathVariable long id) {
+        RunRecord run = runs.find(id).orElseThrow(() -> new ApiErrors.NotFoundException("no run " + id));
+        return Map.of("run", run, "steps", runs.steps(id));
     }
 
     @GetMapping("/pipelines/{pipeline}/models")
-    public List<ModelVersion> models(@PathVariable String pipeline) {
+    public Page<ModelVersion> models(@PathVariable String pipeline, @RequestParam(defaultValue = "0") int offset,
+                                     @RequestParam(defaultValue = "50") int limit) {
         pipelines.current(pipeline);
-        return registry.list(pipeline);
+        List<ModelVersion> all = registry.list(pipeline);
+        return Page.of(all.subList(Math.min(Page.checkOffset(offset), all.size()), all.size()).stream()
+                .limit(Page.checkLimit(limit) + 1L).toList(), offset, limit);
     }
 }
