@@ -121,16 +121,21 @@ class NightlyRunIT extends IntegrationTest {
         ModelVersion champion = registry.champion(PIPELINE).orElseThrow();
         Path victim = someModelFile(champion);
         byte[] original = Files.readAllBytes(victim);
-        Files.write(victim, "tampered".getBytes(), java.nio.file.StandardOpenOption.APPEND);
-
-        RunRecord failed = runService.run(new RunRequest(PIPELINE, D2, RunTrigger.CLI, false, "test"));
+        byte[] tampered = original.clone();
+        tampered[0] ^= 0x01; // same size, different content: only the checksum can tell
+        Files.write(victim, tampered);
+        RunRecord failed;
+        try {
+            failed = runService.run(new RunRequest(PIPELINE, D2, RunTrigger.CLI, false, "test"));
+        } finally {
+            Files.write(victim, original);
+        }
 
         assertThat(failed.status()).isEqualTo("FAILED");
-        assertThat(failed.error()).contains("sha256").contains(victim.getFileName().toString());
+        assertThat(failed.error()).contains("sha256 mismatch").contains(victim.getFileName().toString()).contains("refusing to load");
         assertOnePredictionPerEntity(D1);
         assertThat(predictionCount(D2)).isZero();
 
-        Files.write(victim, original);
         RunRecord restarted = runService.run(new RunRequest(PIPELINE, D2, RunTrigger.CLI, false, "test"));
 
         assertThat(restarted.status()).as(restarted.error()).isEqualTo("COMPLETED");
