@@ -100,6 +100,26 @@ class DriftStatisticsTest {
     }
 
     @Test
+    void ksPValueAcrossSampleSizesAndTheTail() {
+        for (JsonNode c : fixtures.get("ksPValue")) {
+            long n = c.get("n").asLong();
+            double d = c.get("d").asDouble();
+            double expected = c.get("p").asDouble();
+            // With m = n (two equal samples of 2n), round(m n / (m + n)) = n.
+            double actual = DriftStatistics.ksPValue(d, 2 * n, 2 * n);
+            String what = "n=" + n + " nD^2=" + n * d * d;
+            if (n <= 140) {
+                assertThat(actual).as(what).isCloseTo(expected, within(EXACT));
+            } else {
+                assertThat(actual).as(what).isCloseTo(expected, within(5e-7));
+                if (n * d * d >= 5 && n * d * d <= 10) {
+                    assertThat(actual / expected).as(what + " relative").isCloseTo(1.0, within(0.11));
+                }
+            }
+        }
+    }
+
+    @Test
     void sketchBasedKsAndWassersteinAreCloseToScipyOnTheFullSamples() {
         for (JsonNode c : fixtures.get("sketch")) {
             String name = c.get("name").asText();
