@@ -63,6 +63,46 @@ class DriftIntegrationTest extends SparkTestBase {
         warehouse = warehouseDir.toUri().toString();
         GenerateDataJob.run(spark, new GenerateDataArgs("churn", warehouse, DRIFT_FROM.minusDays(10), DRIFT_FROM, CUSTOMERS, 11,
                 DRIFT_FROM, 1.5, 0, 2));
+        GenerateDataJob.run(spark, new GenerateDataArgs("demand", warehouse, DRIFT_FROM.minusDays(8), DRIFT_FROM, 100, 11,
+                DRIFT_FROM, 1.5, 0, 1));
+    }
+
+    private static PipelineSpec demandSpec() {
+        return new PipelineSpec("demanddrift", Task.REGRESSION, null,
+                new PipelineSpec.Input("parquet", "{warehouse}/input/demand/date={date}", null, "item_id", null),
+                new PipelineSpec.GroundTruth("parquet", "{warehouse}/labels/demand", "item_id", "sale_date", "units_sold", 1),
+                List.of(numeric("price"), numeric("promo"), numeric("temperature"), categorical("day_of_week"), categorical("category")),
+                new PipelineSpec.ModelConfig(Algorithm.LINEAR_REGRESSION, Map.of("maxIter", 20), 8, 2, 42L, null), null);
+    }
+
+    @Test
+    void regressionFromADatedPathAndANightNotScoredYet() throws Exception {
+        // given a demand model (no monitoring section: default policy) and only the drifted night scored
+        DbRows.applySpec(db, demandSpec());
+        ModelRegistry.Registered model = TrainJob.run(spark, new TrainArgs("demanddrift", 1, BEFORE, warehouse,
+                DbRows.insertRun(db, "demanddrift", BEFORE)), db);
+        ScoreJob.run(spark, new ScoreArgs("demanddrift", 1, DRIFT_FROM, model.id(), warehouse, DbRows.insertRun(db, "demanddrift", DRIFT_FROM)), db);
+
+        // when
+        List<DriftResult> after = DriftJob.run(spark, new DriftArgs("demanddrift", 1, DRIFT_FROM, model.id(), warehouse,
+                DbRows.insertRun(db, "demanddrift", DRIFT_FROM)), db);
+
+        // then the shifted price drifted, and the prediction row profiles the regression output
+        assertThat(chosen(after, "price").drifted()).isTrue();
+        assertThat(chosen(after, "category").drifted()).isFalse();
+        assertThat(chosen(after, DriftResult.PREDICTION).nReference()).isPositive();
+        ReferenceProfile profile = ReferenceProfile.parse(Files.readAllBytes(
+                warehouseDir.resolve("models/demanddrift/v1/" + ReferenceProfile.FILE_NAME)));
+        assertThat(profile.prediction().name()).isEqualTo("prediction");
+        assertThat(profile.numeric("price").binCounts()).hasSize(10);
+
+        // when a night with input but no predictions is measured, then the job says to score it first and writes nothing
+        long run = DbRows.insertRun(db, "demanddrift", BEFORE);
+        assertThatThrownBy(() -> DriftJob.run(spark, new DriftArgs("demanddrift", 1, BEFORE, model.id(), warehouse, run), db))
+                .hasMessageContaining("no predictions of model version id " + model.id() + " for " + BEFORE)
+                .hasMessageContaining("score the date with that version first");
+        assertThat(DbRows.row(db, "SELECT count(*) AS n FROM nightshift.feature_drift WHERE pipeline = 'demanddrift' AND business_date = ?",
+                BEFORE)).containsEntry("n", 0L);
     }
 
     private static PipelineSpec spec() {
