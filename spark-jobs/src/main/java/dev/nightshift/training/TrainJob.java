@@ -3,7 +3,10 @@ package dev.nightshift.training;
 import dev.nightshift.contract.Columns;
 import dev.nightshift.contract.JobEnvironment;
 import dev.nightshift.contract.PipelineSpec;
+import dev.nightshift.contract.Task;
 import dev.nightshift.contract.TrainArgs;
+import dev.nightshift.drift.Profiling;
+import dev.nightshift.drift.ReferenceProfile;
 import dev.nightshift.input.InputFrames;
 import dev.nightshift.input.PipelineInput;
 import dev.nightshift.registry.ArtifactManifest;
@@ -12,16 +15,19 @@ import dev.nightshift.registry.ModelRegistry;
 import dev.nightshift.registry.NewModelVersion;
 import dev.nightshift.registry.RunRows;
 import dev.nightshift.registry.SpecStore;
+import dev.nightshift.scoring.Predictions;
 import dev.nightshift.spark.DbConfig;
 import dev.nightshift.spark.JobMain;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +35,8 @@ import java.util.Map;
 /**
  * Trains a pipeline's model on the labelled history known as of a date, evaluates it on a time-based holdout,
  * saves it with a checksum manifest under the warehouse and registers it in {@code nightshift.model_versions}
- * with {@code created_by_run} = the run id.
+ * with {@code created_by_run} = the run id. The model directory also holds the drift reference profile of the
+ * training rows ({@code profile.json}), covered by the manifest.
  */
 public final class TrainJob {
 
@@ -85,6 +92,9 @@ public final class TrainJob {
             holdoutPredictions.unpersist();
             log.info("{} as of {}: {} holdout metrics {}", spec.name(), args.asOf(), spec.model().algorithm().specName(), metrics);
 
+            ReferenceProfile profile = referenceProfile(spec, features, train, model, args);
+            log.info("{} as of {}: reference profile of {} training rows", spec.name(), args.asOf(), profile.rows());
+
             NewModelVersion version = new NewModelVersion(spec.name(), args.specVersion(), spec.task(), spec.model().algorithm(),
                     spec.model().params(), spec.model().seed(), features, split.trainFrom(), split.trainTo(), trainRows,
                     split.holdoutFrom(), split.holdoutTo(), holdoutRows, metrics, spark.version(),
@@ -93,6 +103,8 @@ public final class TrainJob {
             try (Connection c = db.connect()) {
                 registered = ModelRegistry.register(c, args.warehouse(), version, dir -> {
                     model.write().overwrite().save(dir);
+                    // Before the manifest, so that the manifest's digest (stored in the registry) covers the profile.
+                    profile.write(spark.sparkContext().hadoopConfiguration(), dir);
                     return ArtifactManifest.write(spark.sparkContext().hadoopConfiguration(), dir);
                 });
             }
@@ -100,6 +112,24 @@ public final class TrainJob {
             return registered;
         } finally {
             labelled.unpersist();
+        }
+    }
+
+    /**
+     * The drift reference: the training rows' feature distributions and the model's own outputs on them
+     * ({@code score} for classification, {@code prediction} for regression, computed as scoring computes them).
+     */
+    static ReferenceProfile referenceProfile(PipelineSpec spec, List<ModelFeature> features, Dataset<Row> train,
+                                             PipelineModel model, TrainArgs args) {
+        int bins = spec.monitoring() != null && spec.monitoring().drift() != null ? spec.monitoring().drift().bins() : 10;
+        String outputColumn = spec.task() == Task.BINARY_CLASSIFICATION ? Columns.SCORE : Columns.PREDICTION;
+        Predictions.Stamp stamp = new Predictions.Stamp(spec.name(), args.asOf(), 0L, args.runId(), Instant.EPOCH);
+        Dataset<Row> outputs = Predictions.from(model.transform(train), spec.task(), spec.model().threshold(), stamp)
+                .select(outputColumn).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            return Profiling.reference(train, features, bins, outputs, outputColumn);
+        } finally {
+            outputs.unpersist();
         }
     }
 

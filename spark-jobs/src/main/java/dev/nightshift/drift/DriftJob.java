@@ -1,0 +1,115 @@
+package dev.nightshift.drift;
+
+import dev.nightshift.contract.Columns;
+import dev.nightshift.contract.DriftArgs;
+import dev.nightshift.contract.DriftPolicy;
+import dev.nightshift.contract.PipelineSpec;
+import dev.nightshift.contract.Tables;
+import dev.nightshift.contract.Task;
+import dev.nightshift.contract.Warehouse;
+import dev.nightshift.input.InputFrames;
+import dev.nightshift.input.InputValidationException;
+import dev.nightshift.input.PipelineInput;
+import dev.nightshift.registry.ArtifactManifest;
+import dev.nightshift.registry.ModelRegistry;
+import dev.nightshift.registry.ModelVersion;
+import dev.nightshift.registry.RunRows;
+import dev.nightshift.registry.SpecStore;
+import dev.nightshift.scoring.DeltaPredictions;
+import dev.nightshift.spark.DbConfig;
+import dev.nightshift.spark.JobMain;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * Measures one business date's drift against the reference profile of the model version that scored it: verifies
+ * the model artifact (its manifest covers {@code profile.json}), summarizes the night's input in one aggregation and
+ * its predictions (Delta table) in another, computes every statistic and replaces the night's rows of
+ * {@code nightshift.feature_drift} in one transaction. Fails, writing nothing, if the artifact was tampered with, the
+ * input is invalid or the night has not been scored by that model version.
+ */
+public final class DriftJob {
+
+    private static final Logger log = LoggerFactory.getLogger(DriftJob.class);
+
+    private DriftJob() {
+    }
+
+    public static void main(String[] args) {
+        JobMain.run("nightshift-drift", args, DriftArgs::parse, (spark, a) -> run(spark, a, DbConfig.fromEnv()));
+    }
+
+    /** Returns the rows written. */
+    public static List<DriftResult> run(SparkSession spark, DriftArgs args, DbConfig db) throws Exception {
+        PipelineSpec spec;
+        ModelVersion model;
+        try (Connection c = db.connect()) {
+            spec = SpecStore.load(c, args.pipeline(), args.specVersion());
+            model = ModelRegistry.find(c, args.modelVersionId());
+            RunRows.require(c, args.runId(), args.pipeline());
+        }
+        if (!model.pipeline().equals(args.pipeline())) {
+            throw new IllegalArgumentException("model version id " + model.id() + " belongs to pipeline '" + model.pipeline()
+                    + "', not '" + args.pipeline() + "'");
+        }
+        DriftPolicy policy = policy(spec);
+        var conf = spark.sparkContext().hadoopConfiguration();
+        ArtifactManifest.verify(conf, model.artifactUri(), model.version(), model.artifactSha256());
+        ReferenceProfile reference = ReferenceProfile.read(conf, model.artifactUri(), model.version());
+        log.info("{} {}: model v{} artifact and reference profile verified", args.pipeline(), args.businessDate(), model.version());
+
+        Dataset<Row> raw = PipelineInput.forDate(spark, spec, args.warehouse(), args.businessDate());
+        Dataset<Row> input = InputFrames.validatedForScoring(raw, spec.input().idColumn(), model.features(),
+                PipelineInput.describe(spec, args.warehouse(), args.businessDate()), args.businessDate());
+        CurrentProfile current = Profiling.current(input, reference.numeric(), reference.categorical());
+        log.info("{} {}: {} input rows summarized", args.pipeline(), args.businessDate(), current.rows());
+
+        CurrentProfile.NumericSummary prediction = predictionSummary(spark, args, model, reference);
+        List<DriftResult> rows = DriftCalculator.compute(model.features(), reference, current, prediction, policy);
+        try (Connection c = db.connect()) {
+            FeatureDriftTable.replace(c, args.pipeline(), args.businessDate(), model.id(), args.runId(), rows,
+                    Instant.now().truncatedTo(ChronoUnit.MICROS));
+        }
+        DriftResult dataset = rows.get(rows.size() - 1);
+        log.info("{} {}: drift share {} (max {}), dataset drift {}; {} rows written to {}", args.pipeline(), args.businessDate(),
+                dataset.statistic(), dataset.threshold(), dataset.drifted(), rows.size(), Tables.FEATURE_DRIFT);
+        return rows;
+    }
+
+    /** The spec's drift policy; a spec without one gets the defaults (the orchestrator decides whether to run this job). */
+    static DriftPolicy policy(PipelineSpec spec) {
+        DriftPolicy p = spec.monitoring() == null ? null : spec.monitoring().drift();
+        return p != null ? p : new DriftPolicy(null, null, null, null, null);
+    }
+
+    private static CurrentProfile.NumericSummary predictionSummary(SparkSession spark, DriftArgs args, ModelVersion model,
+                                                                   ReferenceProfile reference) throws java.io.IOException {
+        String table = Warehouse.predictions(args.warehouse(), args.pipeline());
+        Path log = new Path(table, "_delta_log");
+        if (!log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log)) {
+            throw new InputValidationException("no predictions table at " + table + "; score " + args.businessDate() + " first");
+        }
+        String column = model.task() == Task.BINARY_CLASSIFICATION ? Columns.SCORE : Columns.PREDICTION;
+        Dataset<Row> predictions = DeltaPredictions.readDate(spark, table, args.businessDate())
+                .where(col(Columns.MODEL_VERSION_ID).equalTo(lit(model.id())))
+                .select(col(column).as(reference.prediction().name()));
+        CurrentProfile summary = Profiling.current(predictions, List.of(reference.prediction()), List.of());
+        if (summary.rows() == 0) {
+            throw new InputValidationException("no predictions of model version id " + model.id() + " for " + args.businessDate()
+                    + " in " + table + "; score the date with that version first");
+        }
+        return summary.numeric().get(reference.prediction().name());
+    }
+}

@@ -1,0 +1,67 @@
+package dev.nightshift.drift;
+
+import java.util.Arrays;
+
+/**
+ * The fine quantile sketch of a numeric column that KS and Wasserstein are computed from: the 101 quantiles at
+ * p = 0, 0.01, ..., 1 (p = 0 is the minimum, p = 1 the maximum), computed by Spark's {@code percentile_approx}
+ * with accuracy {@link #ACCURACY} (relative rank error 1/ACCURACY = 1e-4). Two sketches are compared as two
+ * equally weighted 101-point samples, which resolves each CDF to 1/100: a sketch-based KS statistic is within about
+ * 0.02 of the exact one and the Wasserstein distance within a few percent (tested against scipy).
+ */
+public final class QuantileSketch {
+
+    public static final int POINTS = 101;
+    /** {@code percentile_approx} accuracy; relative rank error 1 / ACCURACY. */
+    public static final int ACCURACY = 10_000;
+
+    private QuantileSketch() {
+    }
+
+    /** The sketch's probabilities 0, 0.01, ..., 1. */
+    public static double[] probabilities() {
+        double[] p = new double[POINTS];
+        for (int i = 0; i < POINTS; i++) {
+            p[i] = i / (double) (POINTS - 1);
+        }
+        return p;
+    }
+
+    /**
+     * The exact sketch of a sample with {@code percentile_approx}'s definition (the smallest value v such that at
+     * least a fraction p of the values are &le; v), for tests and small data.
+     */
+    public static double[] exactQuantiles(double[] sample) {
+        double[] sorted = sample.clone();
+        Arrays.sort(sorted);
+        double[] p = probabilities();
+        double[] q = new double[POINTS];
+        for (int i = 0; i < POINTS; i++) {
+            int rank = (int) Math.ceil(p[i] * sorted.length);
+            q[i] = sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        }
+        return q;
+    }
+
+    /** The interior bin edges of {@code bins} equal-frequency bins read off a sketch: quantiles k / bins, duplicates dropped. */
+    public static double[] binEdges(double[] sketch, int bins) {
+        if (bins < 2) {
+            throw new IllegalArgumentException("drift bins must be at least 2, got " + bins);
+        }
+        return Arrays.stream(interiorProbabilities(bins)).map(p -> sketchQuantile(sketch, p)).distinct().sorted().toArray();
+    }
+
+    static double[] interiorProbabilities(int bins) {
+        double[] p = new double[bins - 1];
+        for (int k = 1; k < bins; k++) {
+            p[k - 1] = k / (double) bins;
+        }
+        return p;
+    }
+
+    /** The sketch value at the nearest sketch probability at or above p. */
+    static double sketchQuantile(double[] sketch, double p) {
+        int i = (int) Math.ceil(p * (POINTS - 1) - 1e-9);
+        return sketch[Math.max(0, Math.min(POINTS - 1, i))];
+    }
+}

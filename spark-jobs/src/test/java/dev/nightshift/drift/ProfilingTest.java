@@ -1,0 +1,104 @@
+package dev.nightshift.drift;
+
+import dev.nightshift.contract.FeatureType;
+import dev.nightshift.registry.ModelFeature;
+import dev.nightshift.testing.SparkTestBase;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Reference profile and night summary of a handful of rows, and the number of Spark jobs the night summary takes. */
+class ProfilingTest extends SparkTestBase {
+
+    private static final StructType SCHEMA = new StructType()
+            .add("x", DataTypes.DoubleType)
+            .add("c", DataTypes.StringType);
+    private static final List<ModelFeature> FEATURES = List.of(new ModelFeature("x", FeatureType.NUMERIC),
+            new ModelFeature("c", FeatureType.CATEGORICAL));
+
+    @Test
+    void referenceProfileOfTwentyRows() {
+        // given x = 1..19 and one null; c = a (10), b (9), null (1)
+        List<Row> rows = new ArrayList<>();
+        double[] xs = new double[19];
+        for (int i = 1; i <= 19; i++) {
+            rows.add(RowFactory.create((double) i, i <= 10 ? "a" : "b"));
+            xs[i - 1] = i;
+        }
+        rows.add(RowFactory.create(null, null));
+        Dataset<Row> frame = spark.createDataFrame(rows, SCHEMA);
+        Dataset<Row> outputs = frame.selectExpr("x / 20 AS score");
+
+        // when
+        ReferenceProfile p = Profiling.reference(frame, FEATURES, 4, outputs, "score");
+
+        // then
+        ReferenceProfile.NumericProfile x = p.numeric("x");
+        assertThat(p.rows()).isEqualTo(20);
+        assertThat(x.count()).isEqualTo(19);
+        assertThat(x.nullCount()).isEqualTo(1);
+        assertThat(x.mean()).isEqualTo(10.0);
+        assertThat(x.min()).isEqualTo(1.0);
+        assertThat(x.max()).isEqualTo(19.0);
+        assertThat(x.quantiles()).containsExactly(QuantileSketch.exactQuantiles(xs));
+        // quartiles of 1..19 by percentile_approx: 5, 10, 15; bins x<=5, 5<x<=10, 10<x<=15, x>15
+        assertThat(x.binEdges()).containsExactly(5.0, 10.0, 15.0);
+        assertThat(x.binCounts()).containsExactly(5, 5, 5, 4);
+        ReferenceProfile.CategoricalProfile c = p.categorical("c");
+        assertThat(c.categories()).containsExactly(java.util.Map.entry("a", 10L), java.util.Map.entry("b", 9L));
+        assertThat(c.nullCount()).isEqualTo(1);
+        assertThat(p.prediction().name()).isEqualTo("score");
+        assertThat(p.prediction().count()).isEqualTo(19);
+        assertThat(ReferenceProfile.parse(p.toBytes())).usingRecursiveComparison().isEqualTo(p);
+    }
+
+    @Test
+    void aNightIsSummarizedInOneSparkJob() {
+        // given a reference with edges 5, 10, 15 and categories a, b; a night with an unseen category and a null
+        ReferenceProfile.NumericProfile x = new ReferenceProfile.NumericProfile("x", 19, 1, 10.0, 5.6, 1.0, 19.0,
+                new double[] {5, 10, 15}, new long[] {5, 5, 5, 4}, new double[0]);
+        ReferenceProfile.CategoricalProfile c = new ReferenceProfile.CategoricalProfile("c", 19, 1, java.util.Map.of("a", 10L, "b", 9L));
+        List<Row> rows = List.of(RowFactory.create(5.0, "a"), RowFactory.create(5.5, "z"), RowFactory.create(10.0, "b"),
+                RowFactory.create(20.0, "z"), RowFactory.create(null, null), RowFactory.create(16.0, "a"));
+        Dataset<Row> night = spark.createDataFrame(rows, SCHEMA);
+
+        // when
+        CurrentProfile[] summaries = new CurrentProfile[1];
+        int jobs = jobsOf(() -> summaries[0] = Profiling.current(night, List.of(x), List.of(c)));
+        CurrentProfile summary = summaries[0];
+
+        // then it takes as many Spark jobs as one count(*) aggregation (with adaptive execution: the shuffle map stage and the result)
+        assertThat(jobs).isEqualTo(jobsOf(() -> night.agg(count(lit(1))).first()));
+        assertThat(summary.rows()).isEqualTo(6);
+        CurrentProfile.NumericSummary xs = summary.numeric().get("x");
+        assertThat(xs.count()).isEqualTo(5);
+        assertThat(xs.nullCount()).isEqualTo(1);
+        assertThat(xs.binCounts()).containsExactly(1, 2, 0, 2);
+        assertThat(xs.quantiles()).containsExactly(QuantileSketch.exactQuantiles(new double[] {5.0, 5.5, 10.0, 20.0, 16.0}));
+        CurrentProfile.CategoricalSummary cs = summary.categorical().get("c");
+        assertThat(cs.counts()).containsExactly(2, 1);
+        assertThat(cs.unseen()).isEqualTo(2);
+        assertThat(cs.nullCount()).isEqualTo(1);
+    }
+
+    private static int jobsOf(Runnable action) {
+        String group = "drift-jobs-" + System.nanoTime();
+        spark.sparkContext().setJobGroup(group, "counting jobs", false);
+        try {
+            action.run();
+        } finally {
+            spark.sparkContext().clearJobGroup();
+        }
+        return spark.sparkContext().statusTracker().getJobIdsForGroup(group).length;
+    }
+}
