@@ -11,6 +11,8 @@ public final class Tables {
     public static final String RUNS = SCHEMA + ".runs";
     public static final String PREDICTIONS = SCHEMA + ".predictions";
     public static final String AUDIT_LOG = SCHEMA + ".audit_log";
+    /** One row per (pipeline, business date, model version, metric) evaluated against ground truth. */
+    public static final String MODEL_METRICS = SCHEMA + ".model_metrics";
 
     /** SQL function that creates the month partition of {@link #PREDICTIONS} holding a date. */
     public static final String ENSURE_PREDICTIONS_PARTITION = SCHEMA + ".ensure_predictions_partition";
