@@ -29,7 +29,8 @@ public final class Intervals {
         double denominator = 1 + z2 / n;
         double centre = (p + z2 / (2 * n)) / denominator;
         double half = Z95 / denominator * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n));
-        return new Interval(Math.max(0.0, centre - half), Math.min(1.0, centre + half));
+        // The interval always contains p; at p = 0 or 1 rounding would otherwise leave the bound a hair short of it.
+        return new Interval(Math.max(0.0, Math.min(p, centre - half)), Math.min(1.0, Math.max(p, centre + half)));
     }
 
     /**

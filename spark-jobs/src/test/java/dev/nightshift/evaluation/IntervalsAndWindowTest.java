@@ -28,6 +28,7 @@ class IntervalsAndWindowTest {
         assertThat(i.low()).isEqualTo(0.0);
         assertThat(i.high()).isCloseTo(0.43448246478317476, within(1e-12));
         assertThat(Intervals.wilson(0, 0)).isNull();
+        assertThat(Intervals.wilson(300, 300).high()).isEqualTo(1.0);
     }
 
     @Test
