@@ -34,6 +34,7 @@ public final class LabelledPredictions {
     public static final String DUPLICATES = "duplicates";
     public static final String CONFLICTS = "conflicts";
     public static final String NOT_BINARY = "not_binary";
+    public static final String UNSCORED = "unscored";
 
     private static final String COPIES = "__ns_copies";
     private static final String VALUES = "__ns_values";
@@ -61,7 +62,10 @@ public final class LabelledPredictions {
                 conflicting.as(CONFLICTING));
     }
 
-    /** Per key: see {@link #PREDICTIONS}, {@link #LABELLED}, {@link #DUPLICATES}, {@link #CONFLICTS}, {@link #NOT_BINARY}. */
+    /**
+     * Per key: see {@link #PREDICTIONS}, {@link #LABELLED}, {@link #DUPLICATES}, {@link #CONFLICTS}, {@link #NOT_BINARY}
+     * (usable labels other than 0 and 1) and {@link #UNSCORED} (labelled rows without a score).
+     */
     public static Dataset<Row> coverage(Dataset<Row> joined) {
         Column label = col(Columns.LABEL);
         return joined.groupBy(KEYS.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new)).agg(
@@ -69,7 +73,8 @@ public final class LabelledPredictions {
                 count(label).as(LABELLED),
                 sum(when(col(DUPLICATE), 1L).otherwise(0L)).as(DUPLICATES),
                 sum(when(col(CONFLICTING), 1L).otherwise(0L)).as(CONFLICTS),
-                sum(when(label.isNotNull().and(label.notEqual(0.0)).and(label.notEqual(1.0)), 1L).otherwise(0L)).as(NOT_BINARY));
+                sum(when(label.isNotNull().and(label.notEqual(0.0)).and(label.notEqual(1.0)), 1L).otherwise(0L)).as(NOT_BINARY),
+                sum(when(label.isNotNull().and(col(Columns.SCORE).isNull()), 1L).otherwise(0L)).as(UNSCORED));
     }
 
     /** The rows metrics are computed on: those with a usable label. */

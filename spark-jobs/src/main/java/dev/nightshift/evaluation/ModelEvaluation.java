@@ -35,6 +35,11 @@ public final class ModelEvaluation {
                     throw new IllegalStateException("ground truth of " + c.getAs(Columns.BUSINESS_DATE) + " has " + notBinary
                             + " labels other than 0 and 1; a binary-classification pipeline cannot be evaluated on them");
                 }
+                long unscored = c.getAs(LabelledPredictions.UNSCORED);
+                if (unscored > 0) {
+                    throw new IllegalStateException("predictions of " + c.getAs(Columns.BUSINESS_DATE) + " by model version "
+                            + c.getAs(Columns.MODEL_VERSION_ID) + " have " + unscored + " labelled rows without a score");
+                }
             }
         }
         Dataset<Row> labelled = LabelledPredictions.labelledOnly(joined).withColumn(WEIGHT, lit(1.0));

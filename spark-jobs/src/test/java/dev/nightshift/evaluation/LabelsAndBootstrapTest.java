@@ -68,6 +68,16 @@ class LabelsAndBootstrapTest extends SparkTestBase {
     }
 
     @Test
+    void labelsOtherThanZeroAndOneFailAClassificationEvaluation() {
+        Dataset<Row> predictions = spark.createDataFrame(List.of(prediction("a", 0.9), prediction("b", 0.1)), PREDICTIONS);
+        Dataset<Row> labels = spark.createDataFrame(List.of(label("a", 1), label("b", 2)), LABELS);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelEvaluation.evaluate(LabelledPredictions.join(predictions, labels),
+                        Task.BINARY_CLASSIFICATION, 0.5, 7L, 10))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("ground truth of 2026-03-01 has 1 labels other than 0 and 1; a binary-classification pipeline cannot be evaluated on them");
+    }
+
+    @Test
     void aDateWithoutLabelsGivesNoRows() {
         Dataset<Row> predictions = spark.createDataFrame(List.of(prediction("a", 0.9), prediction("b", 0.1)), PREDICTIONS);
         Dataset<Row> labels = spark.createDataFrame(List.of(), LABELS);
