@@ -16,6 +16,17 @@ public final class Columns {
     /** The label column in training data after the ground-truth join, whatever the spec calls it. */
     public static final String LABEL = "label";
 
+    /** Columns of {@link Tables#MODEL_METRICS} besides pipeline, business_date, model_version_id and run_id. */
+    public static final String METRIC = "metric";
+    public static final String VALUE = "value";
+    public static final String CI_LOW = "ci_low";
+    public static final String CI_HIGH = "ci_high";
+    /** Rows the metric was computed on. */
+    public static final String N = "n";
+    /** How the interval was computed: delong, wilson, bootstrap-B or exact (no interval). */
+    public static final String METHOD = "method";
+    public static final String EVALUATED_AT = "evaluated_at";
+
     private Columns() {
     }
 }

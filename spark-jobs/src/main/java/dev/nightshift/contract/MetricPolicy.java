@@ -13,6 +13,11 @@ public record MetricPolicy(String metric, Double min, Double max, Double maxDrop
     public static final List<String> CLASSIFICATION_METRICS = List.of("auc", "pr_auc", "log_loss", "brier", "accuracy",
             "precision", "recall", "f1", "positive_rate", "ece", "label_coverage");
     public static final List<String> REGRESSION_METRICS = List.of("rmse", "mae", "r2", "mape", "label_coverage");
+    /**
+     * Counts the evaluation reports next to the metrics (not thresholds): entity ids of a date with more than one label
+     * row, ids whose label rows disagree (excluded from every metric), and rows left out of MAPE because their label is 0.
+     */
+    public static final List<String> LABEL_COUNTS = List.of("duplicate_labels", "conflicting_labels", "mape_zero_labels");
 
     public MetricPolicy {
         minSamples = minSamples == null ? 100 : minSamples;

@@ -13,6 +13,8 @@ public final class Tables {
     public static final String AUDIT_LOG = SCHEMA + ".audit_log";
     /** Per night, model version and feature: drift statistics against the model's reference profile. */
     public static final String FEATURE_DRIFT = SCHEMA + ".feature_drift";
+    /** One row per (pipeline, business date, model version, metric) evaluated against ground truth. */
+    public static final String MODEL_METRICS = SCHEMA + ".model_metrics";
 
     /** SQL function that creates the month partition of {@link #PREDICTIONS} holding a date. */
     public static final String ENSURE_PREDICTIONS_PARTITION = SCHEMA + ".ensure_predictions_partition";

@@ -1,0 +1,178 @@
+package dev.nightshift.evaluation;
+
+import dev.nightshift.contract.Algorithm;
+import dev.nightshift.contract.EvaluateArgs;
+import dev.nightshift.contract.FeatureType;
+import dev.nightshift.contract.GenerateDataArgs;
+import dev.nightshift.contract.MetricPolicy;
+import dev.nightshift.contract.PipelineSpec;
+import dev.nightshift.contract.ScoreArgs;
+import dev.nightshift.contract.Task;
+import dev.nightshift.contract.TrainArgs;
+import dev.nightshift.data.GenerateDataJob;
+import dev.nightshift.registry.ModelRegistry;
+import dev.nightshift.scoring.ScoreJob;
+import dev.nightshift.spark.DbConfig;
+import dev.nightshift.testing.DbRows;
+import dev.nightshift.testing.PostgresTestSupport;
+import dev.nightshift.testing.SparkTestBase;
+import dev.nightshift.training.TrainJob;
+import org.apache.spark.sql.SaveMode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Train, score two dates, then evaluate them as their labels arrive, against a real PostgreSQL and a file:// warehouse. */
+class EvaluateIntegrationTest extends SparkTestBase {
+
+    private static final String PIPELINE = "churn-eval";
+    private static final LocalDate D = LocalDate.of(2026, 10, 20);
+    private static final int CUSTOMERS = 300;
+    private static final int REPLICATES = 50;
+
+    private static DbConfig db;
+    @RegisterExtension
+    static final BeforeAllCallback DATABASE = context -> db = PostgresTestSupport.database(context);
+
+    @TempDir
+    static Path warehouseDir;
+    private static String warehouse;
+
+    @BeforeAll
+    static void generateData() {
+        warehouse = warehouseDir.toUri().toString();
+        GenerateDataJob.run(spark, new GenerateDataArgs("churn", warehouse, D.minusDays(12), D, CUSTOMERS, 7, null, 0, 0, 2));
+        // Labels "arrive" in a separate folder: up to D - 1 now, D later in the test.
+        arriveLabels(col("event_date").leq(lit(D.minusDays(1))), SaveMode.Overwrite);
+    }
+
+    private static void arriveLabels(org.apache.spark.sql.Column which, SaveMode mode) {
+        spark.read().parquet(warehouse + "/labels/churn").where(which)
+                .write().mode(mode).partitionBy("event_date").parquet(warehouse + "/labels/churn-arrived");
+    }
+
+    private static PipelineSpec spec() {
+        return new PipelineSpec(PIPELINE, Task.BINARY_CLASSIFICATION, null,
+                new PipelineSpec.Input("parquet", "{warehouse}/input/churn", "event_date", "customer_id", null),
+                new PipelineSpec.GroundTruth("parquet", "{warehouse}/labels/churn-arrived", "customer_id", "event_date", "churned", 2),
+                List.of(numeric("tenure_months"), numeric("monthly_charges"), numeric("support_calls"), numeric("data_usage_gb"),
+                        categorical("plan"), categorical("region")),
+                new PipelineSpec.ModelConfig(Algorithm.GBT_CLASSIFIER, Map.of("maxDepth", 3, "maxIter", 10), 10, 3, 42L, 0.5),
+                new PipelineSpec.Monitoring(null, null, null, null, 3));
+    }
+
+    @Test
+    void evaluatesScoredDatesAsTheirLabelsArriveAndReplacesOnRerun() throws Exception {
+        // given a model and the predictions of D - 1 and D
+        DbRows.applySpec(db, spec());
+        ModelRegistry.Registered model = TrainJob.run(spark, new TrainArgs(PIPELINE, 1, D.minusDays(1), warehouse,
+                DbRows.insertRun(db, PIPELINE, D.minusDays(1))), db);
+        for (LocalDate d : List.of(D.minusDays(1), D)) {
+            ScoreJob.run(spark, new ScoreArgs(PIPELINE, 1, d, model.id(), warehouse, DbRows.insertRun(db, PIPELINE, d)), db);
+        }
+
+        // when the run of D + 2 evaluates [D - 2, D] while only D - 1 has labels
+        LocalDate runDate = D.plusDays(2);
+        long run1 = DbRows.insertRun(db, PIPELINE, runDate);
+        List<MetricRow> written = EvaluateJob.run(spark, new EvaluateArgs(PIPELINE, 1, runDate, warehouse, run1), db, REPLICATES);
+
+        // then D - 1 has every classification metric, with intervals around the values, and D has no rows
+        assertThat(written).extracting(MetricRow::businessDate).containsOnly(D.minusDays(1));
+        Map<String, Map<String, Object>> first = metrics(D.minusDays(1));
+        assertThat(first.keySet()).containsAll(MetricPolicy.CLASSIFICATION_METRICS)
+                .contains("duplicate_labels", "conflicting_labels");
+        assertThat(first).hasSize(written.size());
+        assertThat(count(D)).isZero();
+        Map<String, Object> auc = first.get("auc");
+        assertThat((Double) auc.get("value")).isGreaterThan(0.6);
+        assertThat(auc.get("method")).isEqualTo("delong");
+        assertThat(auc.get("n")).isEqualTo((long) CUSTOMERS);
+        assertThat(first.get("label_coverage").get("value")).isEqualTo(1.0);
+        assertThat(first.get("label_coverage").get("method")).isEqualTo("wilson");
+        assertThat(first.get("precision").get("method")).isEqualTo("wilson");
+        assertThat(first.get("log_loss").get("method")).isEqualTo("bootstrap-" + REPLICATES);
+        assertThat(first.get("conflicting_labels").get("value")).isEqualTo(0.0);
+        assertThat(first.get("conflicting_labels").get("ci_low")).isNull();
+        for (Map.Entry<String, Map<String, Object>> m : first.entrySet()) {
+            Map<String, Object> r = m.getValue();
+            assertThat(r.get("model_version_id")).isEqualTo(model.id());
+            assertThat(r.get("run_id")).isEqualTo(run1);
+            if (r.get("ci_low") != null) {
+                assertThat((Double) r.get("ci_low")).as(m.getKey()).isLessThanOrEqualTo((Double) r.get("value"));
+                assertThat((Double) r.get("ci_high")).as(m.getKey()).isGreaterThanOrEqualTo((Double) r.get("value"));
+            } else {
+                assertThat(r.get("method")).as(m.getKey()).isEqualTo("exact");
+            }
+        }
+
+        // when D's labels arrive late and the same run date is evaluated again
+        arriveLabels(col("event_date").equalTo(lit(D)), SaveMode.Append);
+        long run2 = DbRows.insertRun(db, PIPELINE, runDate);
+        EvaluateJob.run(spark, new EvaluateArgs(PIPELINE, 1, runDate, warehouse, run2), db, REPLICATES);
+
+        // then D - 1 is replaced with the same values, not duplicated, and D is now evaluated
+        Map<String, Map<String, Object>> again = metrics(D.minusDays(1));
+        assertThat(again.keySet()).isEqualTo(first.keySet());
+        for (String metric : first.keySet()) {
+            assertThat(again.get(metric).get("value")).as(metric).isEqualTo(first.get(metric).get("value"));
+            assertThat(again.get(metric).get("ci_low")).as(metric).isEqualTo(first.get(metric).get("ci_low"));
+            assertThat(again.get(metric).get("run_id")).isEqualTo(run2);
+        }
+        assertThat(count(D)).isEqualTo(first.size());
+        assertThat((Double) metrics(D).get("auc").get("value")).isGreaterThan(0.6);
+        assertThat(DbRows.row(db, "SELECT count(*) AS n FROM nightshift.model_metrics WHERE pipeline = ?", PIPELINE).get("n"))
+                .isEqualTo(2L * first.size());
+
+        // when a run date's window holds no predicted date, then nothing is written
+        long run3 = DbRows.insertRun(db, PIPELINE, D.plusDays(30));
+        assertThat(EvaluateJob.run(spark, new EvaluateArgs(PIPELINE, 1, D.plusDays(30), warehouse, run3), db, REPLICATES)).isEmpty();
+    }
+
+    private static Map<String, Map<String, Object>> metrics(LocalDate date) throws SQLException {
+        Map<String, Map<String, Object>> out = new HashMap<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT metric, value, ci_low, ci_high, n, method,"
+                + " model_version_id, run_id FROM nightshift.model_metrics WHERE pipeline = ? AND business_date = ?")) {
+            ps.setString(1, PIPELINE);
+            ps.setObject(2, date);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = new HashMap<>();
+                    for (int i = 2; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                    }
+                    assertThat(out.put(rs.getString(1), row)).as("duplicate metric " + rs.getString(1)).isNull();
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long count(LocalDate date) throws SQLException {
+        return (Long) DbRows.row(db, "SELECT count(*) AS n FROM nightshift.model_metrics WHERE pipeline = ? AND business_date = ?",
+                PIPELINE, date).get("n");
+    }
+
+    private static PipelineSpec.Feature numeric(String name) {
+        return new PipelineSpec.Feature(name, FeatureType.NUMERIC, null, null, false);
+    }
+
+    private static PipelineSpec.Feature categorical(String name) {
+        return new PipelineSpec.Feature(name, FeatureType.CATEGORICAL, null, null, false);
+    }
+}

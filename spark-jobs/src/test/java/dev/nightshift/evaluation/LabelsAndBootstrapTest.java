@@ -1,0 +1,147 @@
+package dev.nightshift.evaluation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nightshift.contract.Columns;
+import dev.nightshift.contract.Task;
+import dev.nightshift.testing.SparkTestBase;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.variance;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class LabelsAndBootstrapTest extends SparkTestBase {
+
+    private static final LocalDate DAY = LocalDate.of(2026, 3, 1);
+    private static final StructType PREDICTIONS = new StructType()
+            .add(Columns.PIPELINE, DataTypes.StringType)
+            .add(Columns.BUSINESS_DATE, DataTypes.DateType)
+            .add(Columns.ENTITY_ID, DataTypes.StringType)
+            .add(Columns.MODEL_VERSION_ID, DataTypes.LongType)
+            .add(Columns.SCORE, DataTypes.DoubleType)
+            .add(Columns.PREDICTION, DataTypes.DoubleType);
+    private static final StructType LABELS = new StructType()
+            .add(Columns.ENTITY_ID, DataTypes.StringType)
+            .add(Columns.BUSINESS_DATE, DataTypes.DateType)
+            .add(Columns.LABEL, DataTypes.DoubleType);
+
+    @Test
+    void duplicatesCountOnceAndConflictsAreExcludedAndReported() {
+        // given five predictions; b's label is duplicated with the same value, c's twice with different values, e has none
+        Dataset<Row> predictions = spark.createDataFrame(List.of(
+                prediction("a", 0.9), prediction("b", 0.8), prediction("c", 0.4), prediction("d", 0.2), prediction("e", 0.7)), PREDICTIONS);
+        Dataset<Row> labels = spark.createDataFrame(List.of(
+                label("a", 1), label("b", 1), label("b", 1), label("c", 1), label("c", 0), label("d", 0),
+                label("zz", 1)), LABELS);
+
+        // when
+        Dataset<Row> joined = LabelledPredictions.join(predictions, labels);
+        List<MetricRow> rows = ModelEvaluation.evaluate(joined, Task.BINARY_CLASSIFICATION, 0.5, 7L, 20);
+
+        // then c is not used: three labelled rows (a, b, d) out of five predictions
+        Map<String, MetricRow> byMetric = rows.stream().collect(Collectors.toMap(MetricRow::metric, Function.identity()));
+        assertThat(byMetric.get("duplicate_labels").value()).isEqualTo(2.0);
+        assertThat(byMetric.get("conflicting_labels").value()).isEqualTo(1.0);
+        assertThat(byMetric.get("duplicate_labels").method()).isEqualTo(MetricRow.EXACT);
+        assertThat(byMetric.get("label_coverage").value()).isEqualTo(3.0 / 5);
+        assertThat(byMetric.get("label_coverage").n()).isEqualTo(5);
+        assertThat(byMetric.get("accuracy").n()).isEqualTo(3);
+        assertThat(byMetric.get("accuracy").value()).isEqualTo(1.0);
+        assertThat(byMetric.get("auc").value()).isEqualTo(1.0);
+        assertThat(byMetric.get("auc").n()).isEqualTo(3);
+        assertThat(byMetric.keySet()).containsAll(dev.nightshift.contract.MetricPolicy.CLASSIFICATION_METRICS);
+    }
+
+    @Test
+    void labelsOtherThanZeroAndOneFailAClassificationEvaluation() {
+        Dataset<Row> predictions = spark.createDataFrame(List.of(prediction("a", 0.9), prediction("b", 0.1)), PREDICTIONS);
+        Dataset<Row> labels = spark.createDataFrame(List.of(label("a", 1), label("b", 2)), LABELS);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelEvaluation.evaluate(LabelledPredictions.join(predictions, labels),
+                        Task.BINARY_CLASSIFICATION, 0.5, 7L, 10))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("ground truth of 2026-03-01 has 1 labels other than 0 and 1; a binary-classification pipeline cannot be evaluated on them");
+    }
+
+    @Test
+    void aDateWithoutLabelsGivesNoRows() {
+        Dataset<Row> predictions = spark.createDataFrame(List.of(prediction("a", 0.9), prediction("b", 0.1)), PREDICTIONS);
+        Dataset<Row> labels = spark.createDataFrame(List.of(), LABELS);
+        assertThat(ModelEvaluation.evaluate(LabelledPredictions.join(predictions, labels), Task.BINARY_CLASSIFICATION, 0.5, 7L, 10))
+                .isEmpty();
+    }
+
+    @Test
+    void poissonWeightsHaveMeanAndVarianceOne() {
+        Dataset<Row> ids = spark.range(2000).select(col("id").cast("string").as(Columns.ENTITY_ID));
+        Row moments = Bootstrap.replicate(ids.withColumn(ClassificationMetrics.WEIGHT, lit(1.0)), 11L, 5)
+                .agg(org.apache.spark.sql.functions.sum(ClassificationMetrics.WEIGHT), variance(ClassificationMetrics.WEIGHT),
+                        avg(ClassificationMetrics.WEIGHT))
+                .first();
+        // Zero weights are dropped, so the mean over kept rows is 1 / (1 - e^-1); the total over all 10,000 draws is ~10,000.
+        assertThat(moments.getDouble(0) / 10_000).isCloseTo(1.0, within(0.05));
+        assertThat(moments.getDouble(2)).isCloseTo(1.0 / (1 - Math.exp(-1)), within(0.05));
+    }
+
+    @Test
+    void bootstrapIsDeterministicPerSeedAndItsIntervalContainsTheEstimate() throws Exception {
+        JsonNode random = null;
+        JsonNode regression = null;
+        for (JsonNode f : MetricFixturesTest.fixtures()) {
+            if (f.get("name").asText().equals("random-rounded")) {
+                random = f;
+            }
+            if (f.get("name").asText().equals("demand-with-zero")) {
+                regression = f;
+            }
+        }
+        Dataset<Row> rows = MetricFixturesTest.rows(random);
+        List<String> keys = LabelledPredictions.KEYS;
+        Row estimate = ClassificationMetrics.compute(rows, keys, 0.4).first();
+        Row first = Bootstrap.intervals(rows, keys, ClassificationMetrics.BOOTSTRAPPED, 3L, 200,
+                (r, k) -> ClassificationMetrics.compute(r, k, 0.4)).first();
+        Row again = Bootstrap.intervals(rows, keys, ClassificationMetrics.BOOTSTRAPPED, 3L, 200,
+                (r, k) -> ClassificationMetrics.compute(r, k, 0.4)).first();
+        Row otherSeed = Bootstrap.intervals(rows, keys, ClassificationMetrics.BOOTSTRAPPED, 4L, 200,
+                (r, k) -> ClassificationMetrics.compute(r, k, 0.4)).first();
+        assertThat(again).isEqualTo(first);
+        assertThat(otherSeed).isNotEqualTo(first);
+        for (String m : ClassificationMetrics.BOOTSTRAPPED) {
+            double value = estimate.getAs(m);
+            assertThat(first.<Double>getAs(Bootstrap.low(m))).as(m).isLessThanOrEqualTo(value);
+            assertThat(first.<Double>getAs(Bootstrap.high(m))).as(m).isGreaterThanOrEqualTo(value);
+            assertThat(first.<Double>getAs(Bootstrap.high(m))).as(m).isGreaterThan(first.<Double>getAs(Bootstrap.low(m)));
+        }
+
+        Dataset<Row> reg = MetricFixturesTest.rows(regression);
+        Row regEstimate = RegressionMetrics.compute(reg, keys).first();
+        Row regInterval = Bootstrap.intervals(reg, keys, RegressionMetrics.BOOTSTRAPPED, 3L, 200, RegressionMetrics::compute).first();
+        for (String m : RegressionMetrics.BOOTSTRAPPED) {
+            double value = regEstimate.getAs(m);
+            assertThat(regInterval.<Double>getAs(Bootstrap.low(m))).as(m).isLessThanOrEqualTo(value);
+            assertThat(regInterval.<Double>getAs(Bootstrap.high(m))).as(m).isGreaterThanOrEqualTo(value);
+        }
+    }
+
+    private static Row prediction(String id, double score) {
+        return RowFactory.create("p", DAY, id, 5L, score, score >= 0.5 ? 1.0 : 0.0);
+    }
+
+    private static Row label(String id, double value) {
+        return RowFactory.create(id, DAY, value);
+    }
+}
