@@ -90,6 +90,16 @@ public class PipelineService {
                 .orElseThrow(() -> new UnknownPipelineException(pipeline, names()));
     }
 
+    /** A stored version of a pipeline's spec, as a run recorded it. */
+    public AppliedSpec version(String pipeline, int version) {
+        return jdbc.sql("SELECT spec::text AS spec, sha256, applied_at FROM pipeline_specs WHERE pipeline = ? AND version = ?")
+                .params(pipeline, version)
+                .query((rs, i) -> new AppliedSpec(pipeline, version, SpecCodec.fromJson(rs.getString("spec")), rs.getString("sha256"),
+                        rs.getObject("applied_at", OffsetDateTime.class), false))
+                .optional()
+                .orElseThrow(() -> new UnknownPipelineException(pipeline + " spec version " + version, names()));
+    }
+
     public List<String> names() {
         return jdbc.sql("SELECT name FROM pipelines ORDER BY name").query(String.class).list();
     }

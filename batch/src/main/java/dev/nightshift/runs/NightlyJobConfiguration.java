@@ -22,11 +22,42 @@ public class NightlyJobConfiguration {
     private final ResourcelessTransactionManager noTransaction = new ResourcelessTransactionManager();
 
     @Bean
-    Job nightlyJob(JobRepository repository, Step championStep, Step scoreStep, RunStatusListener listener) {
+    Job nightlyJob(JobRepository repository, Step championStep, Step scoreStep, Step evaluateStep, Step monitorStep,
+                   RunStatusListener listener) {
         return new JobBuilder(JOB_NAME, repository)
                 .listener(listener)
                 .start(championStep)
                 .next(scoreStep)
+                .next(evaluateStep)
+                .next(monitorStep)
+                .build();
+    }
+
+    /** Evaluates labelled earlier nights against ground truth; a no-op (exit status NOOP) without monitoring.metrics. */
+    @Bean
+    Step evaluateStep(JobRepository repository, NightlyService nightly) {
+        return new StepBuilder("evaluate", repository)
+                .tasklet((contribution, chunk) -> {
+                    RunContext run = RunContext.of(contribution.getStepExecution().getJobExecution().getJobParameters());
+                    if (!nightly.evaluate(run)) {
+                        contribution.setExitStatus(org.springframework.batch.core.ExitStatus.NOOP);
+                    }
+                    return RepeatStatus.FINISHED;
+                }, noTransaction)
+                .build();
+    }
+
+    /** Measures the night's feature and prediction drift; a no-op (exit status NOOP) without monitoring.drift. */
+    @Bean
+    Step monitorStep(JobRepository repository, NightlyService nightly) {
+        return new StepBuilder("monitor", repository)
+                .tasklet((contribution, chunk) -> {
+                    RunContext run = RunContext.of(contribution.getStepExecution().getJobExecution().getJobParameters());
+                    if (!nightly.monitorDrift(run)) {
+                        contribution.setExitStatus(org.springframework.batch.core.ExitStatus.NOOP);
+                    }
+                    return RepeatStatus.FINISHED;
+                }, noTransaction)
                 .build();
     }
 

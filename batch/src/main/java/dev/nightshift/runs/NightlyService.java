@@ -2,7 +2,11 @@ package dev.nightshift.runs;
 
 import dev.nightshift.config.NightshiftHome;
 import dev.nightshift.config.NightshiftProperties;
+import dev.nightshift.contract.DriftArgs;
+import dev.nightshift.contract.EvaluateArgs;
+import dev.nightshift.contract.PipelineSpec;
 import dev.nightshift.contract.ScoreArgs;
+import dev.nightshift.pipelines.PipelineService;
 import dev.nightshift.contract.TrainArgs;
 import dev.nightshift.registry.ModelRegistry;
 import dev.nightshift.registry.ModelVersion;
@@ -23,9 +27,11 @@ public class NightlyService {
     private final RunRepository runs;
     private final NightshiftProperties props;
     private final io.micrometer.core.instrument.MeterRegistry meters;
+    private final PipelineService pipelines;
 
     public NightlyService(ModelRegistry registry, SparkSubmitter submitter, RunRepository runs, NightshiftProperties props,
-                          io.micrometer.core.instrument.MeterRegistry meters) {
+                          io.micrometer.core.instrument.MeterRegistry meters, PipelineService pipelines) {
+        this.pipelines = pipelines;
         this.registry = registry;
         this.submitter = submitter;
         this.runs = runs;
@@ -64,6 +70,37 @@ public class NightlyService {
         meters.counter("nightshift.rows.scored", "pipeline", run.pipeline()).increment(record.rowsScored());
         log.info("{} {}: {} rows scored with model v{}", run.pipeline(), run.businessDate(), record.rowsScored(), champion.version());
         return record.rowsScored();
+    }
+
+    /**
+     * Evaluates the dates whose labels have arrived by this night (EvaluateJob) when the spec monitors metrics;
+     * returns false when it does not.
+     */
+    public boolean evaluate(RunContext run) {
+        PipelineSpec spec = pipelines.version(run.pipeline(), run.specVersion()).spec();
+        if (spec.monitoring() == null || spec.monitoring().metrics().isEmpty()) {
+            log.info("{} {}: no monitoring.metrics in spec v{}, nothing to evaluate", run.pipeline(), run.businessDate(), run.specVersion());
+            return false;
+        }
+        EvaluateArgs args = new EvaluateArgs(run.pipeline(), run.specVersion(), run.businessDate(), warehouse(), run.runId());
+        submitter.submit(new SparkApplication(run.appName("evaluate"), EvaluateArgs.JOB_CLASS, args.toArgs(), props.spark().timeout()));
+        return true;
+    }
+
+    /** Measures the night's drift against the scoring model's training profile (DriftJob) when the spec asks for it. */
+    public boolean monitorDrift(RunContext run) {
+        PipelineSpec spec = pipelines.version(run.pipeline(), run.specVersion()).spec();
+        if (spec.monitoring() == null || spec.monitoring().drift() == null) {
+            log.info("{} {}: no monitoring.drift in spec v{}, drift not measured", run.pipeline(), run.businessDate(), run.specVersion());
+            return false;
+        }
+        Long scoredBy = runs.find(run.runId()).orElseThrow().modelVersionId();
+        if (scoredBy == null) {
+            throw new IllegalStateException("run " + run.runId() + " has no scoring model version; the score step must run first");
+        }
+        DriftArgs args = new DriftArgs(run.pipeline(), run.specVersion(), run.businessDate(), scoredBy, warehouse(), run.runId());
+        submitter.submit(new SparkApplication(run.appName("drift"), DriftArgs.JOB_CLASS, args.toArgs(), props.spark().timeout()));
+        return true;
     }
 
     public String warehouse() {

@@ -41,6 +41,7 @@ class NightlyRunIT extends IntegrationTest {
     static final LocalDate D1 = LocalDate.of(2026, 11, 1);
     static final LocalDate D2 = D1.plusDays(1);
     static final LocalDate D3 = D1.plusDays(2);
+    static final LocalDate D4 = D1.plusDays(3);
 
     @Autowired RunService runService;
     @Autowired PipelineService pipelines;
@@ -53,7 +54,7 @@ class NightlyRunIT extends IntegrationTest {
     @BeforeAll
     void generateDataAndApplySpec() throws IOException {
         submitter.submit(new SparkApplication("generate-it", GenerateDataArgs.JOB_CLASS,
-                new GenerateDataArgs("churn", nightly.warehouse(), D1.minusDays(40), D3, ENTITIES, 11, null, 0, 0, 7).toArgs(),
+                new GenerateDataArgs("churn", nightly.warehouse(), D1.minusDays(40), D4, ENTITIES, 11, null, 0, 0, 7).toArgs(),
                 Duration.ofMinutes(5)));
         Path spec = HOME.resolve("churn-it.yml");
         Files.writeString(spec, Files.readString(Path.of("../config/pipelines/churn.yml"))
@@ -78,7 +79,10 @@ class NightlyRunIT extends IntegrationTest {
         assertOnePredictionPerEntity(D1);
         assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE action = 'alias.set' AND target = ?")
                 .param("pipeline:" + PIPELINE + "@champion").query(Long.class).single()).isEqualTo(1);
-        assertThat(stepRuns(run)).containsExactly(Map.entry("champion", "COMPLETED"), Map.entry("score", "COMPLETED"));
+        assertThat(stepRuns(run)).containsExactly(Map.entry("champion", "COMPLETED"), Map.entry("score", "COMPLETED"),
+                Map.entry("evaluate", "COMPLETED"), Map.entry("monitor", "COMPLETED"));
+        assertThat(jdbc.sql("SELECT exit_code FROM batch_step_execution WHERE job_execution_id = ? AND step_name IN ('evaluate', 'monitor')")
+                .param(run.jobExecutionId()).query(String.class).list()).containsOnly("NOOP"); // the spec monitors nothing yet
     }
 
     @Test
@@ -142,7 +146,8 @@ class NightlyRunIT extends IntegrationTest {
         assertThat(restarted.jobExecutionId()).isNotEqualTo(failed.jobExecutionId());
         assertThat(restarted.attempt()).isEqualTo(failed.attempt()); // same job instance, resumed
         assertThat(stepRuns(failed)).containsExactly(Map.entry("champion", "COMPLETED"), Map.entry("score", "FAILED"));
-        assertThat(stepRuns(restarted)).containsExactly(Map.entry("score", "COMPLETED"));
+        assertThat(stepRuns(restarted)).containsExactly(Map.entry("score", "COMPLETED"), Map.entry("evaluate", "COMPLETED"),
+                Map.entry("monitor", "COMPLETED"));
         assertOnePredictionPerEntity(D2);
     }
 
@@ -175,6 +180,39 @@ class NightlyRunIT extends IntegrationTest {
         assertThat(marked.status()).isEqualTo("FAILED");
         assertThat(marked.error()).contains("gone-host:1:dead").contains("longer ago than the lease");
         assertOnePredictionPerEntity(D3);
+    }
+
+    @Test
+    @Order(7)
+    void withMonitoringConfiguredANightEvaluatesLabelledNightsAndMeasuresDrift() throws IOException {
+        // given spec v2: labels a day late, AUC monitored, drift measured
+        Path spec = HOME.resolve("churn-it-v2.yml");
+        Files.writeString(spec, Files.readString(HOME.resolve("churn-it.yml")).replace("lagDays: 7", "lagDays: 1") + """
+                monitoring:
+                  metrics: [ { metric: auc, min: 0.5 } ]
+                  drift: { method: auto }
+                """);
+        assertThat(pipelines.apply(spec, "test").version()).isEqualTo(2);
+
+        RunRecord run = runService.run(new RunRequest(PIPELINE, D4, RunTrigger.CLI, false, "test"));
+
+        assertThat(run.status()).as(run.error()).isEqualTo("COMPLETED");
+        assertThat(stepRuns(run)).extracting(Map.Entry::getKey).containsExactly("score", "evaluate", "monitor");
+        // labels of D1..D3 are known by D4 (lag 1): each of those nights gets its AUC with a DeLong interval
+        List<Map<String, Object>> auc = jdbc.sql("""
+                        SELECT business_date, value, ci_low, ci_high, n, method FROM model_metrics
+                        WHERE pipeline = ? AND metric = 'auc' ORDER BY business_date""").param(PIPELINE).query().listOfRows();
+        assertThat(auc).extracting(r -> r.get("business_date").toString()).containsExactly(D1.toString(), D2.toString(), D3.toString());
+        assertThat(auc).allSatisfy(r -> {
+            assertThat((Double) r.get("value")).isBetween((Double) r.get("ci_low"), (Double) r.get("ci_high")).isGreaterThan(0.55);
+            assertThat(r.get("method")).isEqualTo("delong");
+            assertThat(((Number) r.get("n")).longValue()).isEqualTo(ENTITIES);
+        });
+        // drift of D4 against the champion's training profile: one chosen row per model feature, and the dataset share
+        List<String> judged = jdbc.sql("SELECT feature FROM feature_drift WHERE pipeline = ? AND business_date = ? AND chosen ORDER BY feature")
+                .params(PIPELINE, D4).query(String.class).list();
+        assertThat(judged).contains("__dataset__", "__prediction__", "tenure_months", "monthly_charges", "plan", "region")
+                .doesNotContain("email");
     }
 
     private void assertOnePredictionPerEntity(LocalDate date) {
