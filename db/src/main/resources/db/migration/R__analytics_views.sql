@@ -50,6 +50,34 @@ FROM nightshift.audit_log a
 WHERE a.action = 'alias.set';
 COMMENT ON VIEW analytics.alias_history IS 'Every move of a model alias (e.g. a new champion): when, from which version to which, why, by whom.';
 
+CREATE OR REPLACE VIEW analytics.model_performance AS
+SELECT m.pipeline, m.business_date, mv.version AS model_version, m.metric, m.value, m.ci_low, m.ci_high, m.n, m.method,
+       m.evaluated_at
+FROM nightshift.model_metrics m
+JOIN nightshift.model_versions mv ON mv.id = m.model_version_id;
+COMMENT ON VIEW analytics.model_performance IS 'Daily model quality against ground truth, once labels arrived: one row per pipeline, business date, model version and metric.';
+COMMENT ON COLUMN analytics.model_performance.ci_low IS 'Lower bound of the 95% interval (DeLong for auc, Wilson for proportions, Poisson bootstrap otherwise); null for counts.';
+COMMENT ON COLUMN analytics.model_performance.n IS 'Rows the metric is computed on (labelled rows; predicted positives for precision; actual positives for recall).';
+
+CREATE OR REPLACE VIEW analytics.latest_drift AS
+SELECT DISTINCT ON (d.pipeline, d.feature)
+       d.pipeline, d.business_date, mv.version AS model_version, d.feature, d.feature_type, d.method, d.statistic, d.p_value,
+       d.threshold, d.drifted, d.n_current, d.n_reference
+FROM nightshift.feature_drift d
+JOIN nightshift.model_versions mv ON mv.id = d.model_version_id
+WHERE d.chosen
+ORDER BY d.pipeline, d.feature, d.business_date DESC, d.computed_at DESC;
+COMMENT ON VIEW analytics.latest_drift IS 'Per pipeline and feature, the drift judged on the latest measured night (the policy''s chosen statistic); feature __dataset__ is the share of drifted features.';
+COMMENT ON COLUMN analytics.latest_drift.drifted IS 'True when the statistic is beyond its threshold (distances above, p-values below).';
+
+CREATE OR REPLACE VIEW analytics.feature_drift AS
+SELECT d.pipeline, d.business_date, mv.version AS model_version, d.feature, d.feature_type, d.method, d.chosen, d.statistic,
+       d.p_value, d.threshold, d.drifted, d.n_current, d.n_reference, d.null_rate_reference, d.null_rate_current, d.unseen_share
+FROM nightshift.feature_drift d
+JOIN nightshift.model_versions mv ON mv.id = d.model_version_id;
+COMMENT ON VIEW analytics.feature_drift IS 'Every drift statistic of every night and feature (for a heatmap: feature x business_date where chosen).';
+COMMENT ON COLUMN analytics.feature_drift.chosen IS 'True for the statistic the drift policy judges the feature by; the others are shown for transparency.';
+
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'nightshift_analyst') THEN
