@@ -50,6 +50,7 @@ class NightlyRunIT extends IntegrationTest {
     @Autowired NightlyService nightly;
     @Autowired JdbcClient jdbc;
     @Autowired InstanceRegistry instance;
+    @Autowired dev.nightshift.backfill.BackfillService backfill;
 
     @BeforeAll
     void generateDataAndApplySpec() throws IOException {
@@ -159,7 +160,7 @@ class NightlyRunIT extends IntegrationTest {
         RunRecord run = runService.run(new RunRequest(PIPELINE, empty, RunTrigger.CLI, false, "test"));
 
         assertThat(run.status()).isEqualTo("FAILED");
-        assertThat(run.error()).contains("2030-01-01").containsIgnoringCase("no rows");
+        assertThat(run.error()).contains("2030-01-01").containsIgnoringCase("no input rows");
         assertThat(predictionCount(D1) + predictionCount(D2)).isEqualTo(2L * ENTITIES);
     }
 
@@ -213,6 +214,24 @@ class NightlyRunIT extends IntegrationTest {
                 .params(PIPELINE, D4).query(String.class).list();
         assertThat(judged).contains("__dataset__", "__prediction__", "tenure_months", "monthly_charges", "plan", "region")
                 .doesNotContain("email");
+    }
+
+    @Test
+    @Order(8)
+    void aBackfillSkipsCompletedDatesRunsTheOthersInParallelAndReportsEachOutcome() {
+        List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        List<dev.nightshift.backfill.BackfillService.DateOutcome> done = backfill.run(PIPELINE, D1, D4, 2, false, "test",
+                o -> progress.add(o.date() + " " + o.outcome()));
+        List<dev.nightshift.backfill.BackfillService.DateOutcome> missing = backfill.run(PIPELINE, LocalDate.of(2030, 1, 1),
+                LocalDate.of(2030, 1, 2), 2, false, "test", o -> progress.add(o.date() + " " + o.outcome()));
+
+        assertThat(done).extracting(o -> o.outcome()).containsOnly("SKIPPED");
+        assertThat(done).extracting(o -> o.date()).containsExactly(D1, D2, D3, D4);
+        // 2030-01-01 already failed once (no input) and is restarted; 2030-01-02 runs for the first time; both fail
+        assertThat(missing).extracting(o -> o.outcome()).containsExactly("FAILED", "FAILED");
+        assertThat(missing).allSatisfy(o -> assertThat(o.message()).containsIgnoringCase("no input rows"));
+        assertThat(progress).hasSize(6);
     }
 
     private void assertOnePredictionPerEntity(LocalDate date) {
