@@ -198,7 +198,7 @@ class NightlyRunIT extends IntegrationTest {
         RunRecord run = runService.run(new RunRequest(PIPELINE, D4, RunTrigger.CLI, false, "test"));
 
         assertThat(run.status()).as(run.error()).isEqualTo("COMPLETED");
-        assertThat(stepRuns(run)).extracting(Map.Entry::getKey).containsExactly("score", "evaluate", "monitor");
+        assertThat(stepRuns(run)).extracting(Map.Entry::getKey).containsExactly("champion", "score", "evaluate", "monitor");
         // labels of D1..D3 are known by D4 (lag 1): each of those nights gets its AUC with a DeLong interval
         List<Map<String, Object>> auc = jdbc.sql("""
                         SELECT business_date, value, ci_low, ci_high, n, method FROM model_metrics
