@@ -73,7 +73,8 @@ class OrchestratorCrashFaultIT {
         // the restart resumed the killed job instance at its score step rather than starting over
         assertThat(ns.column("""
                 SELECT s.step_name FROM nightshift.batch_step_execution s JOIN nightshift.runs r ON r.job_execution_id = s.job_execution_id
-                WHERE r.business_date = ? AND r.status = 'COMPLETED'""", d)).containsExactly("score", "evaluate", "monitor");
+                WHERE r.pipeline = 'churn' AND r.business_date = ? AND r.status = 'COMPLETED' ORDER BY s.step_execution_id""", d))
+                .containsExactly("score", "evaluate", "monitor");
     }
 
     @Test
