@@ -30,6 +30,7 @@ public class GracefulShutdown implements SmartLifecycle {
 
     @Override
     public void start() {
+        submitter.reopen();
         running = true;
     }
 

@@ -46,7 +46,10 @@ public class InstanceRegistry implements SmartLifecycle {
 
     @Override
     public void start() {
-        jdbc.sql("INSERT INTO instances (id, host, pid) VALUES (?, ?, ?)").params(id, host, pid).update();
+        // A context may be stopped and started again (Lifecycle): the same instance then resumes heartbeating.
+        jdbc.sql("""
+                INSERT INTO instances (id, host, pid) VALUES (?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), stopped_at = NULL""").params(id, host, pid).update();
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nightshift-heartbeat");
             t.setDaemon(true);

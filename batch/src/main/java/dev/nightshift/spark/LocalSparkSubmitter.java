@@ -120,6 +120,11 @@ public final class LocalSparkSubmitter implements SparkSubmitter {
         }
     }
 
+    /** Accepts submissions again after {@link #stopAll} (a stopped context that is started again). */
+    public void reopen() {
+        closing = false;
+    }
+
     public SparkClasspath classpath() {
         return classpath;
     }
