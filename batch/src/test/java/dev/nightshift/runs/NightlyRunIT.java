@@ -259,7 +259,8 @@ class NightlyRunIT extends IntegrationTest {
             return files.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().equals("manifest.json"))
                     .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> p.toString().contains("metadata"))
+                    .filter(p -> p.toString().contains("metadata") && p.getFileName().toString().startsWith("part-"))
+                    .filter(p -> p.toFile().length() > 0) // not _SUCCESS: a byte must be there to flip
                     .findFirst().orElseThrow(() -> new IllegalStateException("no model file under " + dir));
         }
     }
