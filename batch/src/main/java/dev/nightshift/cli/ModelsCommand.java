@@ -7,12 +7,129 @@ import java.util.concurrent.Callable;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code nightshift models list PIPELINE}. */
-@Command(name = "models", mixinStandardHelpOptions = true, description = "Show registered model versions.",
-        subcommands = ModelsCommand.ListModels.class)
+/** {@code nightshift models list|show|promote|rollback PIPELINE}. */
+@Command(name = "models", mixinStandardHelpOptions = true, description = "Show registered model versions and move the champion.",
+        subcommands = {ModelsCommand.ListModels.class, ModelsCommand.ShowModel.class, ModelsCommand.Promote.class,
+                ModelsCommand.Rollback.class})
 public class ModelsCommand {
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show one model version's lineage: what produced it, on which data, and how it compared with its parent.")
+    static class ShowModel implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "PIPELINE")
+        String pipeline;
+
+        @Parameters(index = "1", paramLabel = "VERSION", arity = "0..1", description = "a version number (v3 or 3); default: the champion")
+        String version;
+
+        @Override
+        public Integer call() {
+            try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
+                ctx.getBean(PipelineService.class).current(pipeline);
+                ModelRegistry registry = ctx.getBean(ModelRegistry.class);
+                ModelVersion m = version == null
+                        ? registry.champion(pipeline).orElseThrow(() -> new IllegalArgumentException(pipeline + " has no champion"))
+                        : find(registry, pipeline, version);
+                TablePrinter t = new TablePrinter("field", "value");
+                t.row("model", pipeline + " v" + m.version() + (m.aliases().isEmpty() ? "" : " (" + String.join(", ", m.aliases()) + ")"));
+                t.row("algorithm", m.algorithm());
+                t.row("source", m.source());
+                t.row("spec version", m.specVersion());
+                t.row("created by run", m.createdByRun());
+                t.row("created at", m.createdAt().toLocalDateTime().withNano(0));
+                t.row("parent", m.parentVersion() == null ? null : "v" + m.parentVersion());
+                t.row("training window", m.trainingFrom() + ".." + m.trainingTo());
+                t.row("training rows", m.trainingRows());
+                t.row("training data", m.trainingFingerprint());
+                t.row("holdout metrics", metrics(m.holdoutMetrics()));
+                t.row("parent on same holdout", metrics(m.baselineMetrics()));
+                t.row("artifact", m.artifactUri());
+                t.row("manifest sha256", m.artifactSha256());
+                t.print(System.out);
+            }
+            return CliExitCodes.OK;
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true,
+            description = "Make a model version the champion (the next night scores with it); recorded in the audit log.")
+    static class Promote implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "PIPELINE")
+        String pipeline;
+
+        @Parameters(index = "1", paramLabel = "VERSION", arity = "0..1", description = "a version number (v3 or 3); default: the challenger")
+        String version;
+
+        @Option(names = "--reason", paramLabel = "TEXT", description = "why, for the audit log")
+        String reason;
+
+        @Override
+        public Integer call() {
+            try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
+                ctx.getBean(PipelineService.class).current(pipeline);
+                ModelRegistry registry = ctx.getBean(ModelRegistry.class);
+                ModelVersion m = version == null
+                        ? registry.challenger(pipeline).orElseThrow(() -> new IllegalArgumentException(
+                                pipeline + " has no challenger; name the version to promote"))
+                        : find(registry, pipeline, version);
+                String before = registry.champion(pipeline).map(c -> "v" + c.version()).orElse("none");
+                registry.promote(pipeline, m, actor(), reason == null ? "promoted by hand" : reason);
+                System.out.printf("%s: champion is now v%d (was %s)%n", pipeline, m.version(), before);
+            }
+            return CliExitCodes.OK;
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true,
+            description = "Restore the champion that the current champion replaced; recorded in the audit log.")
+    static class Rollback implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "PIPELINE")
+        String pipeline;
+
+        @Option(names = "--reason", paramLabel = "TEXT", description = "why, for the audit log")
+        String reason;
+
+        @Override
+        public Integer call() {
+            try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
+                ctx.getBean(PipelineService.class).current(pipeline);
+                ModelRegistry registry = ctx.getBean(ModelRegistry.class);
+                String before = registry.champion(pipeline).map(c -> "v" + c.version()).orElse("none");
+                ModelVersion restored = registry.rollback(pipeline, actor(), reason);
+                System.out.printf("%s: champion rolled back from %s to v%d%n", pipeline, before, restored.version());
+            }
+            return CliExitCodes.OK;
+        }
+    }
+
+    static ModelVersion find(ModelRegistry registry, String pipeline, String version) {
+        String digits = version.startsWith("v") ? version.substring(1) : version;
+        int v;
+        try {
+            v = Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("VERSION '" + version + "' is not a model version; expected a number such as 3 or v3");
+        }
+        return registry.find(pipeline, v).orElseThrow(() -> new IllegalArgumentException(pipeline + " has no model v" + v
+                + "; see nightshift models list " + pipeline));
+    }
+
+    /** {@code areaUnderROC=0.8123 logLoss=0.4410 ...}, rounded for reading. */
+    static String metrics(java.util.Map<String, Double> metrics) {
+        if (metrics == null) {
+            return null;
+        }
+        return metrics.entrySet().stream().filter(e -> !"n".equals(e.getKey()))
+                .map(e -> e.getKey() + "=" + String.format(java.util.Locale.ROOT, "%.4f", e.getValue()))
+                .collect(java.util.stream.Collectors.joining(" "));
+    }
+
+    static String actor() {
+        return System.getProperty("user.name", "unknown");
+    }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List a pipeline's model versions, newest first.")
     static class ListModels implements Callable<Integer> {
@@ -26,7 +143,7 @@ public class ModelsCommand {
                 TablePrinter t = new TablePrinter("version", "aliases", "algorithm", "trained on", "rows", "holdout metrics", "sha256", "created");
                 for (ModelVersion m : ctx.getBean(ModelRegistry.class).list(pipeline)) {
                     t.row("v" + m.version(), m.aliases().isEmpty() ? null : String.join(",", m.aliases()), m.algorithm(),
-                            m.trainingFrom() + ".." + m.trainingTo(), m.trainingRows(), m.holdoutMetrics(),
+                            m.trainingFrom() + ".." + m.trainingTo(), m.trainingRows(), metrics(m.holdoutMetrics()),
                             m.artifactSha256().substring(0, 12), m.createdAt().toLocalDateTime().withNano(0));
                 }
                 t.print(System.out);

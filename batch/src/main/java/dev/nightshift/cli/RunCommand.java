@@ -26,10 +26,13 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--rerun", description = "re-run a completed date, replacing its outputs")
     boolean rerun;
 
+    @Option(names = "--retrain", description = "train a candidate after scoring whatever the metric policy decides (see also: nightshift retrain)")
+    boolean retrain;
+
     @Override
     public Integer call() {
         try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
-            RunRecord run = ctx.getBean(RunService.class).run(new RunRequest(pipeline, date, RunTrigger.CLI, rerun, null));
+            RunRecord run = ctx.getBean(RunService.class).run(new RunRequest(pipeline, date, RunTrigger.CLI, rerun, null, retrain));
             if (run.completed()) {
                 System.out.printf("%s %s: COMPLETED (run %d) — %d rows scored with model v%s in %.1f s%n", pipeline, date, run.id(),
                         run.rowsScored(), run.modelVersion(), run.duration().toMillis() / 1000.0);

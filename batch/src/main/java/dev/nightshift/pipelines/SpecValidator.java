@@ -37,6 +37,7 @@ public final class SpecValidator {
         features(spec, problems);
         model(spec, problems);
         monitoring(spec, problems);
+        retraining(spec, problems);
         return problems;
     }
 
@@ -219,6 +220,10 @@ public final class SpecValidator {
             if (p.min() == null && p.max() == null && p.maxDrop() == null) {
                 problems.add(at + "': no threshold; expected at least one of min, max, maxDrop");
             }
+            if (p.maxDrop() != null && p.metric() != null && !MetricPolicy.HOLDOUT_NAMES.containsKey(p.metric())) {
+                problems.add(at + ".maxDrop': '" + p.metric() + "' is not measured on the training holdout, so there is no baseline"
+                        + " to drop from; use min/max, or maxDrop on one of: " + holdoutMetrics(spec));
+            }
             if (p.minSamples() < 1 || p.consecutive() < 1) {
                 problems.add(at + "': minSamples and consecutive must be at least 1");
             }
@@ -261,6 +266,31 @@ public final class SpecValidator {
         if (m.evaluationWindowDays() < 1) {
             problems.add("field 'monitoring.evaluationWindowDays': " + m.evaluationWindowDays() + "; expected at least 1");
         }
+    }
+
+    private static void retraining(PipelineSpec spec, List<String> problems) {
+        PipelineSpec.Retraining r = spec.retraining();
+        if (r == null) {
+            return;
+        }
+        if (!PipelineSpec.Retraining.PROMOTION_POLICIES.contains(r.promotion())) {
+            problems.add("field 'retraining.promotion': '" + r.promotion() + "'; expected one of: "
+                    + String.join(", ", PipelineSpec.Retraining.PROMOTION_POLICIES));
+        }
+        PipelineSpec.Gate g = r.gate();
+        if (g.metric() != null && !holdoutMetrics(spec).contains(g.metric())) {
+            problems.add("field 'retraining.gate.metric': '" + g.metric() + "' is not measured on the training holdout of "
+                    + (spec.task() == null ? "this task" : spec.task().specName()) + "; expected one of: " + String.join(", ", holdoutMetrics(spec)));
+        }
+        if (g.minImprovement() < 0 || g.minRelativeImprovement() < 0) {
+            problems.add("field 'retraining.gate': minImprovement and minRelativeImprovement must not be negative");
+        }
+    }
+
+    /** The metrics of the spec's task that training measures on its holdout. */
+    private static List<String> holdoutMetrics(PipelineSpec spec) {
+        List<String> known = spec.task() == Task.REGRESSION ? MetricPolicy.REGRESSION_METRICS : MetricPolicy.CLASSIFICATION_METRICS;
+        return known.stream().filter(MetricPolicy.HOLDOUT_NAMES::containsKey).toList();
     }
 
     private static boolean blank(String s) {

@@ -3,9 +3,20 @@ package dev.nightshift.registry;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 
-/** A registered model version as the orchestrator shows it. */
+/**
+ * A registered model version with its lineage. {@code holdoutMetrics} are its own metrics on its holdout;
+ * {@code baselineMetrics} those of the champion it was trained to replace, on the same holdout rows (null for a
+ * pipeline's first model, or when the champion could not score the holdout).
+ */
 public record ModelVersion(long id, String pipeline, int version, String algorithm, String artifactUri, String artifactSha256,
-                           LocalDate trainingFrom, LocalDate trainingTo, long trainingRows, String holdoutMetrics,
-                           Long createdByRun, OffsetDateTime createdAt, List<String> aliases) {
+                           LocalDate trainingFrom, LocalDate trainingTo, long trainingRows, Map<String, Double> holdoutMetrics,
+                           Map<String, Double> baselineMetrics, Long parentVersionId, Integer parentVersion,
+                           String trainingFingerprint, String source, int specVersion, Long createdByRun,
+                           OffsetDateTime createdAt, List<String> aliases) {
+
+    public boolean hasAlias(String alias) {
+        return aliases.contains(alias);
+    }
 }

@@ -2,10 +2,8 @@ package dev.nightshift.runs;
 
 import dev.nightshift.config.NightshiftHome;
 import dev.nightshift.config.NightshiftProperties;
-import dev.nightshift.contract.DriftArgs;
-import dev.nightshift.contract.EvaluateArgs;
+import dev.nightshift.contract.NightArgs;
 import dev.nightshift.contract.PipelineSpec;
-import dev.nightshift.contract.ScoreArgs;
 import dev.nightshift.pipelines.PipelineService;
 import dev.nightshift.contract.TrainArgs;
 import dev.nightshift.registry.ModelRegistry;
@@ -51,56 +49,71 @@ public class NightlyService {
         submitter.submit(new SparkApplication(run.appName("train"), TrainArgs.JOB_CLASS, args.toArgs(), props.spark().timeout()));
         ModelVersion trained = registry.createdByRun(run.runId()).orElseThrow(() -> new IllegalStateException(
                 "TrainJob for run " + run.runId() + " finished but registered no model version"));
-        registry.setAlias(run.pipeline(), ModelRegistry.CHAMPION, trained, "nightshift",
+        registry.setAlias(run.pipeline(), ModelRegistry.CHAMPION, trained, "nightshift", ModelRegistry.AliasChange.BOOTSTRAP,
                 "bootstrap: the pipeline had no champion");
         log.info("{}: model v{} registered and made champion", run.pipeline(), trained.version());
         return trained;
     }
 
-    /** Scores the business date with the current champion; returns the number of rows landed. */
+    /**
+     * Scores the business date with the current champion and, in the same Spark application (NightJob), evaluates
+     * the labelled earlier nights when the spec monitors metrics and measures the night's drift when it monitors drift.
+     * Returns the number of rows landed.
+     */
     public long score(RunContext run) {
         ModelVersion champion = registry.champion(run.pipeline()).orElseThrow(() -> new IllegalStateException(
                 "pipeline " + run.pipeline() + " has no champion model to score with"));
-        ScoreArgs args = new ScoreArgs(run.pipeline(), run.specVersion(), run.businessDate(), champion.id(), warehouse(), run.runId());
-        submitter.submit(new SparkApplication(run.appName("score"), ScoreArgs.JOB_CLASS, args.toArgs(), props.spark().timeout()));
+        PipelineSpec spec = pipelines.version(run.pipeline(), run.specVersion()).spec();
+        boolean evaluate = spec.monitoring() != null && !spec.monitoring().metrics().isEmpty();
+        boolean drift = spec.monitoring() != null && spec.monitoring().drift() != null;
+        if (!evaluate) {
+            log.info("{} {}: no monitoring.metrics in spec v{}, nothing to evaluate", run.pipeline(), run.businessDate(), run.specVersion());
+        }
+        if (!drift) {
+            log.info("{} {}: no monitoring.drift in spec v{}, drift not measured", run.pipeline(), run.businessDate(), run.specVersion());
+        }
+        NightArgs args = new NightArgs(run.pipeline(), run.specVersion(), run.businessDate(), champion.id(), warehouse(), run.runId(),
+                evaluate, drift);
+        submitter.submit(new SparkApplication(run.appName("night"), NightArgs.JOB_CLASS, args.toArgs(), props.spark().timeout()));
         RunRecord record = runs.find(run.runId()).orElseThrow();
         if (record.rowsScored() == null) {
-            throw new IllegalStateException("ScoreJob for run " + run.runId() + " finished but recorded no row count");
+            throw new IllegalStateException("NightJob for run " + run.runId() + " finished but recorded no row count");
         }
         meters.counter("nightshift.rows.scored", "pipeline", run.pipeline()).increment(record.rowsScored());
-        log.info("{} {}: {} rows scored with model v{}", run.pipeline(), run.businessDate(), record.rowsScored(), champion.version());
+        log.info("{} {}: {} rows scored with model v{}{}{}", run.pipeline(), run.businessDate(), record.rowsScored(), champion.version(),
+                evaluate ? ", labelled nights evaluated" : "", drift ? ", drift measured" : "");
         return record.rowsScored();
     }
 
-    /**
-     * Evaluates the dates whose labels have arrived by this night (EvaluateJob) when the spec monitors metrics;
-     * returns false when it does not.
-     */
-    public boolean evaluate(RunContext run) {
-        PipelineSpec spec = pipelines.version(run.pipeline(), run.specVersion()).spec();
-        if (spec.monitoring() == null || spec.monitoring().metrics().isEmpty()) {
-            log.info("{} {}: no monitoring.metrics in spec v{}, nothing to evaluate", run.pipeline(), run.businessDate(), run.specVersion());
-            return false;
-        }
-        EvaluateArgs args = new EvaluateArgs(run.pipeline(), run.specVersion(), run.businessDate(), warehouse(), run.runId());
-        submitter.submit(new SparkApplication(run.appName("evaluate"), EvaluateArgs.JOB_CLASS, args.toArgs(), props.spark().timeout()));
-        return true;
-    }
-
-    /** Measures the night's drift against the scoring model's training profile (DriftJob) when the spec asks for it. */
-    public boolean monitorDrift(RunContext run) {
-        PipelineSpec spec = pipelines.version(run.pipeline(), run.specVersion()).spec();
-        if (spec.monitoring() == null || spec.monitoring().drift() == null) {
-            log.info("{} {}: no monitoring.drift in spec v{}, drift not measured", run.pipeline(), run.businessDate(), run.specVersion());
-            return false;
-        }
+    /** The model version that scored this run's night: the one the decide step judges. */
+    public long scoringModel(RunContext run) {
         Long scoredBy = runs.find(run.runId()).orElseThrow().modelVersionId();
         if (scoredBy == null) {
             throw new IllegalStateException("run " + run.runId() + " has no scoring model version; the score step must run first");
         }
-        DriftArgs args = new DriftArgs(run.pipeline(), run.specVersion(), run.businessDate(), scoredBy, warehouse(), run.runId());
-        submitter.submit(new SparkApplication(run.appName("drift"), DriftArgs.JOB_CLASS, args.toArgs(), props.spark().timeout()));
-        return true;
+        return scoredBy;
+    }
+
+    /**
+     * Trains a candidate to replace the judged champion (TrainJob also measures the champion on the candidate's holdout)
+     * and attaches it to the run's decision. A restarted step reuses a candidate the run already registered.
+     */
+    public ModelVersion retrain(RunContext run, long championId) {
+        Optional<ModelVersion> earlier = registry.createdByRun(run.runId())
+                .filter(m -> m.parentVersionId() != null && m.parentVersionId() == championId);
+        ModelVersion candidate;
+        if (earlier.isPresent()) {
+            candidate = earlier.get();
+            log.info("{} {}: candidate v{} was already trained by this run; reusing it", run.pipeline(), run.businessDate(), candidate.version());
+        } else {
+            log.info("{} {}: retraining on history known by {}", run.pipeline(), run.businessDate(), run.businessDate());
+            TrainArgs args = new TrainArgs(run.pipeline(), run.specVersion(), run.businessDate(), warehouse(), run.runId(), championId);
+            submitter.submit(new SparkApplication(run.appName("retrain"), TrainArgs.JOB_CLASS, args.toArgs(), props.spark().timeout()));
+            candidate = registry.createdByRun(run.runId()).filter(m -> m.parentVersionId() != null && m.parentVersionId() == championId)
+                    .orElseThrow(() -> new IllegalStateException("TrainJob for run " + run.runId() + " finished but registered no candidate"));
+            meters.counter("nightshift.models.retrained", "pipeline", run.pipeline()).increment();
+        }
+        return candidate;
     }
 
     public String warehouse() {

@@ -10,10 +10,16 @@ public record RunContext(String pipeline, LocalDate businessDate, long runId, in
     static final String ATTEMPT = "attempt";
     static final String RUN_ID = "runId";
     static final String SPEC_VERSION = "specVersion";
+    static final String RETRAIN = "retrain";
 
     public static RunContext of(JobParameters params) {
         return new RunContext(params.getString(PIPELINE), params.getLocalDate(BUSINESS_DATE),
                 params.getLong(RUN_ID), params.getLong(SPEC_VERSION).intValue());
+    }
+
+    /** True when a person asked this run to retrain whatever the metrics say ({@code nightshift retrain}). */
+    public static boolean retrainRequested(JobParameters params) {
+        return "true".equals(params.getString(RETRAIN));
     }
 
     /** A name for Spark applications and logs, e.g. {@code score-churn-2026-11-02}. */

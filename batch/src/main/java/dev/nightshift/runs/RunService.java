@@ -87,7 +87,8 @@ public class RunService {
         long runId = runs.insertRunning(request, spec.version(), attempt, instance.id());
         if (request.trigger() != RunTrigger.SCHEDULE) {
             audit.record(request.actor(), "run.start", "pipeline:" + request.pipeline(),
-                    null, Map.of("businessDate", request.businessDate().toString(), "runId", runId, "rerun", request.rerun()));
+                    null, Map.of("businessDate", request.businessDate().toString(), "runId", runId, "rerun", request.rerun(),
+                            "retrain", request.retrain()));
         }
         JobParameters params = new JobParametersBuilder()
                 .addString(RunContext.PIPELINE, request.pipeline())
@@ -95,6 +96,7 @@ public class RunService {
                 .addLong(RunContext.ATTEMPT, (long) attempt)
                 .addLong(RunContext.RUN_ID, runId, false)
                 .addLong(RunContext.SPEC_VERSION, (long) spec.version(), false)
+                .addString(RunContext.RETRAIN, Boolean.toString(request.retrain()), false)
                 .toJobParameters();
         try {
             jobOperator.start(nightlyJob, params);

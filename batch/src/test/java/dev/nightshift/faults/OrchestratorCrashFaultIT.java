@@ -33,7 +33,10 @@ class OrchestratorCrashFaultIT {
     void setUp() throws Exception {
         ns = new NightshiftProcesses();
         ns.generateChurn(D1.minusDays(40), D1.plusDays(6), ENTITIES);
-        NightshiftProcesses.Result applied = ns.run(BOUND, "pipelines", "apply", NightshiftProcesses.INSTALL.resolve("config/pipelines/churn.yml").toString());
+        // the example spec without monitoring: these nights only score, which is what the faults hit
+        Path churn = ns.workDir().resolve("churn.yml");
+        Files.writeString(churn, dev.nightshift.TestSpecs.churnScoringOnly(NightshiftProcesses.INSTALL.resolve("config/pipelines/churn.yml"), "churn"));
+        NightshiftProcesses.Result applied = ns.run(BOUND, "pipelines", "apply", churn.toString());
         assertThat(applied.exitCode()).as(applied.output()).isZero();
         // the first night trains the champion; the faults below hit scoring nights
         NightshiftProcesses.Result first = ns.run(BOUND, "run", "churn", "--date", D1.toString());
@@ -52,13 +55,13 @@ class OrchestratorCrashFaultIT {
         // inject: SIGKILL the orchestrator while its score step's Spark child is running
         Process orchestrator = ns.start("run", "churn", "--date", d.toString());
         NightshiftProcesses.await("the score child of " + d, BOUND,
-                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).isEmpty());
+                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
         Thread.sleep(2000);
         NightshiftProcesses.kill(orchestrator);
 
         // check: the child follows its orchestrator instead of writing on as an orphan
         NightshiftProcesses.await("the orphaned score child to exit", Duration.ofSeconds(30),
-                () -> NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).isEmpty());
+                () -> NightshiftProcesses.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
         assertThat(ns.queryOne("SELECT status FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id DESC LIMIT 1", d)).isEqualTo("RUNNING");
 
         // recover: the same command again
@@ -74,7 +77,7 @@ class OrchestratorCrashFaultIT {
         assertThat(ns.column("""
                 SELECT s.step_name FROM nightshift.batch_step_execution s JOIN nightshift.runs r ON r.job_execution_id = s.job_execution_id
                 WHERE r.pipeline = 'churn' AND r.business_date = ? AND r.status = 'COMPLETED' ORDER BY s.step_execution_id""", d))
-                .containsExactly("score", "evaluate", "monitor");
+                .containsExactly("score", "decide");
     }
 
     @Test
@@ -121,7 +124,7 @@ class OrchestratorCrashFaultIT {
         LocalDate d = D1.plusDays(6);
         Process run = ns.start("run", "churn", "--date", d.toString());
         NightshiftProcesses.await("the score child of " + d, BOUND,
-                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).isEmpty());
+                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
         // inject: the database goes away for 3 s in the middle of scoring
         ns.restartDatabase(Duration.ofSeconds(3));
 
@@ -143,7 +146,7 @@ class OrchestratorCrashFaultIT {
         LocalDate d = D1.plusDays(4);
         Process run = ns.start(List.of("-Dnightshift.shutdown.grace=1s"), "run", "churn", "--date", d.toString());
         NightshiftProcesses.await("the score child of " + d, BOUND,
-                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).isEmpty());
+                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
         // inject: SIGTERM, as a service manager stopping the orchestrator
         run.destroy();
 
@@ -159,9 +162,9 @@ class OrchestratorCrashFaultIT {
 
     private static void killScoreChildOnce(LocalDate d) throws InterruptedException {
         NightshiftProcesses.await("the score child of " + d, BOUND,
-                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).isEmpty());
+                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
         Thread.sleep(3000);
-        NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).forEach(ProcessHandle::destroyForcibly);
+        NightshiftProcesses.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).forEach(ProcessHandle::destroyForcibly);
     }
 
     @Test
@@ -175,7 +178,7 @@ class OrchestratorCrashFaultIT {
 
         assertThat(ns.run(BOUND, "schedule", "fire", "churn", "--date", d.toString()).exitCode()).isZero();
         NightshiftProcesses.await("the fired run of " + d + " to start scoring", BOUND,
-                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.ScoreJob", "--business-date=" + d).isEmpty());
+                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
         // inject: SIGKILL whichever instance owns the run
         long ownerPid = ((Number) ns.queryOne("""
                 SELECT i.pid FROM nightshift.runs r JOIN nightshift.instances i ON i.id = r.owner
@@ -197,8 +200,8 @@ class OrchestratorCrashFaultIT {
         LocalDate d = D1.plusDays(4);
         // given a second pipeline whose prediction table location is occupied by a plain file
         Path spec = ns.workDir().resolve("churn-ro.yml");
-        Files.writeString(spec, Files.readString(NightshiftProcesses.INSTALL.resolve("config/pipelines/churn.yml"))
-                .replace("name: churn", "name: churn-ro").replace("algorithm: gbt-classifier", "algorithm: logistic-regression")
+        Files.writeString(spec, dev.nightshift.TestSpecs.churnScoringOnly(NightshiftProcesses.INSTALL.resolve("config/pipelines/churn.yml"), "churn-ro")
+                .replace("algorithm: gbt-classifier", "algorithm: logistic-regression")
                 .replace("params: { maxDepth: 4, maxIter: 20, stepSize: 0.1 }", "params: { maxIter: 10 }"));
         assertThat(ns.run(BOUND, "pipelines", "apply", spec.toString()).exitCode()).isZero();
         Path blocked = Path.of(java.net.URI.create(ns.warehouse())).resolve("predictions/churn-ro");

@@ -129,4 +129,41 @@ class SpecParserTest {
         assertThatThrownBy(() -> parser.parse("churn.yml", text))
                 .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).hasSizeGreaterThanOrEqualTo(3));
     }
+
+    @Test
+    void checksTheRetrainingPolicyAndMaxDropOnlyWhereTheHoldoutMeasuresTheMetric() {
+        String bad = VALID + """
+                monitoring: { metrics: [ { metric: brier, maxDrop: 0.05 } ] }
+                retraining: { promotion: sometimes, gate: { metric: f1, minImprovement: -1 } }
+                """;
+        assertThatThrownBy(() -> parser.parse("churn.yml", bad))
+                .hasMessageContaining("field 'monitoring.metrics[0].maxDrop': 'brier' is not measured on the training holdout")
+                .hasMessageContaining("field 'retraining.promotion': 'sometimes'; expected one of: auto, manual")
+                .hasMessageContaining("field 'retraining.gate.metric': 'f1' is not measured on the training holdout of binary-classification;"
+                        + " expected one of: auc, pr_auc, log_loss, accuracy")
+                .hasMessageContaining("must not be negative");
+        PipelineSpec defaults = parser.parse("churn.yml", VALID);
+        assertThat(defaults.retraining()).isNull();
+        assertThat(defaults.retrainingOrDefaults().promotion()).isEqualTo("auto");
+        assertThat(defaults.retrainingOrDefaults().gate().minImprovement()).isZero();
+        PipelineSpec manual = parser.parse("churn.yml", VALID + "retraining: { promotion: manual, gate: { metric: log_loss } }\n");
+        assertThat(SpecCodec.fromJson(SpecCodec.toJson(manual))).isEqualTo(manual);
+    }
+
+    @Test
+    void diffsTwoSpecsFieldByFieldMatchingFeaturesByName() {
+        PipelineSpec a = parser.parse("a.yml", VALID);
+        PipelineSpec b = parser.parse("b.yml", VALID
+                .replace("maxDepth: 4", "maxDepth: 6")
+                .replace("  - { name: tenure_months, type: numeric, min: 0 }\n",
+                        "  - { name: age, type: numeric }\n  - { name: tenure_months, type: numeric, min: 1 }\n")
+                + "retraining: { promotion: manual }\n");
+
+        assertThat(SpecDiff.diff(a, b)).containsExactly(
+                "features[name=age]: (absent) -> {\"name\":\"age\",\"type\":\"numeric\",\"pii\":false}",
+                "features[name=tenure_months].min: 0.0 -> 1.0",
+                "model.params.maxDepth: 4 -> 6",
+                "retraining: (absent) -> {\"promotion\":\"manual\",\"gate\":{\"minImprovement\":0.0,\"minRelativeImprovement\":0.0}}");
+        assertThat(SpecDiff.diff(a, parser.parse("a2.yml", VALID + "# only a comment\n"))).isEmpty();
+    }
 }

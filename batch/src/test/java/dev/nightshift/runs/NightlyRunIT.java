@@ -58,8 +58,7 @@ class NightlyRunIT extends IntegrationTest {
                 new GenerateDataArgs("churn", nightly.warehouse(), D1.minusDays(40), D4, ENTITIES, 11, null, 0, 0, 7).toArgs(),
                 Duration.ofMinutes(5)));
         Path spec = HOME.resolve("churn-it.yml");
-        Files.writeString(spec, Files.readString(Path.of("../config/pipelines/churn.yml"))
-                .replace("name: churn", "name: " + PIPELINE)
+        Files.writeString(spec, dev.nightshift.TestSpecs.churnScoringOnly(Path.of("../config/pipelines/churn.yml"), PIPELINE)
                 .replace("algorithm: gbt-classifier", "algorithm: logistic-regression")
                 .replace("params: { maxDepth: 4, maxIter: 20, stepSize: 0.1 }", "params: { maxIter: 20 }"));
         pipelines.apply(spec, "test");
@@ -81,9 +80,11 @@ class NightlyRunIT extends IntegrationTest {
         assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE action = 'alias.set' AND target = ?")
                 .param("pipeline:" + PIPELINE + "@champion").query(Long.class).single()).isEqualTo(1);
         assertThat(stepRuns(run)).containsExactly(Map.entry("champion", "COMPLETED"), Map.entry("score", "COMPLETED"),
-                Map.entry("evaluate", "COMPLETED"), Map.entry("monitor", "COMPLETED"));
-        assertThat(jdbc.sql("SELECT exit_code FROM batch_step_execution WHERE job_execution_id = ? AND step_name IN ('evaluate', 'monitor')")
-                .param(run.jobExecutionId()).query(String.class).list()).containsOnly("NOOP"); // the spec monitors nothing yet
+                Map.entry("decide", "COMPLETED"));
+        // the spec monitors nothing yet: nothing evaluated, no drift measured, nothing to decide on
+        assertThat(jdbc.sql("SELECT outcome FROM decisions WHERE run_id = ?").param(run.id()).query(String.class).single())
+                .isEqualTo("no_decision");
+        assertThat(jdbc.sql("SELECT count(*) FROM model_metrics WHERE run_id = ?").param(run.id()).query(Long.class).single()).isZero();
     }
 
     @Test
@@ -147,8 +148,7 @@ class NightlyRunIT extends IntegrationTest {
         assertThat(restarted.jobExecutionId()).isNotEqualTo(failed.jobExecutionId());
         assertThat(restarted.attempt()).isEqualTo(failed.attempt()); // same job instance, resumed
         assertThat(stepRuns(failed)).containsExactly(Map.entry("champion", "COMPLETED"), Map.entry("score", "FAILED"));
-        assertThat(stepRuns(restarted)).containsExactly(Map.entry("score", "COMPLETED"), Map.entry("evaluate", "COMPLETED"),
-                Map.entry("monitor", "COMPLETED"));
+        assertThat(stepRuns(restarted)).containsExactly(Map.entry("score", "COMPLETED"), Map.entry("decide", "COMPLETED"));
         assertOnePredictionPerEntity(D2);
     }
 
@@ -188,7 +188,7 @@ class NightlyRunIT extends IntegrationTest {
     void withMonitoringConfiguredANightEvaluatesLabelledNightsAndMeasuresDrift() throws IOException {
         // given spec v2: labels a day late, AUC monitored, drift measured
         Path spec = HOME.resolve("churn-it-v2.yml");
-        Files.writeString(spec, Files.readString(HOME.resolve("churn-it.yml")).replace("lagDays: 7", "lagDays: 1") + """
+        Files.writeString(spec, Files.readString(HOME.resolve("churn-it.yml")).replace("lagDays: 2", "lagDays: 1") + """
                 monitoring:
                   metrics: [ { metric: auc, min: 0.5 } ]
                   drift: { method: auto }
@@ -198,7 +198,7 @@ class NightlyRunIT extends IntegrationTest {
         RunRecord run = runService.run(new RunRequest(PIPELINE, D4, RunTrigger.CLI, false, "test"));
 
         assertThat(run.status()).as(run.error()).isEqualTo("COMPLETED");
-        assertThat(stepRuns(run)).extracting(Map.Entry::getKey).containsExactly("champion", "score", "evaluate", "monitor");
+        assertThat(stepRuns(run)).extracting(Map.Entry::getKey).containsExactly("champion", "score", "decide");
         // labels of D1..D3 are known by D4 (lag 1): each of those nights gets its AUC with a DeLong interval
         List<Map<String, Object>> auc = jdbc.sql("""
                         SELECT business_date, value, ci_low, ci_high, n, method FROM model_metrics
@@ -214,6 +214,13 @@ class NightlyRunIT extends IntegrationTest {
                 .params(PIPELINE, D4).query(String.class).list();
         assertThat(judged).contains("__dataset__", "__prediction__", "tenure_months", "monthly_charges", "plan", "region")
                 .doesNotContain("email");
+        // the decide step judged the champion on the latest labelled night (D3, 300 rows >= minSamples 100): AUC above 0.5
+        Map<String, Object> decision = jdbc.sql("SELECT outcome, trigger, reasons::text AS reasons, action FROM decisions WHERE run_id = ?")
+                .param(run.id()).query().singleRow();
+        assertThat(decision.get("outcome")).isEqualTo("keep");
+        assertThat(decision.get("trigger")).isEqualTo("none");
+        assertThat(decision.get("action")).isNull();
+        assertThat((String) decision.get("reasons")).contains("\"metric\": \"auc\"", "\"status\": \"ok\"", D3.toString());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.nightshift.contract;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A monitored model metric and when it counts as breached: below {@code min} (or above {@code max}, for error metrics),
@@ -18,6 +20,19 @@ public record MetricPolicy(String metric, Double min, Double max, Double maxDrop
      * row, ids whose label rows disagree (excluded from every metric), and rows left out of MAPE because their label is 0.
      */
     public static final List<String> LABEL_COUNTS = List.of("duplicate_labels", "conflicting_labels", "mape_zero_labels");
+
+    /**
+     * The metrics a training run measures on its holdout, under the name TrainJob stores them with in
+     * {@code model_versions.holdout_metrics}: the ones a {@code maxDrop} or a promotion gate can be judged on.
+     */
+    public static final Map<String, String> HOLDOUT_NAMES = Map.of("auc", "areaUnderROC", "pr_auc", "areaUnderPR",
+            "log_loss", "logLoss", "accuracy", "accuracy", "rmse", "rmse", "mae", "mae", "r2", "r2");
+    private static final Set<String> LOWER_IS_BETTER = Set.of("log_loss", "brier", "ece", "rmse", "mae", "mape");
+
+    /** True for error metrics (log loss, Brier, ECE, RMSE, MAE, MAPE), where a smaller value is a better model. */
+    public static boolean lowerIsBetter(String metric) {
+        return LOWER_IS_BETTER.contains(metric);
+    }
 
     public MetricPolicy {
         minSamples = minSamples == null ? 100 : minSamples;

@@ -16,10 +16,48 @@ public record PipelineSpec(
         GroundTruth groundTruth,
         List<Feature> features,
         ModelConfig model,
-        Monitoring monitoring) {
+        Monitoring monitoring,
+        Retraining retraining) {
 
     public PipelineSpec {
         features = features == null ? List.of() : List.copyOf(features);
+    }
+
+    /** A spec without a retraining section (retraining then follows the {@link Retraining} defaults). */
+    public PipelineSpec(String name, Task task, Schedule schedule, Input input, GroundTruth groundTruth, List<Feature> features,
+                        ModelConfig model, Monitoring monitoring) {
+        this(name, task, schedule, input, groundTruth, features, model, monitoring, null);
+    }
+
+    /** The retraining section, or its defaults when the spec has none. */
+    public Retraining retrainingOrDefaults() {
+        return retraining == null ? new Retraining(null, null) : retraining;
+    }
+
+    /**
+     * What happens after a metric breach: a candidate is retrained and compared with the champion on the candidate's
+     * holdout by the {@code gate}; {@code promotion} {@code auto} makes a candidate that passes the gate champion,
+     * {@code manual} registers it as {@code challenger} for a person to promote.
+     */
+    public record Retraining(String promotion, Gate gate) {
+        public static final List<String> PROMOTION_POLICIES = List.of("auto", "manual");
+
+        public Retraining {
+            promotion = promotion == null ? "auto" : promotion;
+            gate = gate == null ? new Gate(null, null, null) : gate;
+        }
+    }
+
+    /**
+     * The promotion gate: the candidate must beat the champion on {@code metric} (default: auc for classification,
+     * rmse for regression) by at least {@code minImprovement} (absolute) and {@code minRelativeImprovement} (a share of
+     * the champion's value), both measured on the candidate's holdout.
+     */
+    public record Gate(String metric, Double minImprovement, Double minRelativeImprovement) {
+        public Gate {
+            minImprovement = minImprovement == null ? 0.0 : minImprovement;
+            minRelativeImprovement = minRelativeImprovement == null ? 0.0 : minRelativeImprovement;
+        }
     }
 
     /**

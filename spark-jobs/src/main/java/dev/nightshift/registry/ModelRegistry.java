@@ -63,8 +63,10 @@ public final class ModelRegistry {
             try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + Tables.MODEL_VERSIONS
                     + " (pipeline, version, spec_version, task, algorithm, artifact_uri, artifact_sha256, params, seed,"
                     + " features, training_from, training_to, training_rows, holdout_from, holdout_to, holdout_rows,"
-                    + " holdout_metrics, spark_version, java_version, nightshift_version, created_by_run)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?) RETURNING id")) {
+                    + " holdout_metrics, spark_version, java_version, nightshift_version, created_by_run, parent_version_id,"
+                    + " baseline_metrics, training_fingerprint)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?)"
+                    + " RETURNING id")) {
                 int i = 0;
                 ps.setString(++i, m.pipeline());
                 ps.setInt(++i, version);
@@ -87,6 +89,9 @@ public final class ModelRegistry {
                 ps.setString(++i, m.javaVersion());
                 ps.setString(++i, m.nightshiftVersion());
                 ps.setLong(++i, m.createdByRun());
+                ps.setObject(++i, m.parentVersionId(), java.sql.Types.BIGINT);
+                ps.setString(++i, m.baselineMetrics() == null ? null : Json.write(m.baselineMetrics()));
+                ps.setString(++i, m.trainingFingerprint());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     id = rs.getLong(1);
@@ -100,6 +105,21 @@ public final class ModelRegistry {
         } finally {
             connection.setAutoCommit(autoCommit);
         }
+    }
+
+    /**
+     * The model version {@code id}, checked to belong to {@code pipeline} and its artifact verified against the
+     * registered manifest digest: what every job that loads a registered model must do before loading it.
+     */
+    public static ModelVersion findVerified(Connection connection, org.apache.hadoop.conf.Configuration conf, long id,
+                                            String pipeline) throws Exception {
+        ModelVersion model = find(connection, id);
+        if (!model.pipeline().equals(pipeline)) {
+            throw new IllegalArgumentException("model version id " + model.id() + " belongs to pipeline '" + model.pipeline()
+                    + "', not '" + pipeline + "'");
+        }
+        ArtifactManifest.verify(conf, model.artifactUri(), model.version(), model.artifactSha256());
+        return model;
     }
 
     public static ModelVersion find(Connection connection, long id) throws SQLException {

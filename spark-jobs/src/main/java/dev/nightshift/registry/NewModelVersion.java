@@ -13,5 +13,6 @@ public record NewModelVersion(String pipeline, int specVersion, Task task, Algor
                               LocalDate trainingFrom, LocalDate trainingTo, long trainingRows,
                               LocalDate holdoutFrom, LocalDate holdoutTo, long holdoutRows,
                               Map<String, Double> holdoutMetrics, String sparkVersion, String javaVersion,
-                              String nightshiftVersion, long createdByRun) {
+                              String nightshiftVersion, long createdByRun, Long parentVersionId,
+                              Map<String, Double> baselineMetrics, String trainingFingerprint) {
 }

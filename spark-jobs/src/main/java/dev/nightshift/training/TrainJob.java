@@ -91,6 +91,9 @@ public final class TrainJob {
             Map<String, Double> metrics = HoldoutMetrics.evaluate(holdoutPredictions, spec.task(), spec.model().threshold());
             holdoutPredictions.unpersist();
             log.info("{} as of {}: {} holdout metrics {}", spec.name(), args.asOf(), spec.model().algorithm().specName(), metrics);
+            Map<String, Double> baseline = args.championVersionId() == null ? null
+                    : championOnHoldout(spark, db, args, spec, features, holdout);
+            String fingerprint = TrainingData.fingerprint(labelled);
 
             ReferenceProfile profile = referenceProfile(spec, features, train, model, args);
             log.info("{} as of {}: reference profile of {} training rows", spec.name(), args.asOf(), profile.rows());
@@ -98,7 +101,8 @@ public final class TrainJob {
             NewModelVersion version = new NewModelVersion(spec.name(), args.specVersion(), spec.task(), spec.model().algorithm(),
                     spec.model().params(), spec.model().seed(), features, split.trainFrom(), split.trainTo(), trainRows,
                     split.holdoutFrom(), split.holdoutTo(), holdoutRows, metrics, spark.version(),
-                    System.getProperty("java.version"), nightshiftVersion(), args.runId());
+                    System.getProperty("java.version"), nightshiftVersion(), args.runId(), args.championVersionId(), baseline,
+                    fingerprint);
             ModelRegistry.Registered registered;
             try (Connection c = db.connect()) {
                 registered = ModelRegistry.register(c, args.warehouse(), version, dir -> {
@@ -112,6 +116,33 @@ public final class TrainJob {
             return registered;
         } finally {
             labelled.unpersist();
+        }
+    }
+
+    /**
+     * The champion's metrics on the candidate's holdout rows, computed by the same code as the candidate's: the
+     * promotion gate compares like with like. Null (and logged) when the champion was trained on other features
+     * than the spec now has, since it then cannot score the candidate's frame.
+     */
+    static Map<String, Double> championOnHoldout(SparkSession spark, DbConfig db, TrainArgs args, PipelineSpec spec,
+                                                 List<ModelFeature> features, Dataset<Row> holdout) throws Exception {
+        dev.nightshift.registry.ModelVersion champion;
+        try (Connection c = db.connect()) {
+            champion = ModelRegistry.findVerified(c, spark.sparkContext().hadoopConfiguration(), args.championVersionId(),
+                    args.pipeline());
+        }
+        if (!champion.features().equals(features)) {
+            log.warn("{} as of {}: champion v{} was trained on features {}, the spec now has {}; it cannot be compared on this"
+                    + " holdout", spec.name(), args.asOf(), champion.version(), champion.features(), features);
+            return null;
+        }
+        Dataset<Row> predictions = PipelineModel.load(champion.artifactUri()).transform(holdout).cache();
+        try {
+            Map<String, Double> metrics = HoldoutMetrics.evaluate(predictions, spec.task(), spec.model().threshold());
+            log.info("{} as of {}: champion v{} on the same holdout {}", spec.name(), args.asOf(), champion.version(), metrics);
+            return metrics;
+        } finally {
+            predictions.unpersist();
         }
     }
 

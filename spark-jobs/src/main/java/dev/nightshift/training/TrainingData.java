@@ -31,6 +31,24 @@ public final class TrainingData {
         return window.select(inputs).join(window.select(labels), new String[] {Columns.ENTITY_ID, Columns.BUSINESS_DATE});
     }
 
+    /**
+     * An order-independent digest of the labelled rows: the row count and the exact (decimal) sum of the 64-bit
+     * xxhash of every row, hashed with SHA-256. The same rows in any order and partitioning give the same value.
+     */
+    public static String fingerprint(Dataset<Row> labelled) {
+        Column rowHash = org.apache.spark.sql.functions.xxhash64(
+                java.util.Arrays.stream(labelled.columns()).sorted().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
+        Row r = labelled.agg(count(lit(1)), sum(rowHash.cast("decimal(38,0)"))).first();
+        String digestInput = r.getLong(0) + ":" + (r.isNullAt(1) ? "0" : r.getDecimal(1).toPlainString());
+        try {
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(digestInput.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "rows=" + r.getLong(0) + ";sha256=" + java.util.HexFormat.of().formatHex(sha);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
     /** Rows and invalid labels of one labelled date. */
     public record DateCount(LocalDate date, long rows, long invalidLabels) {
     }

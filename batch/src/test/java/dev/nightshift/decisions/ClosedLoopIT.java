@@ -1,0 +1,180 @@
+package dev.nightshift.decisions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nightshift.IntegrationTest;
+import dev.nightshift.contract.GenerateDataArgs;
+import dev.nightshift.pipelines.PipelineService;
+import dev.nightshift.registry.ModelRegistry;
+import dev.nightshift.registry.ModelVersion;
+import dev.nightshift.runs.NightlyService;
+import dev.nightshift.runs.RunRecord;
+import dev.nightshift.runs.RunRequest;
+import dev.nightshift.runs.RunService;
+import dev.nightshift.runs.RunTrigger;
+import dev.nightshift.spark.SparkApplication;
+import dev.nightshift.spark.SparkSubmitter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The closed loop on real Spark jobs and PostgreSQL: synthetic churn data whose concept flips on {@link #DRIFT}
+ * (the tenure effect reverses). The champion trained before it breaks its AUC floor once a drifted night is labelled;
+ * the night decides to retrain, the candidate trained on drifted data beats the champion on its holdout, and the
+ * promotion policy decides what happens to it. Then promote, rollback, a manual retrain with auto promotion, and a
+ * candidate that is no better than the champion and is rejected.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClosedLoopIT extends IntegrationTest {
+    static final String PIPELINE = "churn-loop";
+    static final int ENTITIES = 400;
+    static final LocalDate DRIFT = LocalDate.of(2026, 10, 10);
+    static final LocalDate BEFORE = DRIFT.minusDays(1);
+    static final LocalDate N2 = DRIFT.plusDays(3);
+    static final LocalDate N3 = DRIFT.plusDays(4);
+
+    @Autowired RunService runs;
+    @Autowired PipelineService pipelines;
+    @Autowired ModelRegistry registry;
+    @Autowired SparkSubmitter submitter;
+    @Autowired NightlyService nightly;
+    @Autowired DecisionService decisions;
+    @Autowired JdbcClient jdbc;
+
+    String specYaml;
+
+    @BeforeAll
+    void generateDataAndApplySpec() throws IOException {
+        submitter.submit(new SparkApplication("generate-loop", GenerateDataArgs.JOB_CLASS,
+                new GenerateDataArgs("churn", nightly.warehouse(), DRIFT.minusDays(30), N3, ENTITIES, 5, DRIFT, 0, 1.0, 1).toArgs(),
+                Duration.ofMinutes(5)));
+        specYaml = dev.nightshift.TestSpecs.churnScoringOnly(Path.of("../config/pipelines/churn.yml"), PIPELINE)
+                .replace("algorithm: gbt-classifier", "algorithm: logistic-regression")
+                .replace("params: { maxDepth: 4, maxIter: 20, stepSize: 0.1 }", "params: { maxIter: 30 }")
+                .replace("lagDays: 2", "lagDays: 1")
+                .replace("trainingWindowDays: 7 ", "trainingWindowDays: 6 ")
+                .replace("holdoutDays: 1 ", "holdoutDays: 2 ")
+                + """
+                monitoring:
+                  metrics: [ { metric: auc, min: 0.65, minSamples: 100 } ]
+                """;
+        apply(specYaml + "retraining: { promotion: manual }\n");
+    }
+
+    void apply(String yaml) throws IOException {
+        Path file = HOME.resolve(PIPELINE + "-" + System.nanoTime() + ".yml");
+        Files.writeString(file, yaml);
+        pipelines.apply(file, "test");
+    }
+
+    RunRecord night(LocalDate date, boolean rerun, boolean retrain) {
+        RunRecord r = runs.run(new RunRequest(PIPELINE, date, RunTrigger.CLI, rerun, "test", retrain));
+        assertThat(r.status()).as(r.error()).isEqualTo("COMPLETED");
+        return r;
+    }
+
+    Map<String, Object> decision(RunRecord run) {
+        return jdbc.sql("""
+                        SELECT d.outcome, d.trigger, d.reasons::text AS reasons, d.action, d.gate::text AS gate, c.version AS candidate,
+                               j.version AS judged
+                        FROM decisions d JOIN model_versions j ON j.id = d.model_version_id
+                        LEFT JOIN model_versions c ON c.id = d.candidate_model_version_id WHERE d.run_id = ?""")
+                .param(run.id()).query().singleRow();
+    }
+
+    int champion() {
+        return registry.champion(PIPELINE).orElseThrow().version();
+    }
+
+    @Test
+    @Order(1)
+    void aDriftedNightBreachesTheFloorAndUnderManualPolicyTheBetterCandidateBecomesChallenger() {
+        RunRecord first = night(BEFORE, false, false);   // bootstraps v1 on pre-drift data
+        RunRecord second = night(N2, false, false);      // evaluates BEFORE (good), nothing drifted labelled yet
+        RunRecord third = night(N3, false, false);       // evaluates N2: the concept has flipped
+
+        assertThat(first.modelVersion()).isEqualTo(1);
+        assertThat(decision(second).get("outcome")).isEqualTo("keep");
+        Map<String, Object> d = decision(third);
+        assertThat(d.get("outcome")).as(d.toString()).isEqualTo("retrain");
+        assertThat(d.get("trigger")).isEqualTo("policy");
+        assertThat((String) d.get("reasons")).contains("\"status\": \"breached\"", N2.toString(), "lower limit 0.6500");
+        assertThat(d.get("candidate")).isEqualTo(2);
+        assertThat(d.get("action")).as((String) d.get("gate")).isEqualTo("challenger");
+        assertThat((String) d.get("gate")).contains("\"passed\": true", "\"policy\": \"manual\"");
+        // manual policy: the champion and the night's published predictions stay with v1
+        assertThat(champion()).isEqualTo(1);
+        assertThat(registry.challenger(PIPELINE).orElseThrow().version()).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT DISTINCT mv.version FROM predictions p JOIN model_versions mv ON mv.id = p.model_version_id"
+                + " WHERE p.pipeline = ? AND p.business_date = ?").params(PIPELINE, N3).query(Integer.class).list()).containsExactly(1);
+        // lineage of the candidate: parent, the parent's metrics on the same holdout, a window that ends before the label lag
+        ModelVersion v2 = registry.find(PIPELINE, 2).orElseThrow();
+        assertThat(v2.parentVersion()).isEqualTo(1);
+        assertThat(v2.createdByRun()).isEqualTo(third.id());
+        assertThat(v2.trainingTo()).isBefore(N3);
+        assertThat(v2.baselineMetrics()).containsKey("areaUnderROC");
+        assertThat(v2.holdoutMetrics().get("areaUnderROC")).isGreaterThan(v2.baselineMetrics().get("areaUnderROC"));
+        assertThat(v2.trainingFingerprint()).startsWith("rows=");
+    }
+
+    @Test
+    @Order(2)
+    void aWaitingChallengerStopsFurtherRetrainsThenPromoteAndRollbackMoveTheChampionWithAuditRows() {
+        RunRecord again = night(N3, true, false);
+        assertThat(decision(again).get("outcome")).isEqualTo("awaiting_promotion");
+        assertThat(registry.list(PIPELINE)).hasSize(2);
+
+        registry.promote(PIPELINE, registry.challenger(PIPELINE).orElseThrow(), "test", "reviewed");
+        assertThat(champion()).isEqualTo(2);
+        assertThat(registry.challenger(PIPELINE)).isEmpty();
+
+        ModelVersion restored = registry.rollback(PIPELINE, "test", null);
+        assertThat(restored.version()).isEqualTo(1);
+        assertThat(champion()).isEqualTo(1);
+        List<Map<String, Object>> moves = jdbc.sql("""
+                        SELECT from_version, to_version, actor FROM analytics.alias_history
+                        WHERE pipeline = ? AND alias = 'champion' ORDER BY at""").param(PIPELINE).query().listOfRows();
+        assertThat(moves).extracting(m -> m.get("from_version"), m -> m.get("to_version"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(null, 1), org.assertj.core.groups.Tuple.tuple(1, 2),
+                        org.assertj.core.groups.Tuple.tuple(2, 1));
+        // v1 replaced no champion: nothing further to roll back to
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.rollback(PIPELINE, "test", null))
+                .hasMessageContaining("nothing to roll back to");
+    }
+
+    @Test
+    @Order(3)
+    void aManualRetrainUnderAutoPolicyPromotesAWinnerAndRejectsACandidateNoBetterThanTheChampion() throws IOException {
+        apply(specYaml + "retraining: { promotion: auto, gate: { metric: auc, minImprovement: 0.001 } }\n");
+
+        RunRecord promoted = night(N3, true, true);
+        Map<String, Object> d = decision(promoted);
+        assertThat(d.get("trigger")).isEqualTo("manual");
+        assertThat(d.get("action")).as((String) d.get("gate")).isEqualTo("promoted");
+        assertThat(champion()).isEqualTo(3);
+
+        // trained on exactly the data of v3 (same night, same spec, same seed): it cannot beat v3 by 0.001
+        RunRecord rejected = night(N3, true, true);
+        Map<String, Object> r = decision(rejected);
+        assertThat(r.get("judged")).isEqualTo(3);
+        assertThat(r.get("action")).as((String) r.get("gate")).isEqualTo("rejected");
+        assertThat(champion()).isEqualTo(3);
+        assertThat(registry.find(PIPELINE, 4).orElseThrow().aliases()).isEmpty();
+        assertThat(jdbc.sql("SELECT count(*) FROM predictions WHERE pipeline = ? AND business_date = ?").params(PIPELINE, N3)
+                .query(Long.class).single()).isEqualTo(ENTITIES);
+    }
+}
