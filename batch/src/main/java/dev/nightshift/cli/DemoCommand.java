@@ -38,12 +38,17 @@ public class DemoCommand implements Callable<Integer> {
             List<RunRecord> runs = ctx.getBean(DemoService.class).run(new DemoService.Options(start, nights, entities, specDir),
                     line -> System.out.println("[demo] " + line));
             System.out.println();
-            TablePrinter t = new TablePrinter("date", "rows scored", "model", "status", "seconds");
-            for (RunRecord r : runs) {
-                t.row(r.businessDate(), r.rowsScored(), r.modelVersion() == null ? null : "v" + r.modelVersion(), r.status(),
-                        r.duration() == null ? null : String.format("%.1f", r.duration().toMillis() / 1000.0));
+            TablePrinter t = new TablePrinter("date", "champion", "rows scored", "AUC [95% CI] of the night", "decision", "candidate",
+                    "status", "seconds");
+            for (DemoService.StoryRow r : ctx.getBean(DemoService.class).story(runs)) {
+                t.row(r.date(), r.model() == null ? null : "v" + r.model(), r.rows(),
+                        r.auc() == null ? "labels pending" : String.format(java.util.Locale.ROOT, "%.3f [%.3f, %.3f]", r.auc(), r.aucLow(), r.aucHigh()),
+                        r.decision(), r.candidate() == null ? null : "v" + r.candidate() + " " + r.action(), r.status(),
+                        r.seconds() == null ? null : String.format(java.util.Locale.ROOT, "%.1f", r.seconds()));
             }
             t.print(System.out);
+            System.out.println("AUC: the night's predictions against labels that arrived later (DeLong interval). Decision: the"
+                    + " night's judgement of its champion (see `nightshift decisions churn` for the reasons).");
             NightshiftProperties props = ctx.getBean(NightshiftProperties.class);
             DatabaseEndpoint db = ctx.getBean(DatabaseEndpoint.class);
             System.out.printf("%nDemo finished in %.0f s.%n", (System.nanoTime() - t0) / 1e9);

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Service;
@@ -35,7 +36,11 @@ public class DemoService {
     private final RunService runs;
     private final NightshiftProperties props;
 
-    public DemoService(SparkSubmitter submitter, PipelineService pipelines, RunService runs, NightshiftProperties props) {
+    private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    public DemoService(SparkSubmitter submitter, PipelineService pipelines, RunService runs, NightshiftProperties props,
+                       org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+        this.jdbc = jdbc;
         this.submitter = submitter;
         this.pipelines = pipelines;
         this.runs = runs;
@@ -49,12 +54,14 @@ public class DemoService {
         String warehouse = NightshiftHome.warehouseUri(props);
         LocalDate from = o.start().minusDays(HISTORY_DAYS);
         LocalDate to = o.start().plusDays(o.nights() - 1L);
-        LocalDate driftFrom = o.start().plusDays(o.nights() / 2);
+        // Three healthy nights, then the world changes: numeric features shift by 0.6 standard deviations (covariate
+        // drift) and the main effects reverse (concept drift: churn's tenure effect, demand's promotion effect).
+        LocalDate driftFrom = o.start().plusDays(Math.min(3, Math.max(0, o.nights() - 1)));
         for (String dataset : List.of("churn", "demand")) {
             progress.accept("generating " + dataset + " data " + from + " .. " + to + " (" + o.entities()
                     + " entities a day, drift from " + driftFrom + ")");
-            GenerateDataArgs args = new GenerateDataArgs(dataset, warehouse, from, to, o.entities(), 7L, driftFrom, 0.6, 0.5,
-                    "churn".equals(dataset) ? 7 : 1);
+            GenerateDataArgs args = new GenerateDataArgs(dataset, warehouse, from, to, o.entities(), 7L, driftFrom, 0.6, 1.0,
+                    "churn".equals(dataset) ? 2 : 1);
             submitter.submit(new SparkApplication("generate-" + dataset, GenerateDataArgs.JOB_CLASS, args.toArgs(),
                     props.spark().timeout()));
         }
@@ -76,6 +83,34 @@ public class DemoService {
             }
         }
         return results;
+    }
+
+    /** One night of the demo's story: who scored it, how good that turned out to be, and what the night decided. */
+    public record StoryRow(LocalDate date, Integer model, Long rows, Double auc, Double aucLow, Double aucHigh, String decision,
+                           Integer candidate, String action, String status, Double seconds) {
+    }
+
+    /**
+     * The nights of the runs, joined to the AUC of each night's predictions (known once its labels arrived, possibly
+     * on a later night) and to the night's decision and what happened to its candidate.
+     */
+    public List<StoryRow> story(List<RunRecord> nights) {
+        List<StoryRow> rows = new ArrayList<>();
+        for (RunRecord r : nights) {
+            Map<String, Object> m = jdbc.sql("""
+                            SELECT mm.value AS auc, mm.ci_low AS auc_low, mm.ci_high AS auc_high, d.outcome, c.version AS candidate,
+                                   d.action
+                            FROM runs r
+                            LEFT JOIN model_metrics mm ON mm.pipeline = r.pipeline AND mm.business_date = r.business_date
+                                 AND mm.model_version_id = r.model_version_id AND mm.metric = 'auc'
+                            LEFT JOIN decisions d ON d.run_id = r.id
+                            LEFT JOIN model_versions c ON c.id = d.candidate_model_version_id
+                            WHERE r.id = ?""").param(r.id()).query().singleRow();
+            rows.add(new StoryRow(r.businessDate(), r.modelVersion(), r.rowsScored(), (Double) m.get("auc"), (Double) m.get("auc_low"),
+                    (Double) m.get("auc_high"), (String) m.get("outcome"), (Integer) m.get("candidate"), (String) m.get("action"),
+                    r.status(), r.duration() == null ? null : r.duration().toMillis() / 1000.0));
+        }
+        return rows;
     }
 
     private static List<Path> specFiles(Path dir) {

@@ -34,5 +34,10 @@ class DemoIT extends IntegrationTest {
                 .query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}).list();
         assertThat(perDate).hasSize(2).allSatisfy(c -> assertThat(c).containsExactly(150, 150));
         assertThat(jdbc.sql("SELECT name FROM pipelines ORDER BY name").query(String.class).list()).contains("churn", "demand");
+        // the example spec monitors churn: no label is known yet (lag 2), so nothing is evaluated or decided, drift is measured
+        assertThat(demo.story(runs)).extracting(DemoService.StoryRow::decision).containsOnly("no_decision");
+        assertThat(demo.story(runs)).extracting(DemoService.StoryRow::auc).containsOnlyNulls();
+        assertThat(jdbc.sql("SELECT count(DISTINCT business_date) FROM feature_drift WHERE pipeline = 'churn'").query(Long.class).single())
+                .isEqualTo(2);
     }
 }
