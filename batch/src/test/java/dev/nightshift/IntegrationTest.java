@@ -14,6 +14,11 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 public abstract class IntegrationTest {
     protected static final Path HOME = createHome();
+    /**
+     * JVM options for the Spark children of tests: on test-sized data, C1-compiled code is fast enough and skipping C2
+     * leaves the two cores to the jobs; the serial collector suits a small heap.
+     */
+    public static final String SMALL_DATA_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
     @DynamicPropertySource
     static void nightshiftProperties(DynamicPropertyRegistry registry) {
@@ -21,6 +26,7 @@ public abstract class IntegrationTest {
         registry.add("nightshift.embedded.port", () -> "0");
         registry.add("nightshift.spark.master", () -> "local[2]");
         registry.add("nightshift.spark.driver-memory", () -> "1g");
+        registry.add("nightshift.spark.java-options", () -> SMALL_DATA_JVM);
         registry.add("nightshift.spark.timeout", () -> "10m");
         registry.add("nightshift.spark.retry-backoff", () -> "1s");
     }

@@ -67,6 +67,7 @@ public record NightshiftProperties(
             String jobsJar,
             String libDir,
             @DefaultValue("2g") @NotBlank String driverMemory,
+            String javaOptions,
             @DefaultValue("30m") @NotNull Duration timeout,
             @DefaultValue Map<String, String> conf,
             @DefaultValue("1") @Min(0) int retries,

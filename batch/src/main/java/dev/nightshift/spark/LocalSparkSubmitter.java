@@ -39,8 +39,17 @@ public final class LocalSparkSubmitter implements SparkSubmitter {
     private volatile boolean closing;
     private final java.util.Set<Process> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private final List<String> javaOptions;
+
     public LocalSparkSubmitter(SparkClasspath classpath, String master, String driverMemory, Map<String, String> conf,
                                DatabaseEndpoint database, String version) {
+        this(classpath, master, driverMemory, List.of(), conf, database, version);
+    }
+
+    /** {@code javaOptions}: extra options of the driver JVM, after Spark's module flags and before -Xmx. */
+    public LocalSparkSubmitter(SparkClasspath classpath, String master, String driverMemory, List<String> javaOptions,
+                               Map<String, String> conf, DatabaseEndpoint database, String version) {
+        this.javaOptions = List.copyOf(javaOptions);
         this.classpath = classpath;
         this.master = master;
         this.driverMemory = driverMemory;
@@ -157,6 +166,7 @@ public final class LocalSparkSubmitter implements SparkSubmitter {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptions().split("\\s+")));
+        cmd.addAll(javaOptions);
         cmd.add("-Xmx" + driverMemory);
         cmd.add("-Dlog4j2.configurationFile=classpath:nightshift-spark-log4j2.properties");
         cmd.add("-cp");

@@ -65,7 +65,7 @@ final class NightshiftProcesses implements AutoCloseable {
     void generateChurn(LocalDate from, LocalDate to, long entities) {
         LocalSparkSubmitter submitter = new LocalSparkSubmitter(
                 new SparkClasspath(INSTALL.resolve("spark-jobs/target/nightshift-spark-jobs.jar"), INSTALL.resolve("spark-jobs/target/spark-lib")),
-                "local[2]", "1g", Map.of(), database(), "test");
+                "local[2]", "1g", List.of(dev.nightshift.IntegrationTest.SMALL_DATA_JVM.split(" ")), Map.of(), database(), "test");
         submitter.submit(new SparkApplication("generate", GenerateDataArgs.JOB_CLASS,
                 new GenerateDataArgs("churn", warehouse(), from, to, entities, 5, null, 0, 0, 7).toArgs(), Duration.ofMinutes(5)));
     }
@@ -82,6 +82,7 @@ final class NightshiftProcesses implements AutoCloseable {
                 "-Dnightshift.instance.heartbeat-interval=1s",
                 "-Dnightshift.instance.lease=20s",
                 "-Dnightshift.spark.driver-memory=1g",
+                "-Dnightshift.spark.java-options=" + dev.nightshift.IntegrationTest.SMALL_DATA_JVM,
                 "-Dserver.port=0",
                 "-Dnightshift.spark.retry-backoff=2s",
                 "-Dspring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=2000"));
