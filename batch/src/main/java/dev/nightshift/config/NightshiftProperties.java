@@ -67,12 +67,14 @@ public record NightshiftProperties(
      * Where alerts go besides the log: a Slack-compatible incoming webhook ({@code webhookUrl}, empty for none). Each
      * request waits at most {@code timeout}; a failed one is retried {@code retries} times after {@code retryBackoff}
      * (doubling), so a dead webhook costs a run at most about (retries + 1) x timeout plus the backoffs.
+     * {@code lateCheckInterval}: how often {@code serve} looks for nights past their spec's {@code schedule.deadline}.
      */
     public record Alerts(
             String webhookUrl,
             @DefaultValue("5s") @NotNull Duration timeout,
             @DefaultValue("2") @Min(0) @Max(10) int retries,
-            @DefaultValue("1s") @NotNull Duration retryBackoff) {
+            @DefaultValue("1s") @NotNull Duration retryBackoff,
+            @DefaultValue("1m") @NotNull Duration lateCheckInterval) {
         public boolean webhook() {
             return webhookUrl != null && !webhookUrl.isBlank();
         }

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,7 @@ class AlertsIT extends IntegrationTest {
     @Autowired RunStatusListener runStatusListener;
     @Autowired JobRepository jobRepository;
     @Autowired JobOperator jobOperator;
+    @Autowired LateRuns lateRuns;
 
     private String pipeline;
     private int specVersion;
@@ -299,6 +301,46 @@ class AlertsIT extends IntegrationTest {
         assertThat(conditions.of(completedRunWithDrift(NIGHT1))).isEmpty();
     }
 
+    @Test
+    void aNightNotCompletedByTheSpecsDeadlineIsLate() throws Exception {
+        String scheduled = pipeline + "-late";
+        Path file = Files.createTempFile(HOME, scheduled, ".yml");
+        Files.writeString(file, Files.readString(Path.of("../config/pipelines/churn.yml")).replace("name: churn", "name: " + scheduled)
+                .replace("timezone: Europe/Berlin", "timezone: Europe/Berlin\n  deadline: \"06:00\""));
+        int version = pipelines.apply(file, "test").version();
+        jdbc.sql("UPDATE pipelines SET created_at = '2031-01-01T00:00Z' WHERE name = ?").param(scheduled).update();
+        try {
+            // before the pipeline existed nothing is late; at 07:00 Berlin on 2 March, the night of 1 March (no run) is
+            List<Recorded> beforeItExisted = lateOf(scheduled, Instant.parse("2030-06-02T05:00:00Z"));
+            List<Recorded> late = lateOf(scheduled, Instant.parse("2031-03-02T06:00:00Z"));
+            List<Recorded> checkedAgain = lateOf(scheduled, Instant.parse("2031-03-02T07:00:00Z"));
+            // the night of 2 March completed; the night of 3 March is still running at its deadline
+            insertRun(scheduled, version, LocalDate.of(2031, 3, 2), "COMPLETED");
+            List<Recorded> onTime = lateOf(scheduled, Instant.parse("2031-03-03T06:00:00Z"));
+            long running = insertRun(scheduled, version, LocalDate.of(2031, 3, 3), "RUNNING");
+            List<Recorded> stillRunning = lateOf(scheduled, Instant.parse("2031-03-04T06:00:00Z"));
+
+            assertThat(beforeItExisted).isEmpty();
+            assertThat(late).hasSize(1);
+            Alert first = late.get(0).alert();
+            assertThat(first.kind()).isEqualTo("run_late");
+            assertThat(first.businessDate()).isEqualTo(LocalDate.of(2031, 3, 1));
+            assertThat(first.title()).isEqualTo("night 2031-03-01 not completed by 06:00 Europe/Berlin: no run started");
+            assertThat(checkedAgain).extracting(Recorded::outcome).containsExactly(Outcome.ALREADY_COUNTED);
+            assertThat(onTime).isEmpty();
+            assertThat(stillRunning).extracting(Recorded::outcome).containsExactly(Outcome.NEW);
+            assertThat(stillRunning.get(0).alert().runId()).isEqualTo(running);
+            assertThat(stillRunning.get(0).alert().title()).contains("run " + running + " still running since");
+        } finally {
+            jdbc.sql("UPDATE runs SET status = 'FAILED' WHERE pipeline = ? AND status = 'RUNNING'").param(scheduled).update();
+            jdbc.sql("UPDATE pipelines SET paused = true WHERE name = ?").param(scheduled).update();
+        }
+    }
+
+    private List<Recorded> lateOf(String scheduled, Instant now) {
+        return lateRuns.check(now).stream().filter(r -> r.alert().pipeline().equals(scheduled)).toList();
+    }
+
     // ---- helpers: real rows, inserted with SQL ----
 
     private Condition condition(LocalDate date, AlertKind kind, String groupKey) {
@@ -331,6 +373,10 @@ class AlertsIT extends IntegrationTest {
     }
 
     private long insertRun(LocalDate date, String status) {
+        return insertRun(pipeline, specVersion, date, status);
+    }
+
+    private long insertRun(String pipeline, int specVersion, LocalDate date, String status) {
         return jdbc.sql("""
                         INSERT INTO runs (pipeline, business_date, spec_version, trigger, status, finished_at)
                         VALUES (?, ?, ?, 'cli', ?, CASE WHEN ? = 'RUNNING' THEN NULL ELSE now() END) RETURNING id""")
