@@ -38,7 +38,7 @@ CREATE INDEX ix_alerts_created ON alerts (created_at);
 CREATE INDEX ix_alerts_run ON alerts (run_id);
 
 COMMENT ON TABLE alerts IS 'Alerts raised by nightly runs (failures, data quality, drift, metric breaches, decisions, late runs); the same condition on consecutive nights is one row.';
-COMMENT ON COLUMN alerts.business_date IS 'The business date that raised the alert (= first_seen).';
+COMMENT ON COLUMN alerts.business_date IS 'The business date whose run raised the alert: its first night, unless a backfill later extended the episode backwards (see first_seen).';
 COMMENT ON COLUMN alerts.run_id IS 'The run that last raised or extended the alert; null for conditions seen without a run (run_late).';
 COMMENT ON COLUMN alerts.kind IS 'run_failed, data_quality_failed, drift, metric_breach, retrain_decision, promotion, run_late.';
 COMMENT ON COLUMN alerts.severity IS 'info, warning or critical.';
