@@ -78,6 +78,15 @@ JOIN nightshift.model_versions mv ON mv.id = d.model_version_id;
 COMMENT ON VIEW analytics.feature_drift IS 'Every drift statistic of every night and feature (for a heatmap: feature x business_date where chosen).';
 COMMENT ON COLUMN analytics.feature_drift.chosen IS 'True for the statistic the drift policy judges the feature by; the others are shown for transparency.';
 
+CREATE OR REPLACE VIEW analytics.alerts AS
+SELECT a.id AS alert_id, a.pipeline, a.kind, a.severity, a.title, a.group_key, a.first_seen, a.last_seen, a.occurrences,
+       a.detail, a.run_id, a.delivery_status, a.attempts, a.last_error, a.created_at, a.sent_at
+FROM nightshift.alerts a;
+COMMENT ON VIEW analytics.alerts IS 'Alerts raised by nightly runs: one row per episode of a condition (the same condition on consecutive nights is one row).';
+COMMENT ON COLUMN analytics.alerts.group_key IS 'The subject of the condition within its kind, e.g. the drifted features or the failing step.';
+COMMENT ON COLUMN analytics.alerts.occurrences IS 'Consecutive business dates from first_seen to last_seen on which the condition held.';
+COMMENT ON COLUMN analytics.alerts.delivery_status IS 'pending, sent (webhook accepted), failed (see last_error), logged (no webhook configured).';
+
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'nightshift_analyst') THEN

@@ -1,5 +1,7 @@
 package dev.nightshift.cli;
 
+import dev.nightshift.alerts.LateRuns;
+import dev.nightshift.config.NightshiftProperties;
 import dev.nightshift.database.DatabaseEndpoint;
 import dev.nightshift.scheduling.PipelineScheduler;
 import java.util.concurrent.Callable;
@@ -30,6 +32,7 @@ public class ServeCommand implements Callable<Integer> {
                     p.paused() ? ", paused" : ", next fire " + p.nextFire());
         }
         ctx.getBean(Scheduler.class).start();
+        ctx.getBean(LateRuns.class).start(ctx.getBean(NightshiftProperties.class).alerts().lateCheckInterval());
         Environment env = ctx.getEnvironment();
         System.out.println("nightshift serving on http://localhost:" + env.getProperty("local.server.port", "8080")
                 + "/api (database " + ctx.getBean(DatabaseEndpoint.class).maskedUrl() + "); Ctrl-C stops it.");

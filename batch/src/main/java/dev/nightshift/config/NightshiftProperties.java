@@ -1,6 +1,7 @@
 package dev.nightshift.config;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -26,7 +27,8 @@ public record NightshiftProperties(
         @Valid @DefaultValue Spark spark,
         @Valid @DefaultValue Instance instance,
         @Valid @DefaultValue Schedule schedule,
-        @Valid @DefaultValue Shutdown shutdown) {
+        @Valid @DefaultValue Shutdown shutdown,
+        @Valid @DefaultValue Alerts alerts) {
 
     /** An external PostgreSQL; when {@code url} is empty an embedded one is started under {@code home}. */
     public record Db(String url, @DefaultValue("postgres") String user, String password) {
@@ -59,6 +61,23 @@ public record NightshiftProperties(
 
     /** Scheduling: a fire later than {@code lateTolerance} counts as missed and follows the pipeline's misfire policy. */
     public record Schedule(@DefaultValue("10m") @NotNull Duration lateTolerance) {
+    }
+
+    /**
+     * Where alerts go besides the log: a Slack-compatible incoming webhook ({@code webhookUrl}, empty for none). Each
+     * request waits at most {@code timeout}; a failed one is retried {@code retries} times after {@code retryBackoff}
+     * (doubling), so a dead webhook costs a run at most about (retries + 1) x timeout plus the backoffs.
+     * {@code lateCheckInterval}: how often {@code serve} looks for nights past their spec's {@code schedule.deadline}.
+     */
+    public record Alerts(
+            String webhookUrl,
+            @DefaultValue("5s") @NotNull Duration timeout,
+            @DefaultValue("2") @Min(0) @Max(10) int retries,
+            @DefaultValue("1s") @NotNull Duration retryBackoff,
+            @DefaultValue("1m") @NotNull Duration lateCheckInterval) {
+        public boolean webhook() {
+            return webhookUrl != null && !webhookUrl.isBlank();
+        }
     }
 
     /** How Spark applications are submitted. */

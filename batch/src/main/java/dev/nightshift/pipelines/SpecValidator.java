@@ -65,6 +65,9 @@ public final class SpecValidator {
         if (s.maxCatchUp() < 1) {
             problems.add("field 'schedule.maxCatchUp': " + s.maxCatchUp() + "; expected at least 1 night");
         }
+        if (s.deadline() != null && !s.deadline().matches("([01][0-9]|2[0-3]):[0-5][0-9]")) {
+            problems.add("field 'schedule.deadline': '" + s.deadline() + "' is not a time of day; expected HH:mm such as \"06:00\"");
+        }
         try {
             ZoneId.of(s.timezone());
         } catch (DateTimeException e) {

@@ -34,9 +34,10 @@ public class NightlyJobConfiguration {
      */
     @Bean
     Job nightlyJob(JobRepository repository, Step championStep, Step scoreStep, Step decideStep, Step retrainStep, Step gateStep,
-                   JobExecutionDecider retrainDecider, RunStatusListener listener) {
+                   JobExecutionDecider retrainDecider, RunStatusListener listener, dev.nightshift.alerts.RunAlerts runAlerts) {
         return new JobBuilder(JOB_NAME, repository)
                 .listener(listener)
+                .listener(runAlerts)
                 .start(championStep)
                 .next(scoreStep)
                 .next(decideStep)

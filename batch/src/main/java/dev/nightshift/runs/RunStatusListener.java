@@ -52,7 +52,8 @@ public class RunStatusListener implements JobExecutionListener {
         return execution.getJobParameters().getLong(RunContext.RUN_ID);
     }
 
-    static String describe(List<Throwable> failures) {
+    /** The run's error as the runs row records it: the distinct messages of its failures. */
+    public static String describe(List<Throwable> failures) {
         if (failures.isEmpty()) {
             return "the job ended without completing and reported no exception";
         }

@@ -1,5 +1,7 @@
 package dev.nightshift.web;
 
+import dev.nightshift.alerts.Alert;
+import dev.nightshift.alerts.AlertRepository;
 import dev.nightshift.pipelines.PipelineService;
 import dev.nightshift.pipelines.PipelineSummary;
 import dev.nightshift.registry.ModelRegistry;
@@ -14,18 +16,20 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Read-only JSON over pipelines, runs and models. Lists are paged ({@code offset}, {@code limit}); errors are problem details. */
+/** Read-only JSON over pipelines, runs, models and alerts. Lists are paged ({@code offset}, {@code limit}); errors are problem details. */
 @RestController
 @RequestMapping("/api")
 public class ApiController {
     private final PipelineService pipelines;
     private final RunRepository runs;
     private final ModelRegistry registry;
+    private final AlertRepository alerts;
 
-    public ApiController(PipelineService pipelines, RunRepository runs, ModelRegistry registry) {
+    public ApiController(PipelineService pipelines, RunRepository runs, ModelRegistry registry, AlertRepository alerts) {
         this.pipelines = pipelines;
         this.runs = runs;
         this.registry = registry;
+        this.alerts = alerts;
     }
 
     @GetMapping("/pipelines")
@@ -54,6 +58,15 @@ public class ApiController {
     public Map<String, Object> run(@PathVariable long id) {
         RunRecord run = runs.find(id).orElseThrow(() -> new ApiErrors.NotFoundException("no run " + id));
         return Map.of("run", run, "steps", runs.steps(id));
+    }
+
+    @GetMapping("/alerts")
+    public Page<Alert> alerts(@RequestParam(required = false) String pipeline, @RequestParam(defaultValue = "0") int offset,
+                              @RequestParam(defaultValue = "50") int limit) {
+        if (pipeline != null) {
+            pipelines.current(pipeline);
+        }
+        return Page.of(alerts.list(pipeline, Page.checkOffset(offset), Page.checkLimit(limit) + 1), offset, limit);
     }
 
     @GetMapping("/pipelines/{pipeline}/models")

@@ -65,6 +65,17 @@ class NightshiftCommandIT {
         assertThat(usage.err).contains("--date");
     }
 
+    @Test
+    void alertsAreListedAsATableAndABadLimitIsInvalidInput() {
+        Result list = run("alerts", "list", "--pipeline", "churn", "--limit", "5");
+        Result bad = run("alerts", "list", "--limit", "0");
+
+        assertThat(list.code).as(list.err).isZero();
+        assertThat(list.out).contains("alert").contains("kind").contains("first seen").contains("nights").contains("delivery");
+        assertThat(bad.code).isEqualTo(CliExitCodes.INVALID_INPUT);
+        assertThat(bad.err).contains("--limit must be at least 1");
+    }
+
     private record Result(int code, String out, String err) {
     }
 

@@ -76,6 +76,15 @@ class SpecParserTest {
     }
 
     @Test
+    void acceptsADeadlineAsATimeOfDayAndRefusesAnythingElse() {
+        PipelineSpec spec = parser.parse("churn.yml", VALID.replace("timezone: Europe/Berlin", "timezone: Europe/Berlin, deadline: \"06:00\""));
+        assertThat(spec.schedule().deadline()).isEqualTo("06:00");
+        assertThat(parser.parse("churn.yml", VALID).schedule().deadline()).isNull();
+        assertThatThrownBy(() -> parser.parse("churn.yml", VALID.replace("timezone: Europe/Berlin", "timezone: Europe/Berlin, deadline: 6am")))
+                .hasMessageContaining("field 'schedule.deadline': '6am' is not a time of day; expected HH:mm");
+    }
+
+    @Test
     void refusesAnUnknownAlgorithmListingTheKnownOnes() {
         assertThatThrownBy(() -> parser.parse("churn.yml", VALID.replace("gbt-classifier", "xgboost")))
                 .isInstanceOf(SpecException.class)

@@ -41,6 +41,16 @@ class ApiIT extends IntegrationTest {
     }
 
     @Test
+    void alertsArePagedAndFilteredByAKnownPipeline() throws Exception {
+        HttpResponse<String> alerts = get("/api/alerts?pipeline=churn&limit=5");
+        HttpResponse<String> unknown = get("/api/alerts?pipeline=nope");
+
+        assertThat(alerts.statusCode()).as(alerts.body()).isEqualTo(200);
+        assertThat(alerts.body()).contains("\"items\":[").contains("\"limit\":5");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void errorsAreProblemDetailsWithAMeaningfulStatus() throws Exception {
         HttpResponse<String> unknown = get("/api/pipelines/nope/models");
         HttpResponse<String> badLimit = get("/api/runs?limit=0");

@@ -77,9 +77,11 @@ public record PipelineSpec(
     /**
      * When the pipeline runs by itself; absent means manual runs only. {@code misfire} says what happens to nights
      * missed while no orchestrator was up: {@code skip} (default), {@code latest} (run only the most recent missed
-     * night) or {@code catch-up} (run them all in order, at most {@code maxCatchUp}).
+     * night) or {@code catch-up} (run them all in order, at most {@code maxCatchUp}). {@code deadline} ({@code HH:mm}
+     * in {@code timezone}, optional) is when a night's run must have completed on the day it fires; later it is late.
      */
-    public record Schedule(String cron, String timezone, Integer businessDateOffsetDays, String misfire, Integer maxCatchUp) {
+    public record Schedule(String cron, String timezone, Integer businessDateOffsetDays, String misfire, Integer maxCatchUp,
+                           String deadline) {
         public static final java.util.List<String> MISFIRE_POLICIES = java.util.List.of("skip", "latest", "catch-up");
 
         public Schedule {
