@@ -36,7 +36,7 @@ CREATE TABLE decisions (
     CONSTRAINT fk_decisions_model_version FOREIGN KEY (model_version_id) REFERENCES model_versions (id),
     CONSTRAINT fk_decisions_candidate FOREIGN KEY (candidate_model_version_id) REFERENCES model_versions (id),
     CONSTRAINT ck_decisions_outcome CHECK (outcome IN ('keep', 'retrain', 'no_decision', 'awaiting_promotion')),
-    CONSTRAINT ck_decisions_trigger CHECK (trigger IN ('policy', 'manual', 'none')),
+    CONSTRAINT ck_decisions_trigger CHECK (trigger IN ('policy', 'drift', 'manual', 'none')),
     CONSTRAINT ck_decisions_action CHECK (action IS NULL OR action IN ('promoted', 'challenger', 'rejected')),
     CONSTRAINT ck_decisions_candidate CHECK (action IS NULL OR candidate_model_version_id IS NOT NULL)
 );
@@ -44,7 +44,7 @@ CREATE INDEX ix_decisions_pipeline_date ON decisions (pipeline, business_date);
 COMMENT ON TABLE decisions IS 'One row per nightly run with a decide step: the policy outcome for the champion, every reason, and the retrain gate''s verdict.';
 COMMENT ON COLUMN decisions.model_version_id IS 'The champion judged.';
 COMMENT ON COLUMN decisions.outcome IS 'keep (no breach), retrain (breach or manual override), no_decision (too few labelled rows for every metric), awaiting_promotion (breach, but a challenger already waits for a manual promote).';
-COMMENT ON COLUMN decisions.trigger IS 'policy (the spec''s metric policy), manual (nightshift retrain), none (nothing to retrain for).';
-COMMENT ON COLUMN decisions.reasons IS 'Per monitored metric: value, interval, n, threshold and its source, the dates of the window, and whether it breached.';
+COMMENT ON COLUMN decisions.trigger IS 'policy (the spec''s metric policy), drift (dataset drift with retraining.onDrift), manual (nightshift retrain), none (nothing to retrain for).';
+COMMENT ON COLUMN decisions.reasons IS 'Per monitored metric: value, interval, n, threshold and its source, the dates of the window, and whether it breached; the night''s dataset drift when it can trigger.';
 COMMENT ON COLUMN decisions.action IS 'What the gate did with the candidate: promoted (made champion), challenger (kept for a manual promote), rejected.';
 COMMENT ON COLUMN decisions.gate IS 'The gate''s comparison on the candidate''s holdout: metric, candidate and champion values, improvements and required minimums.';

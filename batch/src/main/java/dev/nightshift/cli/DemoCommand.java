@@ -1,6 +1,9 @@
 package dev.nightshift.cli;
 
 import dev.nightshift.config.NightshiftHome;
+import dev.nightshift.alerts.Alert;
+import dev.nightshift.alerts.AlertRepository;
+import dev.nightshift.alerts.LocalWebhookReceiver;
 import dev.nightshift.config.NightshiftProperties;
 import dev.nightshift.database.DatabaseEndpoint;
 import dev.nightshift.demo.DemoService;
@@ -31,8 +34,11 @@ public class DemoCommand implements Callable<Integer> {
     Path specs;
 
     @Override
-    public Integer call() {
-        try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
+    public Integer call() throws java.io.IOException {
+        // A local stand-in for a Slack channel: the demo's alerts are delivered to it like to a real webhook.
+        try (LocalWebhookReceiver receiver = LocalWebhookReceiver.start();
+             ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE,
+                     java.util.Map.of("nightshift.alerts.webhook-url", receiver.url().toString()))) {
             Path specDir = specs != null ? specs : NightshiftHome.installDir().resolve("config/pipelines");
             long t0 = System.nanoTime();
             List<RunRecord> runs = ctx.getBean(DemoService.class).run(new DemoService.Options(start, nights, entities, specDir),
@@ -49,6 +55,15 @@ public class DemoCommand implements Callable<Integer> {
             t.print(System.out);
             System.out.println("AUC: the night's predictions against labels that arrived later (DeLong interval). Decision: the"
                     + " night's judgement of its champion (see `nightshift decisions churn` for the reasons).");
+            System.out.println();
+            System.out.println("Alerts delivered to the demo's local webhook (" + receiver.url() + "): " + receiver.payloads().size());
+            TablePrinter a = new TablePrinter("first night", "nights", "kind", "severity", "alert", "delivery");
+            List<Alert> alerts = new java.util.ArrayList<>(ctx.getBean(AlertRepository.class).list(null, 0, 200));
+            java.util.Collections.reverse(alerts);
+            for (Alert alert : alerts) {
+                a.row(alert.firstSeen(), alert.occurrences(), alert.kind(), alert.severity(), alert.title(), alert.deliveryStatus());
+            }
+            a.print(System.out);
             NightshiftProperties props = ctx.getBean(NightshiftProperties.class);
             DatabaseEndpoint db = ctx.getBean(DatabaseEndpoint.class);
             System.out.printf("%nDemo finished in %.0f s.%n", (System.nanoTime() - t0) / 1e9);

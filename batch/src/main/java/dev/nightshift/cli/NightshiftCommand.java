@@ -36,9 +36,15 @@ public class NightshiftCommand implements Runnable {
 
     /** Starts the Spring context a command needs; the caller closes it. */
     static ConfigurableApplicationContext context(WebApplicationType web) {
+        return context(web, java.util.Map.of());
+    }
+
+    /** The application context with extra properties that take precedence over the configuration files. */
+    static ConfigurableApplicationContext context(WebApplicationType web, java.util.Map<String, Object> overrides) {
         return new SpringApplicationBuilder(NightshiftApplication.class)
                 .web(web)
                 .logStartupInfo(false)
+                .properties(overrides)
                 .run();
     }
 

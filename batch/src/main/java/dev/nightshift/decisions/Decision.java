@@ -4,7 +4,11 @@ import java.util.List;
 import java.util.Locale;
 
 /** The decide step's verdict on the champion, with a reason per monitored metric. */
-public record Decision(Outcome outcome, Trigger trigger, List<MetricVerdict> verdicts, String summary) {
+public record Decision(Outcome outcome, Trigger trigger, List<MetricVerdict> verdicts, DriftSignal drift, String summary) {
+
+    /** The night's dataset drift, when the spec lets it trigger a retrain: share of drifted features against the limit. */
+    public record DriftSignal(boolean drifted, double share, double maxShare, List<String> features) {
+    }
 
     public enum Outcome {
         /** No metric breached (and at least one could be judged). */
@@ -26,7 +30,7 @@ public record Decision(Outcome outcome, Trigger trigger, List<MetricVerdict> ver
     }
 
     public enum Trigger {
-        POLICY, MANUAL, NONE;
+        POLICY, DRIFT, MANUAL, NONE;
 
         public String key() {
             return name().toLowerCase(Locale.ROOT);

@@ -28,6 +28,15 @@ public final class DecisionPolicy {
      */
     public static Decision decide(List<MetricPolicy> policies, Function<String, List<MetricObservation>> observations,
                                   Map<String, Double> holdout, boolean challengerWaiting, boolean manual) {
+        return decide(policies, observations, holdout, null, challengerWaiting, manual);
+    }
+
+    /**
+     * @param drift the night's dataset drift when {@code retraining.onDrift} lets it trigger a retrain, else null. A
+     *              metric breach takes precedence over drift as the trigger; drift alone retrains when no metric breached.
+     */
+    public static Decision decide(List<MetricPolicy> policies, Function<String, List<MetricObservation>> observations,
+                                  Map<String, Double> holdout, Decision.DriftSignal drift, boolean challengerWaiting, boolean manual) {
         List<MetricVerdict> verdicts = new ArrayList<>();
         for (MetricPolicy p : policies) {
             verdicts.add(judge(p, observations.apply(p.metric()), holdout));
@@ -35,22 +44,27 @@ public final class DecisionPolicy {
         List<String> breached = verdicts.stream().filter(MetricVerdict::breached).map(MetricVerdict::metric).toList();
         boolean anyJudged = verdicts.stream().anyMatch(v -> v.breached() || MetricVerdict.OK.equals(v.status()));
         if (manual) {
-            return new Decision(Decision.Outcome.RETRAIN, Decision.Trigger.MANUAL, verdicts,
+            return new Decision(Decision.Outcome.RETRAIN, Decision.Trigger.MANUAL, verdicts, drift,
                     "retrain requested by a person" + (breached.isEmpty() ? "" : "; breached: " + String.join(", ", breached)));
         }
-        if (!breached.isEmpty()) {
-            String what = "breached: " + String.join(", ", breached);
+        boolean drifted = drift != null && drift.drifted();
+        String driftText = drift == null ? "" : String.format(java.util.Locale.ROOT, "dataset drift %.0f%% of features (limit %.0f%%)%s",
+                100 * drift.share(), 100 * drift.maxShare(), drift.features().isEmpty() ? "" : ": " + String.join(", ", drift.features()));
+        if (!breached.isEmpty() || drifted) {
+            String what = !breached.isEmpty() ? "breached: " + String.join(", ", breached) + (drifted ? "; " + driftText : "") : driftText;
             return challengerWaiting
-                    ? new Decision(Decision.Outcome.AWAITING_PROMOTION, Decision.Trigger.NONE, verdicts,
+                    ? new Decision(Decision.Outcome.AWAITING_PROMOTION, Decision.Trigger.NONE, verdicts, drift,
                             what + "; a challenger already waits for promotion, so no new candidate is trained")
-                    : new Decision(Decision.Outcome.RETRAIN, Decision.Trigger.POLICY, verdicts, what);
+                    : new Decision(Decision.Outcome.RETRAIN, breached.isEmpty() ? Decision.Trigger.DRIFT : Decision.Trigger.POLICY,
+                            verdicts, drift, what);
         }
         if (!anyJudged) {
-            return new Decision(Decision.Outcome.NO_DECISION, Decision.Trigger.NONE, verdicts, policies.isEmpty()
+            return new Decision(Decision.Outcome.NO_DECISION, Decision.Trigger.NONE, verdicts, drift, policies.isEmpty()
                     ? "the spec has no monitoring.metrics policy"
                     : "no metric could be judged yet (too few labelled rows or evaluated dates)");
         }
-        return new Decision(Decision.Outcome.KEEP, Decision.Trigger.NONE, verdicts, "no metric breached its policy");
+        return new Decision(Decision.Outcome.KEEP, Decision.Trigger.NONE, verdicts, drift, "no metric breached its policy"
+                + (drift == null ? "" : "; " + driftText));
     }
 
     /** Judges one metric policy on its observations (newest first). */

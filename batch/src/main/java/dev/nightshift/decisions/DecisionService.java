@@ -52,8 +52,9 @@ public class DecisionService {
         List<MetricPolicy> policies = spec.monitoring() == null ? List.of() : spec.monitoring().metrics();
         int longest = policies.stream().mapToInt(MetricPolicy::consecutive).max().orElse(1);
         boolean challengerWaiting = registry.challenger(run.pipeline()).isPresent();
+        Decision.DriftSignal drift = spec.retrainingOrDefaults().onDrift() ? drift(run.runId()).orElse(null) : null;
         Decision decision = DecisionPolicy.decide(policies, metric -> observations(run.pipeline(), championId, metric, longest),
-                champion.holdoutMetrics(), challengerWaiting, manual);
+                champion.holdoutMetrics(), drift, challengerWaiting, manual);
         jdbc.sql("""
                         INSERT INTO decisions (run_id, pipeline, business_date, model_version_id, outcome, trigger, reasons)
                         VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)
@@ -149,6 +150,17 @@ public class DecisionService {
         return result;
     }
 
+    /** The night's dataset drift as DriftJob judged it ({@code __dataset__}), with the drifted features. */
+    private Optional<Decision.DriftSignal> drift(long runId) {
+        List<String> features = jdbc.sql("""
+                        SELECT feature FROM feature_drift WHERE run_id = ? AND chosen AND drifted AND feature NOT LIKE '\\_\\_%'
+                        ORDER BY feature""").param(runId).query(String.class).list();
+        return jdbc.sql("SELECT drifted, statistic, threshold FROM feature_drift WHERE run_id = ? AND feature = '__dataset__' AND chosen")
+                .param(runId)
+                .query((rs, i) -> new Decision.DriftSignal(rs.getBoolean(1), rs.getDouble(2), rs.getDouble(3), features))
+                .optional();
+    }
+
     private List<MetricObservation> observations(String pipeline, long modelVersionId, String metric, int limit) {
         return jdbc.sql("""
                         SELECT business_date, value, ci_low, ci_high, n FROM model_metrics
@@ -190,6 +202,14 @@ public class DecisionService {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("summary", d.summary());
         out.put("metrics", metrics);
+        if (d.drift() != null) {
+            Map<String, Object> drift = new LinkedHashMap<>();
+            drift.put("drifted", d.drift().drifted());
+            drift.put("share", finite(d.drift().share()));
+            drift.put("maxShare", finite(d.drift().maxShare()));
+            drift.put("features", d.drift().features());
+            out.put("drift", drift);
+        }
         return out;
     }
 

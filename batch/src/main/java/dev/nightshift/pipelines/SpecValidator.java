@@ -285,6 +285,9 @@ public final class SpecValidator {
             problems.add("field 'retraining.gate.metric': '" + g.metric() + "' is not measured on the training holdout of "
                     + (spec.task() == null ? "this task" : spec.task().specName()) + "; expected one of: " + String.join(", ", holdoutMetrics(spec)));
         }
+        if (r.onDrift() && (spec.monitoring() == null || spec.monitoring().drift() == null)) {
+            problems.add("field 'retraining.onDrift': true, but the spec has no monitoring.drift to measure drift with");
+        }
         if (g.minImprovement() < 0 || g.minRelativeImprovement() < 0) {
             problems.add("field 'retraining.gate': minImprovement and minRelativeImprovement must not be negative");
         }

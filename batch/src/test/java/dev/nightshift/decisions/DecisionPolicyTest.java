@@ -139,4 +139,26 @@ class DecisionPolicyTest {
         assertThat(d.outcome()).isEqualTo(Decision.Outcome.RETRAIN);
         assertThat(d.summary()).isEqualTo("breached: brier");
     }
+
+    @Test
+    void datasetDriftTriggersARetrainOnlyWhenNoMetricBreachedFirstAndOnlyAboveTheShare() {
+        MetricPolicy auc = new MetricPolicy("auc", 0.7, null, null, 100, 1, false);
+        List<MetricObservation> fine = List.of(obs(D3, 0.9, 300));
+        List<MetricObservation> low = List.of(obs(D3, 0.6, 300));
+        Decision.DriftSignal drifted = new Decision.DriftSignal(true, 0.5, 0.3, List.of("monthly_charges", "tenure_months"));
+        Decision.DriftSignal calm = new Decision.DriftSignal(false, 0.1, 0.3, List.of());
+
+        Decision byDrift = DecisionPolicy.decide(List.of(auc), m -> fine, HOLDOUT, drifted, false, false);
+        Decision byMetric = DecisionPolicy.decide(List.of(auc), m -> low, HOLDOUT, drifted, false, false);
+        Decision quiet = DecisionPolicy.decide(List.of(auc), m -> fine, HOLDOUT, calm, false, false);
+        Decision waiting = DecisionPolicy.decide(List.of(), m -> fine, HOLDOUT, drifted, true, false);
+
+        assertThat(byDrift.outcome()).isEqualTo(Decision.Outcome.RETRAIN);
+        assertThat(byDrift.trigger()).isEqualTo(Decision.Trigger.DRIFT);
+        assertThat(byDrift.summary()).isEqualTo("dataset drift 50% of features (limit 30%): monthly_charges, tenure_months");
+        assertThat(byMetric.trigger()).isEqualTo(Decision.Trigger.POLICY);
+        assertThat(byMetric.summary()).startsWith("breached: auc; dataset drift 50%");
+        assertThat(quiet.outcome()).isEqualTo(Decision.Outcome.KEEP);
+        assertThat(waiting.outcome()).isEqualTo(Decision.Outcome.AWAITING_PROMOTION);
+    }
 }

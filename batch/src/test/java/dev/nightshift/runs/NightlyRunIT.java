@@ -191,7 +191,8 @@ class NightlyRunIT extends IntegrationTest {
         Files.writeString(spec, Files.readString(HOME.resolve("churn-it.yml")).replace("lagDays: 2", "lagDays: 1") + """
                 monitoring:
                   metrics: [ { metric: auc, min: 0.5 } ]
-                  drift: { method: auto }
+                  drift: { method: auto, maxDriftedShare: 1.0 }
+                retraining: { onDrift: true }
                 """);
         assertThat(pipelines.apply(spec, "test").version()).isEqualTo(2);
 
@@ -221,6 +222,8 @@ class NightlyRunIT extends IntegrationTest {
         assertThat(decision.get("trigger")).isEqualTo("none");
         assertThat(decision.get("action")).isNull();
         assertThat((String) decision.get("reasons")).contains("\"metric\": \"auc\"", "\"status\": \"ok\"", D3.toString());
+        // onDrift reads the night's dataset drift; a share above 1.0 never happens, so it is reported, not acted on
+        assertThat((String) decision.get("reasons")).contains("\"drift\": {", "\"drifted\": false", "\"maxShare\": 1.0");
     }
 
     @Test

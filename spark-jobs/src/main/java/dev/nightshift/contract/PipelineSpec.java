@@ -31,20 +31,22 @@ public record PipelineSpec(
 
     /** The retraining section, or its defaults when the spec has none. */
     public Retraining retrainingOrDefaults() {
-        return retraining == null ? new Retraining(null, null) : retraining;
+        return retraining == null ? new Retraining(null, null, null) : retraining;
     }
 
     /**
      * What happens after a metric breach: a candidate is retrained and compared with the champion on the candidate's
      * holdout by the {@code gate}; {@code promotion} {@code auto} makes a candidate that passes the gate champion,
-     * {@code manual} registers it as {@code challenger} for a person to promote.
+     * {@code manual} registers it as {@code challenger} for a person to promote. With {@code onDrift}, dataset drift
+     * (more than {@code monitoring.drift.maxDriftedShare} of the features drifted) also triggers a retrain.
      */
-    public record Retraining(String promotion, Gate gate) {
+    public record Retraining(String promotion, Gate gate, Boolean onDrift) {
         public static final List<String> PROMOTION_POLICIES = List.of("auto", "manual");
 
         public Retraining {
             promotion = promotion == null ? "auto" : promotion;
             gate = gate == null ? new Gate(null, null, null) : gate;
+            onDrift = onDrift != null && onDrift;
         }
     }
 
