@@ -55,6 +55,13 @@ public class DecisionService {
         Decision.DriftSignal drift = spec.retrainingOrDefaults().onDrift() ? drift(run.runId()).orElse(null) : null;
         Decision decision = DecisionPolicy.decide(policies, metric -> observations(run.pipeline(), championId, metric, longest),
                 champion.holdoutMetrics(), drift, challengerWaiting, manual);
+        Optional<LocalDate> later = jdbc.sql("SELECT max(business_date) FROM runs WHERE pipeline = ? AND status = 'COMPLETED' AND business_date > ?")
+                .params(run.pipeline(), run.businessDate()).query(LocalDate.class).optional();
+        if (later.isPresent() && decision.outcome() == Decision.Outcome.RETRAIN && decision.trigger() != Decision.Trigger.MANUAL) {
+            // A backfilled or caught-up night judges the past; retraining as of then could replace a newer champion.
+            decision = new Decision(Decision.Outcome.NO_DECISION, Decision.Trigger.NONE, decision.verdicts(), decision.drift(),
+                    decision.summary() + "; not acted on: night " + later.get() + " has already run, and an earlier night never retrains");
+        }
         jdbc.sql("""
                         INSERT INTO decisions (run_id, pipeline, business_date, model_version_id, outcome, trigger, reasons)
                         VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)
