@@ -92,7 +92,9 @@ public final class SyntheticData {
                 format_string("C%07d", id.plus(1)).as("customer_id"),
                 date,
                 tenure.plus(shift.multiply(21.0)).as("tenure_months"),
-                round(charges.plus(shift.multiply(26.0)), 2).as("monthly_charges"),
+                // Clamped at 0, the example spec's min: a few draws 3.4 standard deviations down would otherwise
+                // be negative and quarantined by validation, and clean data would not be clean.
+                greatest(lit(0.0), round(charges.plus(shift.multiply(26.0)), 2)).as("monthly_charges"),
                 calls.plus(shift.multiply(1.5)).as("support_calls"),
                 round(usage.plus(shift.multiply(4.5)), 2).as("data_usage_gb"),
                 element_at(strings(PLANS), col("plan_idx").plus(1)).as("plan"),
