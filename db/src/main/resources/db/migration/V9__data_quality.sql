@@ -1,6 +1,6 @@
 -- Validation of a night's input before it is scored (ScoreJob's validation phase): one row per check per run.
 -- A rerun of a date deletes the date's rows and inserts the new ones in one transaction, together with the run's
--- count of quarantined rows. (V8 is reserved for another change.)
+-- count of quarantined rows.
 
 CREATE TABLE data_quality (
     pipeline         text             NOT NULL,

@@ -27,6 +27,10 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--start", defaultValue = "2026-11-01", description = "first business date (default ${DEFAULT-VALUE})")
     LocalDate start;
 
+    @Option(names = "--bad-rows-on", description = "a business date whose input gets a few rows that validation quarantines"
+            + " (a null, an out-of-range value, an unseen category, a NaN, a duplicated id)")
+    LocalDate badRowsOn;
+
     @Option(names = "--specs", description = "folder of pipeline specs (default: config/pipelines of the installation)")
     Path specs;
 
@@ -35,7 +39,7 @@ public class DemoCommand implements Callable<Integer> {
         try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
             Path specDir = specs != null ? specs : NightshiftHome.installDir().resolve("config/pipelines");
             long t0 = System.nanoTime();
-            List<RunRecord> runs = ctx.getBean(DemoService.class).run(new DemoService.Options(start, nights, entities, specDir),
+            List<RunRecord> runs = ctx.getBean(DemoService.class).run(new DemoService.Options(start, nights, entities, specDir, badRowsOn),
                     line -> System.out.println("[demo] " + line));
             System.out.println();
             TablePrinter t = new TablePrinter("date", "rows scored", "model", "status", "seconds");

@@ -42,7 +42,11 @@ public class DemoService {
         this.props = props;
     }
 
-    public record Options(LocalDate start, int nights, long entities, Path specDir) {
+    /** {@code badRowsOn} (nullable): a date whose input gets rows validation quarantines. */
+    public record Options(LocalDate start, int nights, long entities, Path specDir, LocalDate badRowsOn) {
+        public Options(LocalDate start, int nights, long entities, Path specDir) {
+            this(start, nights, entities, specDir, null);
+        }
     }
 
     public List<RunRecord> run(Options o, Consumer<String> progress) {
@@ -54,7 +58,7 @@ public class DemoService {
             progress.accept("generating " + dataset + " data " + from + " .. " + to + " (" + o.entities()
                     + " entities a day, drift from " + driftFrom + ")");
             GenerateDataArgs args = new GenerateDataArgs(dataset, warehouse, from, to, o.entities(), 7L, driftFrom, 0.6, 0.5,
-                    "churn".equals(dataset) ? 7 : 1);
+                    "churn".equals(dataset) ? 7 : 1, o.badRowsOn());
             submitter.submit(new SparkApplication("generate-" + dataset, GenerateDataArgs.JOB_CLASS, args.toArgs(),
                     props.spark().timeout()));
         }
