@@ -23,12 +23,13 @@ COMMENT ON COLUMN analytics.daily_predictions.mean_prediction IS 'For classifica
 CREATE OR REPLACE VIEW analytics.run_history AS
 SELECT r.id AS run_id, r.pipeline, r.business_date, r.status, r.trigger, r.attempt, r.spec_version,
        mv.version AS model_version, r.rows_scored, r.started_at, r.finished_at,
-       extract(epoch FROM r.finished_at - r.started_at) AS duration_seconds, r.error
+       extract(epoch FROM r.finished_at - r.started_at) AS duration_seconds, r.error, r.rows_quarantined
 FROM nightshift.runs r
 LEFT JOIN nightshift.model_versions mv ON mv.id = r.model_version_id;
 COMMENT ON VIEW analytics.run_history IS 'Every execution of a nightly run, newest last; a failed run restarted later appears twice.';
 COMMENT ON COLUMN analytics.run_history.attempt IS '0 for a date''s first run; +1 for each explicit re-run of a completed date.';
 COMMENT ON COLUMN analytics.run_history.error IS 'Why the run failed, in the failing job''s own words; null when it completed.';
+COMMENT ON COLUMN analytics.run_history.rows_quarantined IS 'Input rows held back by validation (see analytics.data_quality); null when validation did not run.';
 
 CREATE OR REPLACE VIEW analytics.model_versions AS
 SELECT mv.pipeline, mv.version, mv.task, mv.algorithm, mv.params, mv.seed,
@@ -86,6 +87,17 @@ COMMENT ON VIEW analytics.alerts IS 'Alerts raised by nightly runs: one row per 
 COMMENT ON COLUMN analytics.alerts.group_key IS 'The subject of the condition within its kind, e.g. the drifted features or the failing step.';
 COMMENT ON COLUMN analytics.alerts.occurrences IS 'Consecutive business dates from first_seen to last_seen on which the condition held.';
 COMMENT ON COLUMN analytics.alerts.delivery_status IS 'pending, sent (webhook accepted), failed (see last_error), logged (no webhook configured).';
+
+CREATE OR REPLACE VIEW analytics.data_quality AS
+SELECT q.pipeline, q.business_date, mv.version AS model_version, q.check_name, q.column_name, q.value, q.threshold, q.passed,
+       q.failing_rows, q.detail, q.run_id, q.checked_at
+FROM nightshift.data_quality q
+JOIN nightshift.model_versions mv ON mv.id = q.model_version_id;
+COMMENT ON VIEW analytics.data_quality IS 'Validation of each night''s input before scoring: one row per check and column. Rows failing a row-level check were quarantined (not scored); a failed dataset-level check (bad_row_share, row_count_min, row_count_max, schema) failed the run.';
+COMMENT ON COLUMN analytics.data_quality.check_name IS 'null, non_finite, out_of_range, unseen_category, null_id, duplicate_id (row-level); schema, bad_row_share, row_count_min, row_count_max (dataset-level).';
+COMMENT ON COLUMN analytics.data_quality.value IS 'Row-level: share of input rows failing the check. bad_row_share: share quarantined. row_count_*: input rows.';
+COMMENT ON COLUMN analytics.data_quality.threshold IS 'bad_row_share: the maximum share; row_count_min/max: the allowed bound from the median of earlier nights (null without history).';
+COMMENT ON COLUMN analytics.data_quality.passed IS 'Row-level: no row failed. Dataset-level: the gate held (false means the night was not scored).';
 
 DO $$
 BEGIN

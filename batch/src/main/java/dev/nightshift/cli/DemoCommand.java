@@ -30,6 +30,10 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--start", defaultValue = "2026-11-01", description = "first business date (default ${DEFAULT-VALUE})")
     LocalDate start;
 
+    @Option(names = "--bad-rows-on", description = "a business date whose input gets a few rows that validation quarantines"
+            + " (a null, an out-of-range value, an unseen category, a NaN, a duplicated id); default: the second night")
+    LocalDate badRowsOn;
+
     @Option(names = "--specs", description = "folder of pipeline specs (default: config/pipelines of the installation)")
     Path specs;
 
@@ -41,20 +45,23 @@ public class DemoCommand implements Callable<Integer> {
                      java.util.Map.of("nightshift.alerts.webhook-url", receiver.url().toString()))) {
             Path specDir = specs != null ? specs : NightshiftHome.installDir().resolve("config/pipelines");
             long t0 = System.nanoTime();
-            List<RunRecord> runs = ctx.getBean(DemoService.class).run(new DemoService.Options(start, nights, entities, specDir),
+            List<RunRecord> runs = ctx.getBean(DemoService.class).run(new DemoService.Options(start, nights, entities, specDir,
+                            badRowsOn != null ? badRowsOn : start.plusDays(Math.min(1, nights - 1))),
                     line -> System.out.println("[demo] " + line));
             System.out.println();
-            TablePrinter t = new TablePrinter("date", "champion", "rows scored", "AUC [95% CI] of the night", "decision", "candidate",
-                    "status", "seconds");
+            TablePrinter t = new TablePrinter("date", "champion", "rows scored", "quarantined", "drifted features",
+                    "AUC [95% CI] of the night", "decision", "candidate", "status", "seconds");
             for (DemoService.StoryRow r : ctx.getBean(DemoService.class).story(runs)) {
-                t.row(r.date(), r.model() == null ? null : "v" + r.model(), r.rows(),
+                t.row(r.date(), r.model() == null ? null : "v" + r.model(), r.rows(), r.quarantined(), r.driftedFeatures(),
                         r.auc() == null ? "labels pending" : String.format(java.util.Locale.ROOT, "%.3f [%.3f, %.3f]", r.auc(), r.aucLow(), r.aucHigh()),
                         r.decision(), r.candidate() == null ? null : "v" + r.candidate() + " " + r.action(), r.status(),
                         r.seconds() == null ? null : String.format(java.util.Locale.ROOT, "%.1f", r.seconds()));
             }
             t.print(System.out);
+            System.out.println("Quarantined: input rows validation set aside (nightshift.data_quality, quarantine/churn in the warehouse)."
+                    + " Drifted features: the night against the champion's training profile (nightshift.feature_drift).");
             System.out.println("AUC: the night's predictions against labels that arrived later (DeLong interval). Decision: the"
-                    + " night's judgement of its champion (see `nightshift decisions churn` for the reasons).");
+                    + " night's judgement of its champion (see `scripts/nightshift decisions churn` for the reasons).");
             System.out.println();
             System.out.println("Alerts delivered to the demo's local webhook (" + receiver.url() + "): " + receiver.payloads().size());
             TablePrinter a = new TablePrinter("first night", "nights", "kind", "severity", "alert", "delivery");

@@ -47,7 +47,11 @@ public class DemoService {
         this.props = props;
     }
 
-    public record Options(LocalDate start, int nights, long entities, Path specDir) {
+    /** {@code badRowsOn} (nullable): a date whose input gets rows validation quarantines. */
+    public record Options(LocalDate start, int nights, long entities, Path specDir, LocalDate badRowsOn) {
+        public Options(LocalDate start, int nights, long entities, Path specDir) {
+            this(start, nights, entities, specDir, null);
+        }
     }
 
     public List<RunRecord> run(Options o, Consumer<String> progress) {
@@ -61,7 +65,7 @@ public class DemoService {
             progress.accept("generating " + dataset + " data " + from + " .. " + to + " (" + o.entities()
                     + " entities a day, drift from " + driftFrom + ")");
             GenerateDataArgs args = new GenerateDataArgs(dataset, warehouse, from, to, o.entities(), 7L, driftFrom, 0.6, 1.0,
-                    "churn".equals(dataset) ? 2 : 1);
+                    "churn".equals(dataset) ? 2 : 1, o.badRowsOn());
             submitter.submit(new SparkApplication("generate-" + dataset, GenerateDataArgs.JOB_CLASS, args.toArgs(),
                     props.spark().timeout()));
         }
@@ -86,7 +90,7 @@ public class DemoService {
     }
 
     /** One night of the demo's story: who scored it, how good that turned out to be, and what the night decided. */
-    public record StoryRow(LocalDate date, Integer model, Long rows, Double auc, Double aucLow, Double aucHigh, String decision,
+    public record StoryRow(LocalDate date, Integer model, Long rows, Long quarantined, String driftedFeatures, Double auc, Double aucLow, Double aucHigh, String decision,
                            Integer candidate, String action, String status, Double seconds) {
     }
 
@@ -99,14 +103,17 @@ public class DemoService {
         for (RunRecord r : nights) {
             Map<String, Object> m = jdbc.sql("""
                             SELECT mm.value AS auc, mm.ci_low AS auc_low, mm.ci_high AS auc_high, d.outcome, c.version AS candidate,
-                                   d.action
+                                   d.action, r.rows_quarantined,
+                                   (SELECT string_agg(f.feature, ', ' ORDER BY f.feature) FROM feature_drift f
+                                    WHERE f.run_id = r.id AND f.chosen AND f.drifted AND f.feature NOT LIKE '\\_\\_%') AS drifted
                             FROM runs r
                             LEFT JOIN model_metrics mm ON mm.pipeline = r.pipeline AND mm.business_date = r.business_date
                                  AND mm.model_version_id = r.model_version_id AND mm.metric = 'auc'
                             LEFT JOIN decisions d ON d.run_id = r.id
                             LEFT JOIN model_versions c ON c.id = d.candidate_model_version_id
                             WHERE r.id = ?""").param(r.id()).query().singleRow();
-            rows.add(new StoryRow(r.businessDate(), r.modelVersion(), r.rowsScored(), (Double) m.get("auc"), (Double) m.get("auc_low"),
+            rows.add(new StoryRow(r.businessDate(), r.modelVersion(), r.rowsScored(), (Long) m.get("rows_quarantined"),
+                    (String) m.get("drifted"), (Double) m.get("auc"), (Double) m.get("auc_low"),
                     (Double) m.get("auc_high"), (String) m.get("outcome"), (Integer) m.get("candidate"), (String) m.get("action"),
                     r.status(), r.duration() == null ? null : r.duration().toMillis() / 1000.0));
         }

@@ -27,6 +27,9 @@ public final class Columns {
     public static final String METHOD = "method";
     public static final String EVALUATED_AT = "evaluated_at";
 
+    /** Quarantine table: why a row was held back, e.g. {@code null:tenure_months}, {@code duplicate_id}. */
+    public static final String REASONS = "reasons";
+
     private Columns() {
     }
 }

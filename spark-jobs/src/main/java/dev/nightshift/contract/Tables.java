@@ -16,6 +16,9 @@ public final class Tables {
     /** One row per (pipeline, business date, model version, metric) evaluated against ground truth. */
     public static final String MODEL_METRICS = SCHEMA + ".model_metrics";
 
+    /** One row per (pipeline, business date, validation check, column): the night's data quality. */
+    public static final String DATA_QUALITY = SCHEMA + ".data_quality";
+
     /** SQL function that creates the month partition of {@link #PREDICTIONS} holding a date. */
     public static final String ENSURE_PREDICTIONS_PARTITION = SCHEMA + ".ensure_predictions_partition";
 

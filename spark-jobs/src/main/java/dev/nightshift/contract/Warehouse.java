@@ -12,6 +12,14 @@ public final class Warehouse {
         return trim(warehouse) + "/predictions/" + pipeline;
     }
 
+    /**
+     * The Delta table of a pipeline's quarantined input rows (rows that failed validation, PII columns dropped),
+     * partitioned by business_date; a night is replaced in one commit like the predictions.
+     */
+    public static String quarantine(String warehouse, String pipeline) {
+        return trim(warehouse) + "/quarantine/" + pipeline;
+    }
+
     public static String modelDir(String warehouse, String pipeline, int version) {
         return trim(warehouse) + "/models/" + pipeline + "/v" + version;
     }

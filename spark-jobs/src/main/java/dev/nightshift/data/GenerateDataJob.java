@@ -15,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
  *   <li>demand: {@code {output}/input/demand/date=D/} (one folder per date, no date column) and
  *       {@code {output}/labels/demand/sale_date=D/} (item_id, units_sold).</li>
  * </ul>
+ * With {@code --bad-rows-on=D} the input of D gets a few rows validation quarantines ({@link SyntheticData#withBadRows}).
  * Rerunning replaces the generated dates (dynamic partition overwrite) and keeps other dates.
  * Labels are written for every date; readers apply the spec's lag ({@code --label-lag-days} is not applied here).
  */
@@ -32,13 +33,15 @@ public final class GenerateDataJob {
         switch (args.dataset()) {
             case SyntheticData.CHURN -> {
                 Dataset<Row> rows = SyntheticData.churn(spark, args).cache();
-                write(rows.drop("churned"), "event_date", root + "/input/churn");
+                write(SyntheticData.withBadRows(rows.drop("churned"), SyntheticData.CHURN, args.badRowsOn()), "event_date",
+                        root + "/input/churn");
                 write(rows.select("customer_id", "event_date", "churned"), "event_date", root + "/labels/churn");
                 rows.unpersist();
             }
             case SyntheticData.DEMAND -> {
                 Dataset<Row> rows = SyntheticData.demand(spark, args).cache();
-                write(rows.drop("units_sold").withColumnRenamed("sale_date", "date"), "date", root + "/input/demand");
+                write(SyntheticData.withBadRows(rows.drop("units_sold"), SyntheticData.DEMAND, args.badRowsOn())
+                        .withColumnRenamed("sale_date", "date"), "date", root + "/input/demand");
                 write(rows.select("item_id", "sale_date", "units_sold"), "sale_date", root + "/labels/demand");
                 rows.unpersist();
             }

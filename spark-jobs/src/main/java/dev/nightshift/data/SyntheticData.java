@@ -92,7 +92,9 @@ public final class SyntheticData {
                 format_string("C%07d", id.plus(1)).as("customer_id"),
                 date,
                 tenure.plus(shift.multiply(21.0)).as("tenure_months"),
-                round(charges.plus(shift.multiply(26.0)), 2).as("monthly_charges"),
+                // Clamped at 0, the example spec's min: a few draws 3.4 standard deviations down would otherwise
+                // be negative and quarantined by validation, and clean data would not be clean.
+                greatest(lit(0.0), round(charges.plus(shift.multiply(26.0)), 2)).as("monthly_charges"),
                 calls.plus(shift.multiply(1.5)).as("support_calls"),
                 round(usage.plus(shift.multiply(4.5)), 2).as("data_usage_gb"),
                 element_at(strings(PLANS), col("plan_idx").plus(1)).as("plan"),
@@ -157,6 +159,35 @@ public final class SyntheticData {
                 .plus(col("n_units").multiply(3.0));
         return features.select(col("item_id"), col("sale_date"), col("price"), col("promo"), col("temperature"),
                 col("day_of_week"), col("category"), round(greatest(lit(0.5), units), 2).as("units_sold"));
+    }
+
+    /**
+     * {@code input} (rows of {@code dataset} as generated, before any column is renamed, labels dropped) with bad rows
+     * on date {@code on}: entity 1 has a null feature, entity 2 a value outside the example spec's bounds (a negative
+     * monthly_charges; promo 7), entity 3 an unseen category ({@code platinum} plan; {@code toys} category), entity 4 a
+     * NaN, and entity 5 a second, identical row. Unchanged when {@code on} is null.
+     */
+    public static Dataset<Row> withBadRows(Dataset<Row> input, String dataset, LocalDate on) {
+        if (on == null) {
+            return input;
+        }
+        boolean churn = dataset.equals(CHURN);
+        Column day = col(churn ? "event_date" : "sale_date").equalTo(lit(on));
+        Column id = col(churn ? "customer_id" : "item_id");
+        java.util.function.IntFunction<Column> entity = n -> day.and(id.equalTo(churn ? String.format("C%07d", n) : String.format("I%05d", n)));
+        // column -> (entity number, bad value)
+        java.util.Map<String, Object[]> bad = churn
+                ? java.util.Map.of("tenure_months", new Object[] {1, null}, "monthly_charges", new Object[] {2, -50.0},
+                        "plan", new Object[] {3, "platinum"}, "data_usage_gb", new Object[] {4, Double.NaN})
+                : java.util.Map.of("price", new Object[] {1, null}, "promo", new Object[] {2, 7.0},
+                        "category", new Object[] {3, "toys"}, "temperature", new Object[] {4, Double.NaN});
+        Column[] cols = java.util.Arrays.stream(input.columns())
+                .map(c -> !bad.containsKey(c) ? col(c)
+                        : when(entity.apply((Integer) bad.get(c)[0]), lit(bad.get(c)[1]).cast(input.schema().apply(c).dataType()))
+                                .otherwise(col(c)).as(c))
+                .toArray(Column[]::new);
+        Dataset<Row> out = input.select(cols);
+        return out.unionByName(out.where(entity.apply(5)));
     }
 
     /** One row per (entity, date) with the entity number {@code eid} (0-based) and the date column. */

@@ -37,8 +37,9 @@ import static org.apache.spark.sql.functions.lit;
  * Measures one business date's drift against the reference profile of the model version that scored it: verifies
  * the model artifact (its manifest covers {@code profile.json}), summarizes the night's input in one aggregation and
  * its predictions (Delta table) in another, computes every statistic and replaces the night's rows of
- * {@code nightshift.feature_drift} in one transaction. Fails, writing nothing, if the artifact was tampered with, the
- * input is invalid or the night has not been scored by that model version.
+ * {@code nightshift.feature_drift} in one transaction. The input is profiled whole, rows quarantined by validation
+ * included. Fails, writing nothing, if the artifact was tampered with, the input is empty or lacks a model column, or
+ * the night has not been scored by that model version.
  */
 public final class DriftJob {
 
@@ -71,9 +72,15 @@ public final class DriftJob {
         log.info("{} {}: model v{} artifact and reference profile verified", args.pipeline(), args.businessDate(), model.version());
 
         Dataset<Row> raw = PipelineInput.forDate(spark, spec, args.warehouse(), args.businessDate());
-        Dataset<Row> input = InputFrames.validatedForScoring(raw, spec.input().idColumn(), model.features(),
-                PipelineInput.describe(spec, args.warehouse(), args.businessDate()), args.businessDate());
+        // Drift describes the night's input as it arrived, quarantined rows included (their nulls and unseen
+        // categories are part of the shift); validation, not this job, decides which rows are scored.
+        InputFrames.checkSchema(raw.schema(), spec.input().idColumn(), model.features());
+        Dataset<Row> input = InputFrames.toModelFrame(raw, spec.input().idColumn(), model.features());
         CurrentProfile current = Profiling.current(input, reference.numeric(), reference.categorical());
+        if (current.rows() == 0) {
+            throw new InputValidationException("no input rows for business date " + args.businessDate() + " in "
+                    + PipelineInput.describe(spec, args.warehouse(), args.businessDate()));
+        }
         log.info("{} {}: {} input rows summarized", args.pipeline(), args.businessDate(), current.rows());
 
         CurrentProfile.NumericSummary prediction = predictionSummary(spark, args, model, reference);

@@ -99,6 +99,15 @@ public record ReferenceProfile(int formatVersion, long rows, int bins, int quant
      * Call {@link ArtifactManifest#verify} first: that pins the manifest itself to the registry.
      */
     public static ReferenceProfile read(Configuration conf, String dir, int modelVersion) throws IOException {
+        return readIfPresent(conf, dir, modelVersion).orElseThrow(() -> new IllegalStateException("model v" + modelVersion
+                + " has no " + FILE_NAME + " (trained before drift profiles existed?); retrain it to monitor drift"));
+    }
+
+    /**
+     * Like {@link #read}, but empty when the manifest lists no profile (a model trained before profiles existed);
+     * a listed profile whose bytes do not match still fails.
+     */
+    public static java.util.Optional<ReferenceProfile> readIfPresent(Configuration conf, String dir, int modelVersion) throws IOException {
         Path root = new Path(dir);
         FileSystem fs = root.getFileSystem(conf);
         FileSystem raw = fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
@@ -106,9 +115,10 @@ public record ReferenceProfile(int formatVersion, long rows, int bins, int quant
         try (FSDataInputStream in = raw.open(new Path(root, ArtifactManifest.FILE_NAME))) {
             manifest = ArtifactManifest.parse(in.readAllBytes());
         }
-        ArtifactManifest.Entry entry = manifest.files().stream().filter(e -> e.path().equals(FILE_NAME)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("model v" + modelVersion + " has no " + FILE_NAME
-                        + " (trained before drift profiles existed?); retrain it to monitor drift"));
+        ArtifactManifest.Entry entry = manifest.files().stream().filter(e -> e.path().equals(FILE_NAME)).findFirst().orElse(null);
+        if (entry == null) {
+            return java.util.Optional.empty();
+        }
         byte[] bytes;
         try (FSDataInputStream in = raw.open(new Path(root, FILE_NAME))) {
             bytes = in.readAllBytes();
@@ -118,6 +128,6 @@ public record ReferenceProfile(int formatVersion, long rows, int bins, int quant
             throw new ArtifactIntegrityException("model v" + modelVersion + " artifact file " + FILE_NAME
                     + ": sha256 mismatch (expected " + entry.sha256() + ", got " + sha + "); refusing to load");
         }
-        return parse(bytes);
+        return java.util.Optional.of(parse(bytes));
     }
 }

@@ -12,21 +12,15 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 /**
- * Checks a pipeline's raw input against the features a model consumes and reduces it to the model's frame:
+ * Checks the schema of a pipeline's raw input against the features a model consumes and reduces it to the model's
+ * frame (row-level checks are {@code dev.nightshift.validation}'s):
  * {@code entity_id} (string) plus each model feature (numeric as double, categorical as string). Every other
  * input column, PII included, is dropped here.
  */
@@ -56,29 +50,6 @@ public final class InputFrames {
         }
     }
 
-    /**
-     * Fails if there are no rows, or an entity id is null or occurs more than once (with the count and an example),
-     * computed in one aggregation. {@code what} names the input in messages.
-     */
-    public static void checkRowsAndIds(Dataset<Row> rows, String idColumn, String what) {
-        Column id = col(idColumn);
-        Row stats = rows.groupBy(id).agg(count(lit(1)).as("n"))
-                .agg(sum(col("n")), sum(when(id.isNull(), col("n"))), sum(when(col("n").gt(1), 1)),
-                        min(when(col("n").gt(1), struct(id, col("n")))))
-                .first();
-        long total = stats.isNullAt(0) ? 0 : stats.getLong(0);
-        if (total == 0) {
-            throw new InputValidationException("no input rows for " + what);
-        }
-        if (!stats.isNullAt(1)) {
-            throw new InputValidationException(what + ": " + stats.getLong(1) + " rows have a null '" + idColumn + "'");
-        }
-        if (!stats.isNullAt(2)) {
-            throw new InputValidationException(what + ": " + stats.getLong(2) + " duplicate " + idColumn + " value(s), e.g. '"
-                    + stats.getStruct(3).get(0) + "' occurs " + stats.getStruct(3).getLong(1) + " times");
-        }
-    }
-
     /** The model frame: {@code entity_id} first, then the features cast to their model types, then {@code extra} columns as-is. */
     public static Dataset<Row> toModelFrame(Dataset<Row> rows, String idColumn, List<ModelFeature> features, String... extra) {
         List<Column> cols = new ArrayList<>();
@@ -90,14 +61,6 @@ public final class InputFrames {
             cols.add(col(e));
         }
         return rows.select(cols.toArray(Column[]::new));
-    }
-
-    /** Validates one business date's rows and returns the model frame; {@code source} names where they came from. */
-    public static Dataset<Row> validatedForScoring(Dataset<Row> rows, String idColumn, List<ModelFeature> features,
-                                                   String source, LocalDate date) {
-        checkSchema(rows.schema(), idColumn, features);
-        checkRowsAndIds(rows, idColumn, "business date " + date + " in " + source);
-        return toModelFrame(rows, idColumn, features);
     }
 
     private static String expected(FeatureType type) {

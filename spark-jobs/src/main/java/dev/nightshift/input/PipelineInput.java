@@ -38,7 +38,7 @@ public final class PipelineInput {
 
     /**
      * The raw input rows of one business date (all columns as stored). Fails if a path does not exist; an empty
-     * result is left to {@link InputFrames#checkRowsAndIds}, which counts the rows anyway.
+     * result is left to the caller, which counts the rows anyway.
      */
     public static Dataset<Row> forDate(SparkSession spark, PipelineSpec spec, String warehouse, LocalDate date) throws IOException {
         PipelineSpec.Input in = spec.input();

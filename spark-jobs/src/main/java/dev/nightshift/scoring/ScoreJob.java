@@ -4,6 +4,7 @@ import dev.nightshift.contract.PipelineSpec;
 import dev.nightshift.contract.ScoreArgs;
 import dev.nightshift.contract.Tables;
 import dev.nightshift.contract.Warehouse;
+import dev.nightshift.drift.ReferenceProfile;
 import dev.nightshift.input.InputFrames;
 import dev.nightshift.input.PipelineInput;
 import dev.nightshift.registry.ArtifactManifest;
@@ -13,6 +14,9 @@ import dev.nightshift.registry.RunRows;
 import dev.nightshift.registry.SpecStore;
 import dev.nightshift.spark.DbConfig;
 import dev.nightshift.spark.JobMain;
+import dev.nightshift.validation.DataContract;
+import dev.nightshift.validation.NightValidation;
+import dev.nightshift.validation.RowChecks;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,11 +30,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Scores one business date of a pipeline with one registered model version: verifies the model artifact against
- * its registered manifest, validates the night's input, replaces the date in the warehouse Delta table and then in
- * {@code nightshift.predictions}, and records the row count on the run. A failure before the Delta commit changes
- * nothing; a crash between the Delta commit and the PostgreSQL commit leaves Delta with the new night and
- * PostgreSQL with the old one until the step is rerun.
+ * Validates and scores one business date of a pipeline with one registered model version: verifies the model
+ * artifact against its registered manifest, validates the night's input ({@link NightValidation}: rows failing a
+ * check go to the quarantine table, every check to {@code nightshift.data_quality}, a failed dataset-level gate fails
+ * the run here), scores the valid rows, replaces the date in the warehouse Delta table and then in
+ * {@code nightshift.predictions}, and records the row count on the run. Validation runs in this application rather
+ * than in one of its own to save a Spark application start-up per night. A failure after validation and before the
+ * Delta commit leaves the predictions unchanged (the night's quarantine and data_quality rows are already replaced);
+ * a crash between the Delta commit and the PostgreSQL commit leaves Delta with the new night and PostgreSQL with the
+ * old one until the step is rerun.
  */
 public final class ScoreJob {
 
@@ -56,13 +64,28 @@ public final class ScoreJob {
             throw new IllegalArgumentException("model version id " + model.id() + " belongs to pipeline '" + model.pipeline()
                     + "', not '" + args.pipeline() + "'");
         }
-        ArtifactManifest.verify(spark.sparkContext().hadoopConfiguration(), model.artifactUri(), model.version(), model.artifactSha256());
+        var conf = spark.sparkContext().hadoopConfiguration();
+        ArtifactManifest.verify(conf, model.artifactUri(), model.version(), model.artifactSha256());
+        ReferenceProfile profile = ReferenceProfile.readIfPresent(conf, model.artifactUri(), model.version()).orElse(null);
+        if (profile == null) {
+            log.warn("{} {}: model v{} has no {}: unseen categories are not checked", args.pipeline(), args.businessDate(),
+                    model.version(), ReferenceProfile.FILE_NAME);
+        }
         log.info("{} {}: model v{} artifact verified against its manifest", args.pipeline(), args.businessDate(), model.version());
 
         Dataset<Row> raw = PipelineInput.forDate(spark, spec, args.warehouse(), args.businessDate());
-        Dataset<Row> input = InputFrames.validatedForScoring(raw, spec.input().idColumn(), model.features(),
-                PipelineInput.describe(spec, args.warehouse(), args.businessDate()), args.businessDate());
+        NightValidation.Outcome validated = NightValidation.run(db, spec, model, DataContract.of(spec, model.features(), profile), raw,
+                args.warehouse(), args.businessDate(), args.runId(), PipelineInput.describe(spec, args.warehouse(), args.businessDate()));
+        try {
+            return score(spark, args, db, spec, model, validated);
+        } finally {
+            validated.flagged().unpersist();
+        }
+    }
 
+    private static long score(SparkSession spark, ScoreArgs args, DbConfig db, PipelineSpec spec, ModelVersion model,
+                              NightValidation.Outcome validated) throws Exception {
+        Dataset<Row> input = InputFrames.toModelFrame(RowChecks.valid(validated.flagged()), spec.input().idColumn(), model.features());
         PipelineModel pipelineModel = PipelineModel.load(model.artifactUri());
         Predictions.Stamp stamp = new Predictions.Stamp(args.pipeline(), args.businessDate(), model.id(), args.runId(),
                 Instant.now().truncatedTo(ChronoUnit.MICROS));

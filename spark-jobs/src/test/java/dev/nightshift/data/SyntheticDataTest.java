@@ -121,4 +121,30 @@ class SyntheticDataTest extends SparkTestBase {
         assertThat(rerun.where(col("event_date").equalTo(FROM.plusDays(1))).count()).isEqualTo(20);
         assertThat(Files.exists(dir.resolve("labels/churn/event_date=2026-10-02"))).isTrue();
     }
+
+    @Test
+    void badRowsAreInjectedIntoTheInputOfOneDateOnly(@TempDir Path dir) {
+        // when
+        String out = dir.toUri().toString();
+        GenerateDataJob.run(spark, new GenerateDataArgs("churn", out, FROM, FROM.plusDays(1), 20, 7, null, 0, 0, 7, FROM.plusDays(1)));
+        GenerateDataJob.run(spark, new GenerateDataArgs("demand", out, FROM, FROM.plusDays(1), 20, 7, null, 0, 0, 1, FROM.plusDays(1)));
+
+        // then the bad date has one extra row (C0000005 twice) and one bad value per entity 1..4; labels stay one per id
+        Dataset<Row> churn = spark.read().parquet(dir.resolve("input/churn").toString());
+        assertThat(churn.where(col("event_date").equalTo(FROM)).count()).isEqualTo(20);
+        Dataset<Row> bad = churn.where(col("event_date").equalTo(FROM.plusDays(1)));
+        assertThat(bad.count()).isEqualTo(21);
+        assertThat(bad.where(col("customer_id").equalTo("C0000005")).count()).isEqualTo(2);
+        assertThat(bad.where(col("tenure_months").isNull()).select("customer_id").first().getString(0)).isEqualTo("C0000001");
+        assertThat(bad.where(col("monthly_charges").lt(0)).select("customer_id").first().getString(0)).isEqualTo("C0000002");
+        assertThat(bad.where(col("plan").equalTo("platinum")).count()).isEqualTo(1);
+        assertThat(bad.where(org.apache.spark.sql.functions.isnan(col("data_usage_gb"))).select("customer_id").first().getString(0))
+                .isEqualTo("C0000004");
+        assertThat(spark.read().parquet(dir.resolve("labels/churn").toString()).count()).isEqualTo(40);
+        Dataset<Row> demand = spark.read().parquet(dir.resolve("input/demand/date=2026-10-02").toString());
+        assertThat(demand.count()).isEqualTo(21);
+        assertThat(demand.where(col("promo").gt(1)).count()).isEqualTo(1);
+        assertThat(demand.where(col("category").equalTo("toys")).count()).isEqualTo(1);
+        assertThat(demand.where(col("price").isNull()).count()).isEqualTo(1);
+    }
 }

@@ -11,7 +11,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-import java.time.LocalDate;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +25,6 @@ class InputFramesTest extends SparkTestBase {
             .add("tenure_months", DataTypes.IntegerType)
             .add("plan", DataTypes.StringType)
             .add("email", DataTypes.StringType);
-    private static final LocalDate D = LocalDate.of(2026, 10, 1);
 
     private Dataset<Row> rows(Object[]... values) {
         return spark.createDataFrame(java.util.Arrays.stream(values).map(RowFactory::create).toList(), SCHEMA);
@@ -61,35 +59,9 @@ class InputFramesTest extends SparkTestBase {
     }
 
     @Test
-    void duplicateIdsAreCountedWithAnExample() {
-        Dataset<Row> input = rows(
-                new Object[] {"C2", 1, "basic", "x"}, new Object[] {"C2", 2, "basic", "x"},
-                new Object[] {"C3", 1, "basic", "x"}, new Object[] {"C3", 2, "basic", "x"}, new Object[] {"C3", 3, "basic", "x"},
-                new Object[] {"C4", 1, "basic", "x"});
-
-        assertThatThrownBy(() -> InputFrames.validatedForScoring(input, "customer_id", FEATURES, "/in/churn", D))
-                .isInstanceOf(InputValidationException.class)
-                .hasMessage("business date 2026-10-01 in /in/churn: 2 duplicate customer_id value(s), e.g. 'C2' occurs 2 times");
-    }
-
-    @Test
-    void nullIdsAreRejected() {
-        Dataset<Row> input = rows(new Object[] {null, 1, "basic", "x"}, new Object[] {"C1", 1, "basic", "x"});
-
-        assertThatThrownBy(() -> InputFrames.validatedForScoring(input, "customer_id", FEATURES, "/in/churn", D))
-                .hasMessage("business date 2026-10-01 in /in/churn: 1 rows have a null 'customer_id'");
-    }
-
-    @Test
-    void noRowsIsNamedWithTheDateAndSource() {
-        assertThatThrownBy(() -> InputFrames.validatedForScoring(rows(), "customer_id", FEATURES, "/in/churn", D))
-                .hasMessage("no input rows for business date 2026-10-01 in /in/churn");
-    }
-
-    @Test
     void theModelFrameHoldsOnlyTheIdAndModelFeaturesCast() {
-        Dataset<Row> frame = InputFrames.validatedForScoring(rows(new Object[] {"C1", 7, "basic", "c1@example.invalid"}),
-                "customer_id", FEATURES, "/in/churn", D);
+        Dataset<Row> frame = InputFrames.toModelFrame(rows(new Object[] {"C1", 7, "basic", "c1@example.invalid"}),
+                "customer_id", FEATURES);
 
         assertThat(frame.columns()).containsExactly(Columns.ENTITY_ID, "tenure_months", "plan");
         assertThat(frame.schema().apply("tenure_months").dataType()).isEqualTo(DataTypes.DoubleType);

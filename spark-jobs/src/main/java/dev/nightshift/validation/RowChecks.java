@@ -1,0 +1,125 @@
+package dev.nightshift.validation;
+
+import dev.nightshift.contract.Columns;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * The row-level checks of a {@link DataContract} as DataFrame expressions: every input row gets the array of
+ * reasons it fails ({@link Columns#REASONS}, empty when valid) in one projection after one window over the entity id
+ * (for duplicates); the counts come from one aggregation. Nothing here runs a Spark job per column.
+ */
+public final class RowChecks {
+
+    /** Input columns with these names are renamed {@code input_<name>} in the quarantine table, whose own columns they are. */
+    static final Set<String> RESERVED = Set.of(Columns.BUSINESS_DATE, Columns.RUN_ID, Columns.REASONS);
+
+    private static final String ID_ROWS = "__nightshift_id_rows";
+
+    private RowChecks() {
+    }
+
+    /** {@code rows} with {@link Columns#REASONS} appended: the reasons of every failing check, in {@link DataContract#rowChecks()} order. */
+    public static Dataset<Row> flag(Dataset<Row> rows, DataContract contract) {
+        if (java.util.Arrays.asList(rows.columns()).contains(Columns.REASONS)) {
+            rows = rows.withColumnRenamed(Columns.REASONS, "input_" + Columns.REASONS);
+        }
+        Dataset<Row> counted = rows.withColumn(ID_ROWS, count(lit(1)).over(Window.partitionBy(col(contract.idColumn()))));
+        List<Column> reasons = new ArrayList<>();
+        for (RowCheck check : contract.rowChecks()) {
+            reasons.add(when(condition(check, contract), lit(check.reason())));
+        }
+        return counted.withColumn(Columns.REASONS, array_compact(array(reasons.toArray(Column[]::new)))).drop(ID_ROWS);
+    }
+
+    /** The rows of a flagged frame that pass every check. */
+    public static Dataset<Row> valid(Dataset<Row> flagged) {
+        return flagged.where(size(col(Columns.REASONS)).equalTo(0)).drop(Columns.REASONS);
+    }
+
+    /**
+     * The rows of a flagged frame that fail a check, as the quarantine table holds them: the input columns except the
+     * PII ones (reserved names prefixed {@code input_}), then business_date, run_id and reasons.
+     */
+    public static Dataset<Row> quarantined(Dataset<Row> flagged, DataContract contract, LocalDate date, long runId) {
+        List<Column> cols = new ArrayList<>();
+        for (String c : flagged.columns()) {
+            if (c.equals(Columns.REASONS) || contract.piiColumns().contains(c)) {
+                continue;
+            }
+            cols.add(RESERVED.contains(c) ? col(c).as("input_" + c) : col(c));
+        }
+        cols.add(lit(date).as(Columns.BUSINESS_DATE));
+        cols.add(lit(runId).as(Columns.RUN_ID));
+        cols.add(col(Columns.REASONS));
+        return flagged.where(size(col(Columns.REASONS)).gt(0)).select(cols.toArray(Column[]::new));
+    }
+
+    /** Input rows, quarantined rows and rows failing each check of the contract, in one aggregation over a flagged frame. */
+    public static ValidationCounts counts(Dataset<Row> flagged, DataContract contract) {
+        List<RowCheck> checks = contract.rowChecks();
+        List<Column> aggs = new ArrayList<>();
+        aggs.add(count(lit(1)));
+        aggs.add(count(when(size(col(Columns.REASONS)).gt(0), 1)));
+        for (RowCheck check : checks) {
+            aggs.add(count(when(array_contains(col(Columns.REASONS), check.reason()), 1)));
+        }
+        Row r = flagged.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+        Map<RowCheck, Long> failing = new LinkedHashMap<>();
+        for (int i = 0; i < checks.size(); i++) {
+            failing.put(checks.get(i), r.getLong(i + 2));
+        }
+        return new ValidationCounts(r.getLong(0), r.getLong(1), failing);
+    }
+
+    private static Column condition(RowCheck check, DataContract contract) {
+        Column c = col(check.column());
+        return switch (check.name()) {
+            case RowCheck.NULL_ID, RowCheck.NULL -> c.isNull();
+            case RowCheck.DUPLICATE_ID -> c.isNotNull().and(col(ID_ROWS).gt(1));
+            case RowCheck.NON_FINITE -> nonFinite(c);
+            case RowCheck.OUT_OF_RANGE -> outOfRange(c, contract.feature(check.column()));
+            case RowCheck.UNSEEN_CATEGORY -> c.isNotNull().and(not(c.isin(contract.feature(check.column()).categories().toArray())));
+            default -> throw new IllegalStateException("unknown row check " + check.name());
+        };
+    }
+
+    private static Column nonFinite(Column c) {
+        Column d = c.cast("double");
+        return isnan(d).or(d.equalTo(Double.POSITIVE_INFINITY)).or(d.equalTo(Double.NEGATIVE_INFINITY));
+    }
+
+    // NaN compares greater than every number in Spark SQL, and infinities are beyond any bound: both are
+    // non_finite, not out_of_range, so each bad value has exactly one reason.
+    private static Column outOfRange(Column c, DataContract.FeatureRule rule) {
+        Column d = c.cast("double");
+        Column outside = lit(false);
+        if (rule.min() != null) {
+            outside = outside.or(d.lt(rule.min()));
+        }
+        if (rule.max() != null) {
+            outside = outside.or(d.gt(rule.max()));
+        }
+        return d.isNotNull().and(not(nonFinite(c))).and(outside);
+    }
+}
