@@ -78,27 +78,23 @@ public class DecisionService {
     }
 
     public Optional<Stored> forRun(long runId) {
-        return jdbc.sql("""
-                        SELECT id, run_id, pipeline, business_date, model_version_id, outcome, trigger, reasons::text,
-                               candidate_model_version_id, action, gate::text
-                        FROM decisions WHERE run_id = ?""")
-                .param(runId)
-                .query((rs, i) -> new Stored(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getObject(4, LocalDate.class),
-                        (Long) rs.getObject(5), Decision.Outcome.of(rs.getString(6)), rs.getString(7), rs.getString(8),
-                        (Long) rs.getObject(9), rs.getString(10), rs.getString(11)))
-                .optional();
+        return jdbc.sql(SELECT + " WHERE run_id = ?").param(runId).query(DecisionService::stored).optional();
     }
 
     public List<Stored> list(String pipeline, int limit) {
-        return jdbc.sql("""
-                        SELECT id, run_id, pipeline, business_date, model_version_id, outcome, trigger, reasons::text,
-                               candidate_model_version_id, action, gate::text
-                        FROM decisions WHERE pipeline = ? ORDER BY business_date DESC, id DESC LIMIT ?""")
-                .params(pipeline, limit)
-                .query((rs, i) -> new Stored(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getObject(4, LocalDate.class),
-                        (Long) rs.getObject(5), Decision.Outcome.of(rs.getString(6)), rs.getString(7), rs.getString(8),
-                        (Long) rs.getObject(9), rs.getString(10), rs.getString(11)))
-                .list();
+        return jdbc.sql(SELECT + " WHERE pipeline = ? ORDER BY business_date DESC, id DESC LIMIT ?").params(pipeline, limit)
+                .query(DecisionService::stored).list();
+    }
+
+    private static final String SELECT = """
+            SELECT id, run_id, pipeline, business_date, model_version_id, outcome, trigger, reasons::text,
+                   candidate_model_version_id, action, gate::text
+            FROM decisions""";
+
+    private static Stored stored(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Stored(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getObject(4, LocalDate.class), (Long) rs.getObject(5),
+                Decision.Outcome.of(rs.getString(6)), rs.getString(7), rs.getString(8), (Long) rs.getObject(9), rs.getString(10),
+                rs.getString(11));
     }
 
     /** Records the candidate a retrain registered, so that a restarted retrain step does not train another one. */
