@@ -15,10 +15,10 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class IntegrationTest {
     protected static final Path HOME = createHome();
     /**
-     * JVM options for the Spark children of tests: on test-sized data, C1-compiled code is fast enough and skipping C2
+     * JVM options (comma-separated) for the Spark children of tests: on test-sized data, C1-compiled code is fast enough and skipping C2
      * leaves the two cores to the jobs; the serial collector suits a small heap.
      */
-    public static final String SMALL_DATA_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+    public static final String SMALL_DATA_JVM = "-XX:TieredStopAtLevel=1,-XX:+UseSerialGC";
 
     @DynamicPropertySource
     static void nightshiftProperties(DynamicPropertyRegistry registry) {

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -86,7 +87,7 @@ public record NightshiftProperties(
             String jobsJar,
             String libDir,
             @DefaultValue("2g") @NotBlank String driverMemory,
-            String javaOptions,
+            @DefaultValue List<String> javaOptions,
             @DefaultValue("30m") @NotNull Duration timeout,
             @DefaultValue Map<String, String> conf,
             @DefaultValue("1") @Min(0) int retries,

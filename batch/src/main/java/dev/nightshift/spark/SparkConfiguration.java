@@ -4,7 +4,6 @@ import dev.nightshift.config.NightshiftHome;
 import dev.nightshift.config.NightshiftProperties;
 import dev.nightshift.database.DatabaseEndpoint;
 import java.nio.file.Path;
-import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -30,7 +29,6 @@ public class SparkConfiguration {
         }
         String version = LocalSparkSubmitter.class.getPackage().getImplementationVersion();
         return new LocalSparkSubmitter(new SparkClasspath(jar.toAbsolutePath(), lib.toAbsolutePath()), spark.master(),
-                spark.driverMemory(), spark.javaOptions() == null || spark.javaOptions().isBlank() ? List.of()
-                        : List.of(spark.javaOptions().trim().split("\\s+")), spark.conf(), database, version == null ? "dev" : version);
+                spark.driverMemory(), spark.javaOptions(), spark.conf(), database, version == null ? "dev" : version);
     }
 }

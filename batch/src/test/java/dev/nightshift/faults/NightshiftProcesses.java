@@ -65,7 +65,7 @@ final class NightshiftProcesses implements AutoCloseable {
     void generateChurn(LocalDate from, LocalDate to, long entities) {
         LocalSparkSubmitter submitter = new LocalSparkSubmitter(
                 new SparkClasspath(INSTALL.resolve("spark-jobs/target/nightshift-spark-jobs.jar"), INSTALL.resolve("spark-jobs/target/spark-lib")),
-                "local[2]", "1g", List.of(dev.nightshift.IntegrationTest.SMALL_DATA_JVM.split(" ")), Map.of(), database(), "test");
+                "local[2]", "1g", List.of(dev.nightshift.IntegrationTest.SMALL_DATA_JVM.split(",")), Map.of(), database(), "test");
         submitter.submit(new SparkApplication("generate", GenerateDataArgs.JOB_CLASS,
                 new GenerateDataArgs("churn", warehouse(), from, to, entities, 5, null, 0, 0, 7).toArgs(), Duration.ofMinutes(5)));
     }
