@@ -12,8 +12,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code nightshift models list|show|promote|rollback PIPELINE}. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "Show registered model versions and move the champion.",
-        subcommands = {ModelsCommand.ListModels.class, ModelsCommand.ShowModel.class, ModelsCommand.Promote.class,
-                ModelsCommand.Rollback.class})
+        subcommands = {ModelsCommand.ListModels.class, ModelsCommand.ShowModel.class, ModelsCommand.DiffModels.class,
+                ModelsCommand.Promote.class, ModelsCommand.Rollback.class})
 public class ModelsCommand {
 
     @Command(name = "show", mixinStandardHelpOptions = true,
@@ -51,6 +51,53 @@ public class ModelsCommand {
                 t.print(System.out);
             }
             return CliExitCodes.OK;
+        }
+    }
+
+    @Command(name = "diff", mixinStandardHelpOptions = true,
+            description = "Compare two model versions side by side: lineage, training data and holdout metrics.")
+    static class DiffModels implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "PIPELINE")
+        String pipeline;
+
+        @Parameters(index = "1", paramLabel = "FROM", description = "a version number (v3 or 3)")
+        String from;
+
+        @Parameters(index = "2", paramLabel = "TO", arity = "0..1", description = "a version number; default: the champion")
+        String to;
+
+        @Override
+        public Integer call() {
+            try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
+                ctx.getBean(PipelineService.class).current(pipeline);
+                ModelRegistry registry = ctx.getBean(ModelRegistry.class);
+                ModelVersion a = find(registry, pipeline, from);
+                ModelVersion b = to == null
+                        ? registry.champion(pipeline).orElseThrow(() -> new IllegalArgumentException(pipeline + " has no champion"))
+                        : find(registry, pipeline, to);
+                TablePrinter t = new TablePrinter("field", "v" + a.version(), "v" + b.version(), "");
+                row(t, "aliases", String.join(",", a.aliases()), String.join(",", b.aliases()));
+                row(t, "algorithm", a.algorithm(), b.algorithm());
+                row(t, "spec version", a.specVersion(), b.specVersion());
+                row(t, "parent", a.parentVersion() == null ? null : "v" + a.parentVersion(), b.parentVersion() == null ? null : "v" + b.parentVersion());
+                row(t, "created by run", a.createdByRun(), b.createdByRun());
+                row(t, "training window", a.trainingFrom() + ".." + a.trainingTo(), b.trainingFrom() + ".." + b.trainingTo());
+                row(t, "training rows", a.trainingRows(), b.trainingRows());
+                row(t, "training data", a.trainingFingerprint(), b.trainingFingerprint());
+                java.util.TreeSet<String> keys = new java.util.TreeSet<>(a.holdoutMetrics().keySet());
+                keys.addAll(b.holdoutMetrics().keySet());
+                for (String k : keys) {
+                    row(t, "holdout " + k, a.holdoutMetrics().get(k), b.holdoutMetrics().get(k));
+                }
+                t.print(System.out);
+                System.out.println("Holdout metrics of different versions are measured on their own holdouts; for a comparison on the"
+                        + " same rows see `models show " + pipeline + " VERSION` (its parent on the same holdout).");
+            }
+            return CliExitCodes.OK;
+        }
+
+        private static void row(TablePrinter t, String field, Object a, Object b) {
+            t.row(field, a, b, java.util.Objects.equals(a, b) ? "" : "differs");
         }
     }
 

@@ -66,6 +66,31 @@ class NightshiftCommandIT {
     }
 
     @Test
+    void specsAreValidatedWithoutApplyingAndDiffedFieldByFieldAgainstTheAppliedVersion() throws Exception {
+        Path changed = home.resolve("churn-changed.yml");
+        Files.writeString(changed, Files.readString(Path.of("../config/pipelines/churn.yml"))
+                .replace("maxDepth: 4", "maxDepth: 5").replace("promotion: auto", "promotion: manual"));
+        Path bad = home.resolve("churn-bad.yml");
+        Files.writeString(bad, Files.readString(Path.of("../config/pipelines/churn.yml")).replace("promotion: auto", "promotion: maybe"));
+
+        Result valid = run("pipelines", "validate", "../config/pipelines/churn.yml", "../config/pipelines/demand.yml");
+        Result invalid = run("pipelines", "validate", "../config/pipelines/churn.yml", bad.toString());
+        run("pipelines", "apply", "../config/pipelines/churn.yml");
+        Result diff = run("pipelines", "diff", "churn", changed.toString());
+        Result same = run("pipelines", "diff", "churn", "../config/pipelines/churn.yml");
+
+        assertThat(valid.code).as(valid.err).isZero();
+        assertThat(valid.out).contains("churn.yml: valid (pipeline churn, binary-classification, 7 features, cron 0 30 2 * * ?)")
+                .contains("demand.yml: valid (pipeline demand, regression");
+        assertThat(invalid.code).isEqualTo(CliExitCodes.INVALID_INPUT);
+        assertThat(invalid.out).contains("churn.yml: valid");
+        assertThat(invalid.err).contains("churn-bad.yml: invalid pipeline spec", "field 'retraining.promotion': 'maybe'");
+        assertThat(diff.code).as(diff.err).isZero();
+        assertThat(diff.out).contains("(2 changes)", "model.params.maxDepth: 4 -> 5", "retraining.promotion: \"auto\" -> \"manual\"");
+        assertThat(same.out).contains("applying it changes nothing");
+    }
+
+    @Test
     void alertsAreListedAsATableAndABadLimitIsInvalidInput() {
         Result list = run("alerts", "list", "--pipeline", "churn", "--limit", "5");
         Result bad = run("alerts", "list", "--limit", "0");
