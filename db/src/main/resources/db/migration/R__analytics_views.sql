@@ -37,11 +37,26 @@ SELECT mv.pipeline, mv.version, mv.task, mv.algorithm, mv.params, mv.seed,
        mv.holdout_metrics, mv.spec_version, mv.created_by_run, mv.created_at,
        mv.spark_version, mv.java_version, mv.nightshift_version, mv.artifact_uri, mv.artifact_sha256,
        coalesce((SELECT array_agg(a.alias ORDER BY a.alias) FROM nightshift.model_aliases a WHERE a.model_version_id = mv.id),
-                '{}') AS aliases
-FROM nightshift.model_versions mv;
+                '{}') AS aliases,
+       p.version AS parent_version, mv.baseline_metrics AS parent_holdout_metrics, mv.training_fingerprint, mv.source
+FROM nightshift.model_versions mv
+LEFT JOIN nightshift.model_versions p ON p.id = mv.parent_version_id;
 COMMENT ON VIEW analytics.model_versions IS 'Registered models with lineage (run, spec version, training window, libraries) and their current aliases.';
 COMMENT ON COLUMN analytics.model_versions.holdout_metrics IS 'Metrics on the time-based holdout at training time, as JSON (e.g. {"areaUnderROC": 0.81}).';
 COMMENT ON COLUMN analytics.model_versions.aliases IS 'Aliases pointing at the version now, e.g. {champion}.';
+COMMENT ON COLUMN analytics.model_versions.parent_version IS 'The champion this version was trained to replace.';
+COMMENT ON COLUMN analytics.model_versions.parent_holdout_metrics IS 'The parent''s metrics on this version''s holdout rows: the promotion gate compares holdout_metrics with these.';
+
+CREATE OR REPLACE VIEW analytics.decisions AS
+SELECT d.pipeline, d.business_date, j.version AS champion_version, d.outcome, d.trigger, d.reasons ->> 'summary' AS summary,
+       c.version AS candidate_version, d.action, d.gate ->> 'explanation' AS gate, d.reasons, d.run_id, d.decided_at
+FROM nightshift.decisions d
+LEFT JOIN nightshift.model_versions j ON j.id = d.model_version_id
+LEFT JOIN nightshift.model_versions c ON c.id = d.candidate_model_version_id;
+COMMENT ON VIEW analytics.decisions IS 'What each night decided about the champion that scored it, why, and what happened to a retrained candidate.';
+COMMENT ON COLUMN analytics.decisions.outcome IS 'keep, retrain, no_decision (too little evidence), awaiting_promotion (a challenger waits for a person).';
+COMMENT ON COLUMN analytics.decisions.action IS 'promoted, challenger (waits for nightshift models promote) or rejected by the gate; null without a retrain.';
+COMMENT ON COLUMN analytics.decisions.reasons IS 'Per metric: the evaluated dates with values, intervals and n, the limits and where they came from.';
 
 CREATE OR REPLACE VIEW analytics.alias_history AS
 SELECT a.at, split_part(split_part(a.target, ':', 2), '@', 1) AS pipeline, split_part(a.target, '@', 2) AS alias,
