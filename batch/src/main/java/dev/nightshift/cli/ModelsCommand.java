@@ -3,6 +3,7 @@ package dev.nightshift.cli;
 import dev.nightshift.pipelines.PipelineService;
 import dev.nightshift.registry.ModelRegistry;
 import dev.nightshift.registry.ModelVersion;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Parameters;
 /** {@code nightshift models list|show|promote|rollback PIPELINE}. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "Show registered model versions and move the champion.",
         subcommands = {ModelsCommand.ListModels.class, ModelsCommand.ShowModel.class, ModelsCommand.DiffModels.class,
+                ModelsCommand.Constraints.class,
                 ModelsCommand.Promote.class, ModelsCommand.Rollback.class})
 public class ModelsCommand {
 
@@ -98,6 +100,69 @@ public class ModelsCommand {
 
         private static void row(TablePrinter t, String field, Object a, Object b) {
             t.row(field, a, b, java.util.Objects.equals(a, b) ? "" : "differs");
+        }
+    }
+
+    @Command(name = "constraints", mixinStandardHelpOptions = true,
+            description = "The data contract a model version suggests from its training data (profile.json), next to the spec's"
+                    + " bounds: review it and put the bounds you want into the spec's features.")
+    static class Constraints implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "PIPELINE")
+        String pipeline;
+
+        @Parameters(index = "1", paramLabel = "VERSION", arity = "0..1", description = "a version number (v3 or 3); default: the champion")
+        String version;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
+                dev.nightshift.contract.PipelineSpec spec = ctx.getBean(PipelineService.class).current(pipeline).spec();
+                ModelRegistry registry = ctx.getBean(ModelRegistry.class);
+                ModelVersion m = version == null
+                        ? registry.champion(pipeline).orElseThrow(() -> new IllegalArgumentException(pipeline + " has no champion"))
+                        : find(registry, pipeline, version);
+                java.net.URI dir = java.net.URI.create(m.artifactUri());
+                if (!"file".equals(dir.getScheme())) {
+                    throw new IllegalArgumentException("model v" + m.version() + " is at " + m.artifactUri()
+                            + "; this command reads profiles from file: warehouses only");
+                }
+                java.nio.file.Path file = java.nio.file.Path.of(dir).resolve("profile.json");
+                if (!java.nio.file.Files.isRegularFile(file)) {
+                    throw new IllegalArgumentException("model v" + m.version() + " has no training profile (" + file + ")");
+                }
+                com.fasterxml.jackson.databind.JsonNode profile = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+                TablePrinter t = new TablePrinter("feature", "type", "training rows", "nulls", "min", "p1", "p99", "max", "spec min",
+                        "spec max", "categories seen in training");
+                List<String> yaml = new java.util.ArrayList<>();
+                for (com.fasterxml.jackson.databind.JsonNode n : profile.path("numeric")) {
+                    String name = n.path("name").asText();
+                    dev.nightshift.contract.PipelineSpec.Feature f = spec.feature(name);
+                    com.fasterxml.jackson.databind.JsonNode q = n.path("quantiles");
+                    t.row(name, "numeric", n.path("count").asLong(), n.path("nullCount").asLong(), num(n.path("min")),
+                            q.size() > 99 ? num(q.get(1)) : null, q.size() > 99 ? num(q.get(99)) : null, num(n.path("max")),
+                            f == null ? null : f.min(), f == null ? null : f.max(), null);
+                    yaml.add("  - { name: " + name + ", type: numeric, min: " + num(n.path("min")) + ", max: " + num(n.path("max")) + " }");
+                }
+                for (com.fasterxml.jackson.databind.JsonNode n : profile.path("categorical")) {
+                    List<String> categories = new java.util.ArrayList<>();
+                    n.path("categories").fieldNames().forEachRemaining(categories::add);
+                    java.util.Collections.sort(categories);
+                    t.row(n.path("name").asText(), "categorical", n.path("count").asLong(), n.path("nullCount").asLong(), null, null, null,
+                            null, null, null, String.join(", ", categories));
+                }
+                t.print(System.out);
+                System.out.println();
+                System.out.println("Validation quarantines values outside the spec's min/max and categories not seen in training."
+                        + " Bounds observed in v" + m.version() + "'s training rows (" + m.trainingFrom() + ".." + m.trainingTo()
+                        + "), as spec features to review:");
+                yaml.forEach(System.out::println);
+            }
+            return CliExitCodes.OK;
+        }
+
+        private static String num(com.fasterxml.jackson.databind.JsonNode v) {
+            return v == null || v.isMissingNode() || v.isNull() || !Double.isFinite(v.asDouble()) ? null
+                    : new java.math.BigDecimal(v.asDouble()).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.nightshift.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nightshift.cli.CliExitCodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -216,6 +217,26 @@ class OrchestratorCrashFaultIT {
                 .contains("predictions/churn-ro");
         assertThat(ns.count("SELECT count(*) FROM nightshift.predictions")).isEqualTo(before);
         assertOneRowPerEntity(D1);
+    }
+
+    @Test
+    @Order(8)
+    void afterAllThatTheCommandsThatExplainTheChampionDescribeIt() throws Exception {
+        NightshiftProcesses.Result show = ns.run(BOUND, "models", "show", "churn");
+        NightshiftProcesses.Result constraints = ns.run(BOUND, "models", "constraints", "churn", "v1");
+        NightshiftProcesses.Result decisions = ns.run(BOUND, "decisions", "churn");
+        NightshiftProcesses.Result noRollback = ns.run(BOUND, "models", "rollback", "churn");
+
+        assertThat(show.exitCode()).as(show.output()).isZero();
+        assertThat(show.output()).contains("churn v1 (champion)", "gbt-classifier", "training data", "rows=", "manifest sha256");
+        assertThat(constraints.exitCode()).as(constraints.output()).isZero();
+        // the training rows' observed bounds, the categories validation accepts, and spec lines to review
+        assertThat(constraints.output()).contains("tenure_months", "numeric", "plan", "basic, premium, standard",
+                "  - { name: monthly_charges, type: numeric, min: ");
+        assertThat(decisions.exitCode()).as(decisions.output()).isZero();
+        assertThat(decisions.output()).contains("no_decision", "the spec has no monitoring.metrics policy");
+        assertThat(noRollback.exitCode()).isEqualTo(CliExitCodes.INVALID_INPUT);
+        assertThat(noRollback.output()).contains("did not replace an earlier champion; nothing to roll back to");
     }
 
     private void assertOneRowPerEntity(LocalDate d) {
