@@ -12,7 +12,7 @@ ALTER TABLE model_versions
     ADD CONSTRAINT ck_model_versions_source CHECK (source IN ('trained', 'imported'));
 COMMENT ON COLUMN model_versions.parent_version_id IS 'The champion this version was trained to replace (null for the first model of a pipeline).';
 COMMENT ON COLUMN model_versions.baseline_metrics IS 'The parent champion''s metrics on this version''s holdout (same rows, same code), for the promotion gate.';
-COMMENT ON COLUMN model_versions.training_fingerprint IS 'Order-independent digest of the labelled training rows (row count and sum of xxhash64 of every row).';
+COMMENT ON COLUMN model_versions.training_fingerprint IS 'Order-independent digest of the labelled rows of the training window, holdout included (row count and sum of xxhash64 of every row).';
 COMMENT ON COLUMN model_versions.source IS 'trained (by a Nightshift run) or imported (nightshift models import).';
 
 CREATE TABLE decisions (

@@ -104,6 +104,8 @@ public class DemoService {
             Map<String, Object> m = jdbc.sql("""
                             SELECT mm.value AS auc, mm.ci_low AS auc_low, mm.ci_high AS auc_high, d.outcome, c.version AS candidate,
                                    d.action, r.rows_quarantined,
+                                   (SELECT min(w ->> 'businessDate') || '..' || max(w ->> 'businessDate')
+                                    FROM jsonb_array_elements(d.reasons -> 'metrics' -> 0 -> 'window') w) AS judged,
                                    (SELECT string_agg(f.feature, ', ' ORDER BY f.feature) FROM feature_drift f
                                     WHERE f.run_id = r.id AND f.chosen AND f.drifted AND f.feature NOT LIKE '\\_\\_%') AS drifted
                             FROM runs r
@@ -114,7 +116,8 @@ public class DemoService {
                             WHERE r.id = ?""").param(r.id()).query().singleRow();
             rows.add(new StoryRow(r.businessDate(), r.modelVersion(), r.rowsScored(), (Long) m.get("rows_quarantined"),
                     (String) m.get("drifted"), (Double) m.get("auc"), (Double) m.get("auc_low"),
-                    (Double) m.get("auc_high"), (String) m.get("outcome"), (Integer) m.get("candidate"), (String) m.get("action"),
+                    (Double) m.get("auc_high"), m.get("judged") == null ? (String) m.get("outcome") : m.get("outcome") + " (judged "
+                            + m.get("judged") + ")", (Integer) m.get("candidate"), (String) m.get("action"),
                     r.status(), r.duration() == null ? null : r.duration().toMillis() / 1000.0));
         }
         return rows;
