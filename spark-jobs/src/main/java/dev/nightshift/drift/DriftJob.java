@@ -52,6 +52,23 @@ public final class DriftJob {
         JobMain.run("nightshift-drift", args, DriftArgs::parse, (spark, a) -> run(spark, a, DbConfig.fromEnv()));
     }
 
+    /**
+     * NaN and ±Infinity in numeric features become nulls: for drift they are missing values (counted in the null rate),
+     * not points of the distribution.
+     */
+    static Dataset<Row> nonFiniteAsNull(Dataset<Row> input, List<dev.nightshift.registry.ModelFeature> features) {
+        Dataset<Row> out = input;
+        for (dev.nightshift.registry.ModelFeature f : features) {
+            if (f.type() == dev.nightshift.contract.FeatureType.NUMERIC) {
+                org.apache.spark.sql.Column c = org.apache.spark.sql.functions.col(f.name());
+                out = out.withColumn(f.name(), org.apache.spark.sql.functions.when(org.apache.spark.sql.functions.isnan(c)
+                        .or(c.isin(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)), org.apache.spark.sql.functions.lit(null)
+                        .cast("double")).otherwise(c));
+            }
+        }
+        return out;
+    }
+
     /** Returns the rows written. */
     public static List<DriftResult> run(SparkSession spark, DriftArgs args, DbConfig db) throws Exception {
         PipelineSpec spec;
@@ -75,7 +92,7 @@ public final class DriftJob {
         // Drift describes the night's input as it arrived, quarantined rows included (their nulls and unseen
         // categories are part of the shift); validation, not this job, decides which rows are scored.
         InputFrames.checkSchema(raw.schema(), spec.input().idColumn(), model.features());
-        Dataset<Row> input = InputFrames.toModelFrame(raw, spec.input().idColumn(), model.features());
+        Dataset<Row> input = nonFiniteAsNull(InputFrames.toModelFrame(raw, spec.input().idColumn(), model.features()), model.features());
         CurrentProfile current = Profiling.current(input, reference.numeric(), reference.categorical());
         if (current.rows() == 0) {
             throw new InputValidationException("no input rows for business date " + args.businessDate() + " in "

@@ -179,6 +179,10 @@ public final class DriftStatistics {
         }
         double[] copy = values.clone();
         Arrays.sort(copy);
+        // NaN sorts last; it would stop the KS walk from advancing (x = min(a, NaN) is NaN and nothing is <= NaN)
+        if (Double.isNaN(copy[copy.length - 1])) {
+            throw new IllegalArgumentException("a sample must not contain NaN; non-finite values are nulls for drift");
+        }
         return copy;
     }
 

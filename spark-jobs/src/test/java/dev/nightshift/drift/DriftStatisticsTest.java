@@ -158,4 +158,10 @@ class DriftStatisticsTest {
         array.forEach(n -> out.add(n.asDouble()));
         return out.stream().mapToDouble(Double::doubleValue).toArray();
     }
+
+    @Test
+    void aSampleWithNaNIsRefusedInsteadOfLoopingForever() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DriftStatistics.ksStatistic(new double[] {1, 2, Double.NaN}, new double[] {1, 2}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
+    }
 }

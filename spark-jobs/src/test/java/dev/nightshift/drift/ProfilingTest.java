@@ -101,4 +101,15 @@ class ProfilingTest extends SparkTestBase {
         }
         return spark.sparkContext().statusTracker().getJobIdsForGroup(group).length;
     }
+
+    @Test
+    void nonFiniteValuesAreNullsForDriftSoTheNightSummaryStaysFinite() {
+        List<Row> rows = List.of(RowFactory.create(1.0, "a"), RowFactory.create(Double.NaN, "a"),
+                RowFactory.create(Double.POSITIVE_INFINITY, "b"), RowFactory.create(4.0, "b"));
+
+        List<Row> cleaned = DriftJob.nonFiniteAsNull(spark.createDataFrame(rows, SCHEMA), FEATURES).collectAsList();
+
+        assertThat(cleaned).extracting(r -> r.isNullAt(0) ? null : r.getDouble(0)).containsExactly(1.0, null, null, 4.0);
+        assertThat(cleaned).extracting(r -> r.getString(1)).containsExactly("a", "a", "b", "b");
+    }
 }
