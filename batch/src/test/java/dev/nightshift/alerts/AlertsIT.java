@@ -269,21 +269,21 @@ class AlertsIT extends IntegrationTest {
                               {"metric": "f1", "status": "ok"}]}""", candidate)
                     .update();
             jdbc.sql("""
-                            INSERT INTO data_quality (pipeline, business_date, run_id, check_name, column_name, value, threshold, passed,
-                                                      failing_rows, detail)
-                            VALUES (?, ?, ?, 'null_share', 'plan', 0.2, 0.01, false, 200, '{"rows": 1000}'::jsonb),
-                                   (?, ?, ?, 'min', 'tenure_months', 0, 0, true, 0, null)""")
-                    .params(pipeline, NIGHT1, run.runId(), pipeline, NIGHT1, run.runId()).update();
+                            INSERT INTO data_quality (pipeline, business_date, run_id, model_version_id, check_name, column_name, value,
+                                                      threshold, passed, failing_rows, detail, checked_at)
+                            VALUES (?, ?, ?, ?, 'null', 'plan', 0.2, 0.01, false, 200, '{"rows": 1000}', now()),
+                                   (?, ?, ?, ?, 'out_of_range', 'tenure_months', 0, 0, true, 0, null, now())""")
+                    .params(pipeline, NIGHT1, run.runId(), modelVersionId, pipeline, NIGHT1, run.runId(), modelVersionId).update();
 
             List<Condition> found = conditions.of(run);
 
             assertThat(found).extracting(c -> c.kind() + " " + c.groupKey() + " " + c.severity()).containsExactly(
-                    "DATA_QUALITY_FAILED check:null_share:plan WARNING",
+                    "DATA_QUALITY_FAILED check:null:plan WARNING",
                     "METRIC_BREACH metrics:auc,brier WARNING",
                     "RETRAIN_DECISION trigger:policy INFO",
                     "PROMOTION candidate:2:rejected WARNING");
             assertThat(found).extracting(Condition::title).containsExactly(
-                    "data quality check null_share on plan failed: 0.200 against 0.0100, 200 failing rows",
+                    "data quality check null on plan failed: 0.200 against 0.0100, 200 failing rows",
                     "metric breach of model v1: auc, brier",
                     "retraining decided (trigger: policy) of model v1",
                     "candidate v2 was rejected by the promotion gate");
