@@ -110,10 +110,19 @@ public class PipelineScheduler {
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                 .build();
         if (scheduler.getTrigger(trigger.getKey()) == null) {
-            scheduler.scheduleJob(trigger);
-        } else {
-            scheduler.rescheduleJob(trigger.getKey(), trigger);
+            try {
+                scheduler.scheduleJob(trigger);
+                return;
+            } catch (org.quartz.JobPersistenceException e) {
+                // Another instance starting at the same moment may have planted it first (Quartz reports that as
+                // ObjectAlreadyExistsException or, through the store, as a duplicate key): then replace it with the same
+                // plan below; any other persistence failure is rethrown.
+                if (scheduler.getTrigger(trigger.getKey()) == null) {
+                    throw e;
+                }
+            }
         }
+        scheduler.rescheduleJob(trigger.getKey(), trigger);
     }
 
     /**
