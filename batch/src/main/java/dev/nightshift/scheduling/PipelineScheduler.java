@@ -80,7 +80,16 @@ public class PipelineScheduler {
             boolean sameTimes = existing != null
                     && schedule.cron().equals(existing.getJobDataMap().getString(NightlyQuartzJob.CRON))
                     && schedule.timezone().equals(existing.getJobDataMap().getString(NightlyQuartzJob.TIMEZONE));
-            scheduler.addJob(jobDetail(summary.name(), schedule), true);
+            try {
+                scheduler.addJob(jobDetail(summary.name(), schedule), true);
+            } catch (org.quartz.JobPersistenceException e) {
+                // Another instance starting at the same moment stored it first (a duplicate key): store it again, which
+                // now replaces; any other persistence failure is rethrown.
+                if (scheduler.getJobDetail(jobKey) == null) {
+                    throw e;
+                }
+                scheduler.addJob(jobDetail(summary.name(), schedule), true);
+            }
             Trigger trigger = scheduler.getTrigger(triggerKey(summary.name()));
             if (!sameTimes || trigger == null) {
                 Instant next = new FireTimes(schedule.cron(), ZoneId.of(schedule.timezone())).next(Instant.now());
