@@ -32,9 +32,7 @@ public class ModelsCommand {
             try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
                 ctx.getBean(PipelineService.class).current(pipeline);
                 ModelRegistry registry = ctx.getBean(ModelRegistry.class);
-                ModelVersion m = version == null
-                        ? registry.champion(pipeline).orElseThrow(() -> new IllegalArgumentException(pipeline + " has no champion"))
-                        : find(registry, pipeline, version);
+                ModelVersion m = findOrChampion(registry, pipeline, version);
                 TablePrinter t = new TablePrinter("field", "value");
                 t.row("model", pipeline + " v" + m.version() + (m.aliases().isEmpty() ? "" : " (" + String.join(", ", m.aliases()) + ")"));
                 t.row("algorithm", m.algorithm());
@@ -74,9 +72,7 @@ public class ModelsCommand {
                 ctx.getBean(PipelineService.class).current(pipeline);
                 ModelRegistry registry = ctx.getBean(ModelRegistry.class);
                 ModelVersion a = find(registry, pipeline, from);
-                ModelVersion b = to == null
-                        ? registry.champion(pipeline).orElseThrow(() -> new IllegalArgumentException(pipeline + " has no champion"))
-                        : find(registry, pipeline, to);
+                ModelVersion b = findOrChampion(registry, pipeline, to);
                 TablePrinter t = new TablePrinter("field", "v" + a.version(), "v" + b.version(), "");
                 row(t, "aliases", String.join(",", a.aliases()), String.join(",", b.aliases()));
                 row(t, "algorithm", a.algorithm(), b.algorithm());
@@ -118,9 +114,7 @@ public class ModelsCommand {
             try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
                 dev.nightshift.contract.PipelineSpec spec = ctx.getBean(PipelineService.class).current(pipeline).spec();
                 ModelRegistry registry = ctx.getBean(ModelRegistry.class);
-                ModelVersion m = version == null
-                        ? registry.champion(pipeline).orElseThrow(() -> new IllegalArgumentException(pipeline + " has no champion"))
-                        : find(registry, pipeline, version);
+                ModelVersion m = findOrChampion(registry, pipeline, version);
                 java.net.URI dir = java.net.URI.create(m.artifactUri());
                 if (!"file".equals(dir.getScheme())) {
                     throw new IllegalArgumentException("model v" + m.version() + " is at " + m.artifactUri()
@@ -215,6 +209,13 @@ public class ModelsCommand {
             }
             return CliExitCodes.OK;
         }
+    }
+
+    /** The named version, or the champion when {@code version} is null. */
+    static ModelVersion findOrChampion(ModelRegistry registry, String pipeline, String version) {
+        return version == null
+                ? registry.champion(pipeline).orElseThrow(() -> new IllegalArgumentException(pipeline + " has no champion"))
+                : find(registry, pipeline, version);
     }
 
     static ModelVersion find(ModelRegistry registry, String pipeline, String version) {
