@@ -38,13 +38,15 @@ SELECT mv.pipeline, mv.version, mv.task, mv.algorithm, mv.params, mv.seed,
        mv.spark_version, mv.java_version, mv.nightshift_version, mv.artifact_uri, mv.artifact_sha256,
        coalesce((SELECT array_agg(a.alias ORDER BY a.alias) FROM nightshift.model_aliases a WHERE a.model_version_id = mv.id),
                 '{}') AS aliases,
-       p.version AS parent_version, mv.baseline_metrics AS parent_holdout_metrics, mv.training_fingerprint, mv.source
+       p.version AS parent_version, mv.baseline_metrics AS parent_holdout_metrics, mv.training_fingerprint, mv.source,
+       mv.tuning
 FROM nightshift.model_versions mv
 LEFT JOIN nightshift.model_versions p ON p.id = mv.parent_version_id;
 COMMENT ON VIEW analytics.model_versions IS 'Registered models with lineage (run, spec version, training window, libraries) and their current aliases.';
 COMMENT ON COLUMN analytics.model_versions.holdout_metrics IS 'Metrics on the time-based holdout at training time, as JSON (e.g. {"areaUnderROC": 0.81}).';
 COMMENT ON COLUMN analytics.model_versions.aliases IS 'Aliases pointing at the version now, e.g. {champion}.';
 COMMENT ON COLUMN analytics.model_versions.parent_version IS 'The champion this version was trained to replace.';
+COMMENT ON COLUMN analytics.model_versions.tuning IS 'When a hyperparameter search chose params: every candidate tried with its validation metric (training rows only; the holdout stays unseen), and the best.';
 COMMENT ON COLUMN analytics.model_versions.parent_holdout_metrics IS 'The parent''s metrics on this version''s holdout rows: the promotion gate compares holdout_metrics with these.';
 
 CREATE OR REPLACE VIEW analytics.decisions AS

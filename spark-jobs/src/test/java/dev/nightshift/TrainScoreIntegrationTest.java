@@ -204,6 +204,59 @@ class TrainScoreIntegrationTest extends SparkTestBase {
         assertThat(pg.get("scored")).isEqualTo(0L);
     }
 
+    @Test
+    void aHyperparameterSearchPicksTheBetterGridPointRefitsItAndRecordsWhatWasTried() throws Exception {
+        // given two specs whose grids hold one absurd regularisation (listed first, so picking index 0 would be wrong)
+        PipelineSpec churn = churnSpec();
+        PipelineSpec churnSearch = new PipelineSpec("churn-search", churn.task(), null, churn.input(), churn.groundTruth(), churn.features(),
+                new PipelineSpec.ModelConfig(Algorithm.LOGISTIC_REGRESSION, Map.of("maxIter", 20), 12, 3, 42L, 0.5,
+                        new PipelineSpec.Search("train-validation-split", Map.of("regParam", List.of(50.0, 0.0)), "log_loss", null, 0.7)),
+                null);
+        PipelineSpec demand = demandSpec();
+        PipelineSpec demandSearch = new PipelineSpec("demand-search", demand.task(), null, demand.input(), demand.groundTruth(),
+                demand.features(), new PipelineSpec.ModelConfig(Algorithm.LINEAR_REGRESSION, Map.of("maxIter", 50), 10, 3, 42L, null,
+                        new PipelineSpec.Search("cross-validation", Map.of("regParam", List.of(1000.0, 0.01)), null, 2, null)),
+                null);
+        applySpec(churnSearch);
+        applySpec(demandSearch);
+
+        // when
+        ModelRegistry.Registered c = TrainJob.run(spark, new TrainArgs("churn-search", 1, D, warehouse, insertRun("churn-search", D)), db);
+        ModelRegistry.Registered d = TrainJob.run(spark, new TrainArgs("demand-search", 1, D, warehouse, insertRun("demand-search", D)), db);
+
+        // then classification, train-validation split on log loss (lower is better): the unregularised point wins
+        Map<String, Object> cv = row("SELECT params::text AS params, tuning->>'method' AS method, tuning->>'metric' AS metric,"
+                + " (tuning->>'lowerIsBetter')::boolean AS lower, (tuning->>'trainRatio')::float8 AS ratio,"
+                + " (tuning->'best'->>'regParam')::float8 AS best, (tuning->>'bestMetric')::float8 AS best_metric,"
+                + " (tuning->'candidates'->0->>'metric')::float8 AS m0, (tuning->'candidates'->1->>'metric')::float8 AS m1,"
+                + " tuning->'candidates'->0->'params'->>'regParam' AS p0, jsonb_array_length(tuning->'candidates') AS n"
+                + " FROM nightshift.model_versions WHERE id = ?", c.id());
+        assertThat(cv).containsEntry("method", "train-validation-split").containsEntry("metric", "log_loss").containsEntry("lower", true)
+                .containsEntry("ratio", 0.7).containsEntry("n", 2).containsEntry("p0", "50.0").containsEntry("best", 0.0);
+        assertThat((Double) cv.get("m1")).isLessThan((Double) cv.get("m0")).isEqualTo((Double) cv.get("best_metric"));
+        // a log loss: positive, and the absurd point's is near that of predicting the base rate (about 0.5-0.7 here)
+        assertThat((Double) cv.get("m1")).isPositive();
+        assertThat((String) cv.get("params")).contains("\"maxIter\": 20", "\"regParam\": 0.0");
+        // the artifact is the winner, refitted with those parameters
+        org.apache.spark.ml.PipelineModel churnModel = org.apache.spark.ml.PipelineModel.load(c.artifactUri());
+        var lr = (org.apache.spark.ml.classification.LogisticRegressionModel) churnModel.stages()[churnModel.stages().length - 1];
+        assertThat(lr.getRegParam()).isEqualTo(0.0);
+        assertThat(lr.getMaxIter()).isEqualTo(20);
+
+        // and regression, 2-fold cross-validation on rmse (the default metric)
+        Map<String, Object> dv = row("SELECT params::text AS params, tuning->>'method' AS method, tuning->>'metric' AS metric,"
+                + " (tuning->>'folds')::int AS folds, (tuning->'best'->>'regParam')::float8 AS best,"
+                + " (tuning->'candidates'->0->>'metric')::float8 AS m0, (tuning->'candidates'->1->>'metric')::float8 AS m1,"
+                + " (holdout_metrics->>'rmse')::float8 AS holdout_rmse FROM nightshift.model_versions WHERE id = ?", d.id());
+        assertThat(dv).containsEntry("method", "cross-validation").containsEntry("metric", "rmse").containsEntry("folds", 2)
+                .containsEntry("best", 0.01);
+        assertThat((Double) dv.get("m1")).isLessThan((Double) dv.get("m0"));
+        org.apache.spark.ml.PipelineModel demandModel = org.apache.spark.ml.PipelineModel.load(d.artifactUri());
+        var linear = (org.apache.spark.ml.regression.LinearRegressionModel) demandModel.stages()[demandModel.stages().length - 1];
+        assertThat(linear.getRegParam()).isEqualTo(0.01);
+        assertThat((Double) dv.get("holdout_rmse")).isPositive();
+    }
+
     private void assertPublished(long runId, long modelVersionId) throws SQLException {
         Map<String, Object> pg = row("SELECT count(*) AS n, count(DISTINCT entity_id) AS ids, min(run_id) AS lo, max(run_id) AS hi,"
                 + " min(model_version_id) AS mv, min(score) AS smin, max(score) AS smax FROM nightshift.predictions"

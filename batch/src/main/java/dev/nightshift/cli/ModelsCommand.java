@@ -44,6 +44,8 @@ public class ModelsCommand {
                 t.row("training window", m.trainingFrom() + ".." + m.trainingTo());
                 t.row("training rows", m.trainingRows());
                 t.row("training data", m.trainingFingerprint());
+                t.row("params", params(m.params()));
+                t.row("tuning", tuning(m.tuning()));
                 t.row("holdout metrics", metrics(m.holdoutMetrics()));
                 t.row("parent on same holdout", metrics(m.baselineMetrics()));
                 t.row("artifact", m.artifactUri());
@@ -82,6 +84,7 @@ public class ModelsCommand {
                 row(t, "training window", a.trainingFrom() + ".." + a.trainingTo(), b.trainingFrom() + ".." + b.trainingTo());
                 row(t, "training rows", a.trainingRows(), b.trainingRows());
                 row(t, "training data", a.trainingFingerprint(), b.trainingFingerprint());
+                row(t, "params", params(a.params()), params(b.params()));
                 java.util.TreeSet<String> keys = new java.util.TreeSet<>(a.holdoutMetrics().keySet());
                 keys.addAll(b.holdoutMetrics().keySet());
                 for (String k : keys) {
@@ -238,6 +241,28 @@ public class ModelsCommand {
         return metrics.entrySet().stream().filter(e -> !"n".equals(e.getKey()))
                 .map(e -> e.getKey() + "=" + String.format(java.util.Locale.ROOT, "%.4f", e.getValue()))
                 .collect(java.util.stream.Collectors.joining(" "));
+    }
+
+    static String params(java.util.Map<String, Object> params) {
+        if (params == null || params.isEmpty()) {
+            return params == null ? null : "(algorithm defaults)";
+        }
+        return new java.util.TreeMap<>(params).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(" "));
+    }
+
+    /** One line about a hyperparameter search: how, on what, what won, and how many were tried. */
+    @SuppressWarnings("unchecked")
+    static String tuning(java.util.Map<String, Object> tuning) {
+        if (tuning == null) {
+            return "none (params fixed in the spec)";
+        }
+        Object how = tuning.containsKey("folds") ? tuning.get("folds") + "-fold" : "trainRatio " + tuning.get("trainRatio");
+        java.util.List<Object> tried = (java.util.List<Object>) tuning.getOrDefault("candidates", java.util.List.of());
+        return tuning.get("method") + " (" + how + ") on " + tuning.get("metric") + ": best "
+                + params((java.util.Map<String, Object>) tuning.get("best")) + " at "
+                + String.format(java.util.Locale.ROOT, "%.4f", ((Number) tuning.get("bestMetric")).doubleValue())
+                + " of " + tried.size() + " tried";
     }
 
     static String actor() {

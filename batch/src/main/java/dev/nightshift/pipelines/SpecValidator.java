@@ -178,21 +178,10 @@ public final class SpecValidator {
                         .filter(n -> Algorithm.fromSpecName(n).task() == task).toList()));
             }
             for (Map.Entry<String, Object> p : m.params().entrySet()) {
-                String at = "field 'model.params." + p.getKey() + "': ";
-                if (!m.algorithm().params().contains(p.getKey())) {
-                    problems.add(at + "not a parameter of " + m.algorithm().specName() + "; expected one of: "
-                            + String.join(", ", sorted(m.algorithm().params())));
-                } else if (STRING_PARAMS.contains(p.getKey())) {
-                    if (!(p.getValue() instanceof String)) {
-                        problems.add(at + "expected a string");
-                    }
-                } else if (BOOLEAN_PARAMS.contains(p.getKey())) {
-                    if (!(p.getValue() instanceof Boolean)) {
-                        problems.add(at + "expected true or false");
-                    }
-                } else if (!(p.getValue() instanceof Number)) {
-                    problems.add(at + "'" + p.getValue() + "' is not a number; expected a number");
-                }
+                param(m.algorithm(), "field 'model.params." + p.getKey() + "': ", p.getKey(), p.getValue(), problems);
+            }
+            if (m.search() != null) {
+                search(spec, m, problems);
             }
         }
         if (m.trainingWindowDays() < 2) {
@@ -204,6 +193,68 @@ public final class SpecValidator {
         }
         if (m.threshold() <= 0 || m.threshold() >= 1) {
             problems.add("field 'model.threshold': " + m.threshold() + "; expected a probability strictly between 0 and 1");
+        }
+    }
+
+    /** One parameter value: a parameter of the algorithm, of the type MLlib expects. */
+    private static void param(Algorithm algorithm, String at, String name, Object value, List<String> problems) {
+        if (!algorithm.params().contains(name)) {
+            problems.add(at + "not a parameter of " + algorithm.specName() + "; expected one of: "
+                    + String.join(", ", sorted(algorithm.params())));
+        } else if (STRING_PARAMS.contains(name)) {
+            if (!(value instanceof String)) {
+                problems.add(at + "expected a string");
+            }
+        } else if (BOOLEAN_PARAMS.contains(name)) {
+            if (!(value instanceof Boolean)) {
+                problems.add(at + "expected true or false");
+            }
+        } else if (!(value instanceof Number)) {
+            problems.add(at + "'" + value + "' is not a number; expected a number");
+        }
+    }
+
+    private static void search(PipelineSpec spec, PipelineSpec.ModelConfig m, List<String> problems) {
+        PipelineSpec.Search s = m.search();
+        if (!PipelineSpec.Search.METHODS.contains(s.method())) {
+            problems.add("field 'model.search.method': '" + s.method() + "'; expected one of: " + String.join(", ", PipelineSpec.Search.METHODS));
+        }
+        List<String> metrics = spec.task() == Task.REGRESSION ? PipelineSpec.Search.REGRESSION_METRICS : PipelineSpec.Search.CLASSIFICATION_METRICS;
+        if (s.metric() != null && !metrics.contains(s.metric())) {
+            problems.add("field 'model.search.metric': '" + s.metric() + "'; expected one of: " + String.join(", ", metrics));
+        }
+        if (s.folds() < 2) {
+            problems.add("field 'model.search.folds': " + s.folds() + "; expected at least 2");
+        }
+        if (!(s.trainRatio() > 0 && s.trainRatio() < 1)) {
+            problems.add("field 'model.search.trainRatio': " + s.trainRatio() + "; expected a share strictly between 0 and 1");
+        }
+        if (s.grid().isEmpty()) {
+            problems.add("field 'model.search.grid': empty; expected parameter names with lists of values to try, e.g. { maxDepth: [3, 5] }");
+        }
+        for (Map.Entry<String, List<Object>> g : s.grid().entrySet()) {
+            String at = "field 'model.search.grid." + g.getKey() + "': ";
+            if (g.getValue() == null || g.getValue().isEmpty()) {
+                problems.add(at + "no values; expected a list of at least one value");
+                continue;
+            }
+            if (m.params().containsKey(g.getKey())) {
+                problems.add(at + "also fixed in model.params; expected each parameter in one place");
+            }
+            for (int i = 0; i < g.getValue().size(); i++) {
+                param(m.algorithm(), at.substring(0, at.length() - 3) + "[" + i + "]': ", g.getKey(), g.getValue().get(i), problems);
+                if (!m.algorithm().params().contains(g.getKey())) {
+                    break;
+                }
+            }
+            if (new java.util.HashSet<>(g.getValue()).size() < g.getValue().size()) {
+                problems.add(at + "a value is listed twice; expected distinct values");
+            }
+        }
+        if (s.combinations() > PipelineSpec.Search.MAX_COMBINATIONS) {
+            problems.add("field 'model.search.grid': " + s.combinations() + " combinations; expected at most "
+                    + PipelineSpec.Search.MAX_COMBINATIONS + " (each is a full fit" + (PipelineSpec.Search.CROSS_VALIDATION.equals(s.method())
+                    ? ", times " + s.folds() + " folds" : "") + ")");
         }
     }
 
@@ -284,6 +335,17 @@ public final class SpecValidator {
         if (g.metric() != null && !holdoutMetrics(spec).contains(g.metric())) {
             problems.add("field 'retraining.gate.metric': '" + g.metric() + "' is not measured on the training holdout of "
                     + (spec.task() == null ? "this task" : spec.task().specName()) + "; expected one of: " + String.join(", ", holdoutMetrics(spec)));
+        }
+        if (PipelineSpec.Retraining.SHADOW.equals(r.promotion())) {
+            if (r.shadowDays() < 1) {
+                problems.add("field 'retraining.shadowDays': " + r.shadowDays() + "; expected at least 1 labelled night");
+            }
+            String gateMetric = g.metric() != null ? g.metric() : spec.task() == Task.REGRESSION ? "rmse" : "auc";
+            boolean evaluated = spec.monitoring() != null && spec.monitoring().metrics().stream().anyMatch(p -> p != null);
+            if (!evaluated) {
+                problems.add("field 'retraining.promotion': shadow compares live " + gateMetric + " of challenger and champion, but the"
+                        + " spec has no monitoring.metrics, so nothing is evaluated; expected at least one monitoring.metrics entry");
+            }
         }
         if (r.onDrift() && (spec.monitoring() == null || spec.monitoring().drift() == null)) {
             problems.add("field 'retraining.onDrift': true, but the spec has no monitoring.drift to measure drift with");

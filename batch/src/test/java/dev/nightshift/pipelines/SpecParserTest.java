@@ -147,7 +147,7 @@ class SpecParserTest {
                 """;
         assertThatThrownBy(() -> parser.parse("churn.yml", bad))
                 .hasMessageContaining("field 'monitoring.metrics[0].maxDrop': 'brier' is not measured on the training holdout")
-                .hasMessageContaining("field 'retraining.promotion': 'sometimes'; expected one of: auto, manual")
+                .hasMessageContaining("field 'retraining.promotion': 'sometimes'; expected one of: auto, manual, shadow")
                 .hasMessageContaining("field 'retraining.gate.metric': 'f1' is not measured on the training holdout of binary-classification;"
                         + " expected one of: auc, pr_auc, log_loss, accuracy")
                 .hasMessageContaining("must not be negative")
@@ -158,6 +158,63 @@ class SpecParserTest {
         assertThat(defaults.retrainingOrDefaults().gate().minImprovement()).isZero();
         PipelineSpec manual = parser.parse("churn.yml", VALID + "retraining: { promotion: manual, gate: { metric: log_loss } }\n");
         assertThat(SpecCodec.fromJson(SpecCodec.toJson(manual))).isEqualTo(manual);
+    }
+
+    @Test
+    void acceptsAHyperparameterSearchAndChecksItsGridMethodMetricAndSize() {
+        String search = """
+                  search:
+                    method: cross-validation
+                    folds: 4
+                    metric: pr_auc
+                    grid: { stepSize: [0.05, 0.1], maxIter: [10, 20] }
+                """;
+        PipelineSpec ok = parser.parse("churn.yml", VALID.replace("model: { algorithm: gbt-classifier, params: { maxDepth: 4 } }",
+                "model:\n  algorithm: gbt-classifier\n  params: { maxDepth: 4 }\n") + search);
+        assertThat(ok.model().search().method()).isEqualTo("cross-validation");
+        assertThat(ok.model().search().grid()).containsOnlyKeys("maxIter", "stepSize");
+        assertThat(ok.model().search().combinations()).isEqualTo(4);
+        assertThat(SpecCodec.fromJson(SpecCodec.toJson(ok))).isEqualTo(ok);
+
+        String bad = VALID.replace("model: { algorithm: gbt-classifier, params: { maxDepth: 4 } }", """
+                model:
+                  algorithm: gbt-classifier
+                  params: { maxDepth: 4 }
+                  search:
+                    method: grid
+                    folds: 1
+                    trainRatio: 1.5
+                    metric: accuracy
+                    grid: { maxDepth: [3, 5], stepSize: [0.1, "fast", 0.1], depth: [1], maxIter: [] }
+                """);
+        assertThatThrownBy(() -> parser.parse("churn.yml", bad))
+                .hasMessageContaining("field 'model.search.method': 'grid'; expected one of: train-validation-split, cross-validation")
+                .hasMessageContaining("field 'model.search.metric': 'accuracy'; expected one of: auc, pr_auc, log_loss")
+                .hasMessageContaining("field 'model.search.folds': 1; expected at least 2")
+                .hasMessageContaining("field 'model.search.trainRatio': 1.5; expected a share strictly between 0 and 1")
+                .hasMessageContaining("field 'model.search.grid.maxDepth': also fixed in model.params")
+                .hasMessageContaining("field 'model.search.grid.stepSize[1]': 'fast' is not a number")
+                .hasMessageContaining("field 'model.search.grid.stepSize': a value is listed twice")
+                .hasMessageContaining("field 'model.search.grid.depth[0]': not a parameter of gbt-classifier")
+                .hasMessageContaining("field 'model.search.grid.maxIter': no values");
+        String tooMany = VALID.replace("params: { maxDepth: 4 } }", "params: { maxDepth: 4 }, search: { grid: {"
+                + " maxIter: [1, 2, 3, 4, 5, 6, 7, 8, 9], stepSize: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8] } } }");
+        assertThatThrownBy(() -> parser.parse("churn.yml", tooMany))
+                .hasMessageContaining("field 'model.search.grid': 72 combinations; expected at most 64 (each is a full fit)");
+    }
+
+    @Test
+    void theShadowPolicyNeedsLiveMetricsAndAtLeastOneNight() {
+        assertThatThrownBy(() -> parser.parse("churn.yml", VALID + "retraining: { promotion: shadow, shadowDays: 0 }\n"))
+                .hasMessageContaining("field 'retraining.shadowDays': 0; expected at least 1 labelled night")
+                .hasMessageContaining("field 'retraining.promotion': shadow compares live auc of challenger and champion, but the spec"
+                        + " has no monitoring.metrics");
+        PipelineSpec shadow = parser.parse("churn.yml", VALID + """
+                monitoring: { metrics: [ { metric: auc, min: 0.7 } ] }
+                retraining: { promotion: shadow, shadowDays: 3 }
+                """);
+        assertThat(shadow.retraining().promotion()).isEqualTo("shadow");
+        assertThat(shadow.retraining().shadowDays()).isEqualTo(3);
     }
 
     @Test
@@ -173,7 +230,7 @@ class SpecParserTest {
                 "features[name=age]: (absent) -> {\"name\":\"age\",\"type\":\"numeric\",\"pii\":false}",
                 "features[name=tenure_months].min: 0.0 -> 1.0",
                 "model.params.maxDepth: 4 -> 6",
-                "retraining: (absent) -> {\"promotion\":\"manual\",\"gate\":{\"minImprovement\":0.0,\"minRelativeImprovement\":0.0},\"onDrift\":false}");
+                "retraining: (absent) -> {\"promotion\":\"manual\",\"gate\":{\"minImprovement\":0.0,\"minRelativeImprovement\":0.0},\"onDrift\":false,\"shadowDays\":7}");
         assertThat(SpecDiff.diff(a, parser.parse("a2.yml", VALID + "# only a comment\n"))).isEmpty();
     }
 }

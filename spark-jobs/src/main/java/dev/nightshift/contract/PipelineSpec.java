@@ -37,16 +37,25 @@ public record PipelineSpec(
     /**
      * What happens after a metric breach: a candidate is retrained and compared with the champion on the candidate's
      * holdout by the {@code gate}; {@code promotion} {@code auto} makes a candidate that passes the gate champion,
-     * {@code manual} registers it as {@code challenger} for a person to promote. With {@code onDrift}, dataset drift
-     * (more than {@code monitoring.drift.maxDriftedShare} of the features drifted) also triggers a retrain.
+     * {@code manual} registers it as {@code challenger} for a person to promote, {@code shadow} registers it as
+     * challenger, scores it beside the champion every night and promotes it once it was better on live labelled data
+     * over {@code shadowDays} evaluated nights (or rejects it). A challenger is scored in shadow under every policy.
+     * With {@code onDrift}, dataset drift (more than {@code monitoring.drift.maxDriftedShare} of the features drifted)
+     * also triggers a retrain.
      */
-    public record Retraining(String promotion, Gate gate, Boolean onDrift) {
-        public static final List<String> PROMOTION_POLICIES = List.of("auto", "manual");
+    public record Retraining(String promotion, Gate gate, Boolean onDrift, Integer shadowDays) {
+        public static final String SHADOW = "shadow";
+        public static final List<String> PROMOTION_POLICIES = List.of("auto", "manual", SHADOW);
 
         public Retraining {
             promotion = promotion == null ? "auto" : promotion;
             gate = gate == null ? new Gate(null, null, null) : gate;
             onDrift = onDrift != null && onDrift;
+            shadowDays = shadowDays == null ? 7 : shadowDays;
+        }
+
+        public Retraining(String promotion, Gate gate, Boolean onDrift) {
+            this(promotion, gate, onDrift, null);
         }
     }
 
@@ -125,15 +134,64 @@ public record PipelineSpec(
         }
     }
 
-    /** What to train, on how much history, and how to hold out its test data. */
+    /**
+     * What to train, on how much history, and how to hold out its test data. With {@code search}, the {@code params}
+     * are the fixed part and the search picks the rest from its grid.
+     */
     public record ModelConfig(Algorithm algorithm, Map<String, Object> params, Integer trainingWindowDays,
-                              Integer holdoutDays, Long seed, Double threshold) {
+                              Integer holdoutDays, Long seed, Double threshold, Search search) {
         public ModelConfig {
             params = params == null ? Map.of() : Map.copyOf(params);
             trainingWindowDays = trainingWindowDays == null ? 90 : trainingWindowDays;
             holdoutDays = holdoutDays == null ? 7 : holdoutDays;
             seed = seed == null ? 42L : seed;
             threshold = threshold == null ? 0.5 : threshold;
+        }
+
+        /** Without a hyperparameter search. */
+        public ModelConfig(Algorithm algorithm, Map<String, Object> params, Integer trainingWindowDays, Integer holdoutDays,
+                           Long seed, Double threshold) {
+            this(algorithm, params, trainingWindowDays, holdoutDays, seed, threshold, null);
+        }
+    }
+
+    /**
+     * A seeded hyperparameter search over the training rows only (the holdout stays unseen until the chosen model is
+     * measured on it): every combination of the {@code grid} values is fitted and compared on {@code metric} (default:
+     * auc for classification, rmse for regression), by MLlib's {@code TrainValidationSplit} ({@code method:
+     * train-validation-split}, {@code trainRatio} of the rows to fit, the rest to compare) or {@code CrossValidator}
+     * ({@code method: cross-validation}, {@code folds} folds). The winner is refitted on all training rows.
+     */
+    public record Search(String method, Map<String, List<Object>> grid, String metric, Integer folds, Double trainRatio) {
+        public static final String TRAIN_VALIDATION_SPLIT = "train-validation-split";
+        public static final String CROSS_VALIDATION = "cross-validation";
+        public static final List<String> METHODS = List.of(TRAIN_VALIDATION_SPLIT, CROSS_VALIDATION);
+        /** Metrics MLlib's evaluators compute during a search; the spec's threshold plays no part in any of them. */
+        public static final List<String> CLASSIFICATION_METRICS = List.of("auc", "pr_auc", "log_loss");
+        public static final List<String> REGRESSION_METRICS = List.of("rmse", "mae", "r2");
+        /** Upper bound on grid combinations: each one is a full fit (times {@code folds} for cross-validation). */
+        public static final int MAX_COMBINATIONS = 64;
+
+        public Search {
+            method = method == null ? TRAIN_VALIDATION_SPLIT : method;
+            // sorted by name: the grid's combinations, and so the search, are the same on every run
+            grid = grid == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(grid));
+            folds = folds == null ? 3 : folds;
+            trainRatio = trainRatio == null ? 0.75 : trainRatio;
+        }
+
+        /** The metric compared: the spec's, else auc (classification) or rmse (regression). */
+        public String metricFor(Task task) {
+            return metric != null ? metric : task == Task.REGRESSION ? "rmse" : "auc";
+        }
+
+        /** How many parameter combinations the grid has. */
+        public long combinations() {
+            long n = 1;
+            for (List<Object> values : grid.values()) {
+                n *= values == null ? 0 : values.size();
+            }
+            return n;
         }
     }
 

@@ -64,8 +64,8 @@ public final class ModelRegistry {
                     + " (pipeline, version, spec_version, task, algorithm, artifact_uri, artifact_sha256, params, seed,"
                     + " features, training_from, training_to, training_rows, holdout_from, holdout_to, holdout_rows,"
                     + " holdout_metrics, spark_version, java_version, nightshift_version, created_by_run, parent_version_id,"
-                    + " baseline_metrics, training_fingerprint)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?)"
+                    + " baseline_metrics, training_fingerprint, tuning)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb)"
                     + " RETURNING id")) {
                 int i = 0;
                 ps.setString(++i, m.pipeline());
@@ -92,6 +92,7 @@ public final class ModelRegistry {
                 ps.setObject(++i, m.parentVersionId(), java.sql.Types.BIGINT);
                 ps.setString(++i, m.baselineMetrics() == null ? null : Json.write(m.baselineMetrics()));
                 ps.setString(++i, m.trainingFingerprint());
+                ps.setString(++i, m.tuning() == null ? null : Json.write(m.tuning()));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     id = rs.getLong(1);

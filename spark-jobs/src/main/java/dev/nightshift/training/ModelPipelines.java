@@ -84,26 +84,34 @@ public final class ModelPipelines {
             case LINEAR_REGRESSION -> new LinearRegression().setFeaturesCol(FEATURES).setLabelCol(Columns.LABEL);
             case GBT_REGRESSOR -> new GBTRegressor().setFeaturesCol(FEATURES).setLabelCol(Columns.LABEL).setSeed(seed);
         };
+        return (Estimator<?>) estimator.copy(paramMap(estimator, algorithm, params, "model.params."));
+    }
+
+    /**
+     * The estimator's parameters from spec values ({@code where} names the spec field, e.g. {@code model.params.}),
+     * each checked against the algorithm's allowed names and converted to the type MLlib expects.
+     */
+    static ParamMap paramMap(Estimator<?> estimator, Algorithm algorithm, Map<String, Object> params, String where) {
         ParamMap map = new ParamMap();
         for (Map.Entry<String, Object> p : new TreeMap<>(params).entrySet()) {
             if (!algorithm.params().contains(p.getKey())) {
-                throw new IllegalArgumentException("model.params." + p.getKey() + " is not a parameter of " + algorithm.specName()
+                throw new IllegalArgumentException(where + p.getKey() + " is not a parameter of " + algorithm.specName()
                         + "; allowed: " + String.join(", ", new java.util.TreeSet<>(algorithm.params())));
             }
             Param<Object> param = estimator.getParam(p.getKey());
-            Object value = convert(algorithm, param, p.getValue());
+            Object value = convert(algorithm, where, param, p.getValue());
             try {
                 map.put(param, value);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("model.params." + p.getKey() + " = " + p.getValue() + " is invalid for "
+                throw new IllegalArgumentException(where + p.getKey() + " = " + p.getValue() + " is invalid for "
                         + algorithm.specName() + ": " + e.getMessage(), e);
             }
         }
-        return (Estimator<?>) estimator.copy(map);
+        return map;
     }
 
-    private static Object convert(Algorithm algorithm, Param<?> param, Object value) {
-        String where = "model.params." + param.name() + " of " + algorithm.specName();
+    private static Object convert(Algorithm algorithm, String field, Param<?> param, Object value) {
+        String where = field + param.name() + " of " + algorithm.specName();
         if (param instanceof IntParam || param instanceof LongParam) {
             long v;
             if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {

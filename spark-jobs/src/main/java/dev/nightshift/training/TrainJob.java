@@ -85,8 +85,20 @@ public final class TrainJob {
             log.info("{} as of {}: training on {} rows ({} .. {}), holdout {} rows ({} .. {})", spec.name(), args.asOf(),
                     trainRows, split.trainFrom(), split.trainTo(), holdoutRows, split.holdoutFrom(), split.holdoutTo());
 
-            PipelineModel model = ModelPipelines.build(features, spec.model().algorithm(), spec.model().params(), spec.model().seed())
-                    .fit(train);
+            PipelineModel model;
+            Map<String, Object> params = spec.model().params();
+            Map<String, Object> tuning = null;
+            if (spec.model().search() == null) {
+                model = ModelPipelines.build(features, spec.model().algorithm(), params, spec.model().seed()).fit(train);
+            } else {
+                HyperparameterSearch.Result search = HyperparameterSearch.run(train, features, spec);
+                model = search.model();
+                params = search.params();
+                tuning = search.summary(spec.model().search());
+                log.info("{} as of {}: {} over {} combinations picked {} ({} {})", spec.name(), args.asOf(), search.method(),
+                        search.candidates().size(), search.candidates().get(search.best()).params(), search.metric(),
+                        search.candidates().get(search.best()).metric());
+            }
             Dataset<Row> holdoutPredictions = model.transform(holdout).cache();
             Map<String, Double> metrics = HoldoutMetrics.evaluate(holdoutPredictions, spec.task(), spec.model().threshold());
             holdoutPredictions.unpersist();
@@ -99,10 +111,10 @@ public final class TrainJob {
             log.info("{} as of {}: reference profile of {} training rows", spec.name(), args.asOf(), profile.rows());
 
             NewModelVersion version = new NewModelVersion(spec.name(), args.specVersion(), spec.task(), spec.model().algorithm(),
-                    spec.model().params(), spec.model().seed(), features, split.trainFrom(), split.trainTo(), trainRows,
+                    params, spec.model().seed(), features, split.trainFrom(), split.trainTo(), trainRows,
                     split.holdoutFrom(), split.holdoutTo(), holdoutRows, metrics, spark.version(),
                     System.getProperty("java.version"), nightshiftVersion(), args.runId(), args.championVersionId(), baseline,
-                    fingerprint);
+                    fingerprint, tuning);
             ModelRegistry.Registered registered;
             try (Connection c = db.connect()) {
                 registered = ModelRegistry.register(c, args.warehouse(), version, dir -> {
