@@ -51,6 +51,7 @@ public class DecisionService {
         ModelVersion champion = registry.findById(championId).orElseThrow();
         List<MetricPolicy> policies = spec.monitoring() == null ? List.of() : spec.monitoring().metrics();
         int longest = policies.stream().mapToInt(MetricPolicy::consecutive).max().orElse(1);
+        ShadowReview.Result shadow = manual ? null : reviewShadow(run, spec, champion);
         boolean challengerWaiting = registry.challenger(run.pipeline()).isPresent();
         Decision.DriftSignal drift = spec.retrainingOrDefaults().onDrift() ? drift(run.runId()).orElse(null) : null;
         Decision decision = DecisionPolicy.decide(policies, metric -> observations(run.pipeline(), championId, metric, longest),
@@ -62,6 +63,15 @@ public class DecisionService {
             decision = new Decision(Decision.Outcome.NO_DECISION, Decision.Trigger.NONE, decision.verdicts(), decision.drift(),
                     decision.summary() + "; not acted on: night " + later.get() + " has already run, and an earlier night never retrains");
         }
+        if (shadow != null && shadow.verdict() == ShadowReview.Verdict.PROMOTE) {
+            // The night's champion has just been replaced: its verdicts are kept as reasons, but not acted on.
+            decision = new Decision(Decision.Outcome.NO_DECISION, Decision.Trigger.NONE, decision.verdicts(), decision.drift(),
+                    "challenger promoted by the shadow policy (" + shadow.explanation() + "); the replaced champion's verdicts"
+                            + " are not acted on: " + decision.summary());
+        } else if (shadow != null && shadow.verdict() == ShadowReview.Verdict.REJECT) {
+            decision = new Decision(decision.outcome(), decision.trigger(), decision.verdicts(), decision.drift(),
+                    "challenger rejected by the shadow policy (" + shadow.explanation() + "); " + decision.summary());
+        }
         jdbc.sql("""
                         INSERT INTO decisions (run_id, pipeline, business_date, model_version_id, outcome, trigger, reasons)
                         VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)
@@ -69,7 +79,7 @@ public class DecisionService {
                             trigger = excluded.trigger, reasons = excluded.reasons, decided_at = now(),
                             candidate_model_version_id = NULL, action = NULL, gate = NULL, acted_at = NULL""")
                 .params(run.runId(), run.pipeline(), run.businessDate(), championId, decision.outcome().key(),
-                        decision.trigger().key(), json(reasons(decision)))
+                        decision.trigger().key(), json(reasons(decision, shadow)))
                 .update();
         log.info("{} {}: decision {} for champion v{}: {}", run.pipeline(), run.businessDate(), decision.outcome().key(),
                 champion.version(), decision.summary());
@@ -143,7 +153,8 @@ public class DecisionService {
         } else if (result.passed() || !result.comparable()) {
             action = "challenger";
             registry.setAlias(run.pipeline(), ModelRegistry.CHALLENGER, candidate, "nightshift", ModelRegistry.AliasChange.CHALLENGER,
-                    (result.passed() ? "manual promotion policy: " : "not comparable: ") + why);
+                    (result.passed() ? policy + " promotion policy: " : "not comparable: ") + why
+                            + (PipelineSpec.Retraining.SHADOW.equals(policy) ? "; scored in shadow until its live metrics decide" : ""));
         } else {
             action = "rejected";
         }
@@ -175,7 +186,7 @@ public class DecisionService {
                 .list();
     }
 
-    private static Map<String, Object> reasons(Decision d) {
+    private static Map<String, Object> reasons(Decision d, ShadowReview.Result shadow) {
         List<Map<String, Object>> metrics = new ArrayList<>();
         for (MetricVerdict v : d.verdicts()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -213,7 +224,55 @@ public class DecisionService {
             drift.put("features", d.drift().features());
             out.put("drift", drift);
         }
+        if (shadow != null) {
+            Map<String, Object> sh = new LinkedHashMap<>();
+            sh.put("verdict", shadow.verdict().name().toLowerCase(java.util.Locale.ROOT));
+            sh.put("metric", shadow.metric());
+            sh.put("days", shadow.days());
+            sh.put("required", shadow.required());
+            sh.put("championMean", finite(shadow.championMean()));
+            sh.put("challengerMean", finite(shadow.challengerMean()));
+            sh.put("explanation", shadow.explanation());
+            out.put("shadow", sh);
+        }
         return out;
+    }
+
+    /**
+     * Under the {@code shadow} promotion policy, judges the waiting challenger on its live metrics beside the champion
+     * that scored this night, and promotes or rejects it once it has {@code shadowDays} evaluated nights. Null when
+     * the policy is another one, no challenger waits, or the champion changed since this night was scored.
+     */
+    private ShadowReview.Result reviewShadow(RunContext run, PipelineSpec spec, ModelVersion champion) {
+        PipelineSpec.Retraining retraining = spec.retrainingOrDefaults();
+        if (!PipelineSpec.Retraining.SHADOW.equals(retraining.promotion())) {
+            return null;
+        }
+        Optional<ModelVersion> challenger = registry.challenger(run.pipeline());
+        Optional<ModelVersion> current = registry.champion(run.pipeline());
+        if (challenger.isEmpty() || current.isEmpty() || current.get().id() != champion.id()) {
+            return null;
+        }
+        String metric = PromotionGate.metric(spec);
+        List<ShadowReview.Day> days = jdbc.sql("""
+                        SELECT a.business_date, a.value, b.value FROM model_metrics a
+                        JOIN model_metrics b ON b.pipeline = a.pipeline AND b.business_date = a.business_date AND b.metric = a.metric
+                        WHERE a.pipeline = ? AND a.metric = ? AND a.model_version_id = ? AND b.model_version_id = ?
+                          AND a.value <> 'NaN' AND b.value <> 'NaN'
+                        ORDER BY a.business_date DESC LIMIT ?""")
+                .params(run.pipeline(), metric, champion.id(), challenger.get().id(), retraining.shadowDays())
+                .query((rs, i) -> new ShadowReview.Day(rs.getObject(1, LocalDate.class), rs.getDouble(2), rs.getDouble(3)))
+                .list();
+        ShadowReview.Result result = ShadowReview.review(days, retraining.shadowDays(), retraining.gate(), metric, champion.version(),
+                challenger.get().version());
+        String why = "shadow policy, run " + run.runId() + " (" + run.businessDate() + "): " + result.explanation();
+        switch (result.verdict()) {
+            case PROMOTE -> registry.promote(run.pipeline(), challenger.get(), "nightshift", why);
+            case REJECT -> registry.removeAlias(run.pipeline(), ModelRegistry.CHALLENGER, "nightshift", why);
+            case WAIT -> { }
+        }
+        log.info("{} {}: {}", run.pipeline(), run.businessDate(), result.explanation());
+        return result;
     }
 
     private static Map<String, Object> gateJson(PromotionGate.Result r, String policy) {

@@ -56,7 +56,8 @@ public class NightlyService {
     }
 
     /**
-     * Scores the business date with the current champion and, in the same Spark application (NightJob), evaluates
+     * Scores the business date with the current champion (and the challenger, in shadow, if there is one) and, in the
+     * same Spark application (NightJob), evaluates
      * the labelled earlier nights when the spec monitors metrics and measures the night's drift when it monitors drift.
      * Returns the number of rows landed.
      */
@@ -72,8 +73,12 @@ public class NightlyService {
         if (!drift) {
             log.info("{} {}: no monitoring.drift in spec v{}, drift not measured", run.pipeline(), run.businessDate(), run.specVersion());
         }
+        // A challenger (a candidate waiting for promotion) is scored beside the champion, in shadow, so that its live
+        // metrics accrue; the published predictions stay the champion's.
+        Optional<ModelVersion> challenger = registry.challenger(run.pipeline()).filter(c -> c.id() != champion.id());
+        challenger.ifPresent(c -> log.info("{} {}: challenger v{} is scored in shadow", run.pipeline(), run.businessDate(), c.version()));
         NightArgs args = new NightArgs(run.pipeline(), run.specVersion(), run.businessDate(), champion.id(), warehouse(), run.runId(),
-                evaluate, drift);
+                evaluate, drift, challenger.map(ModelVersion::id).orElse(null));
         submitter.submit(new SparkApplication(run.appName("night"), NightArgs.JOB_CLASS, args.toArgs(), props.spark().timeout()));
         RunRecord record = runs.find(run.runId()).orElseThrow();
         if (record.rowsScored() == null) {

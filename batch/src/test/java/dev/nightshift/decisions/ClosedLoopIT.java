@@ -46,6 +46,8 @@ class ClosedLoopIT extends IntegrationTest {
     static final LocalDate BEFORE = DRIFT.minusDays(1);
     static final LocalDate N2 = DRIFT.plusDays(3);
     static final LocalDate N3 = DRIFT.plusDays(4);
+    static final LocalDate N4 = DRIFT.plusDays(5);
+    static final LocalDate N5 = DRIFT.plusDays(6);
 
     @Autowired RunService runs;
     @Autowired PipelineService pipelines;
@@ -60,7 +62,7 @@ class ClosedLoopIT extends IntegrationTest {
     @BeforeAll
     void generateDataAndApplySpec() throws IOException {
         submitter.submit(new SparkApplication("generate-loop", GenerateDataArgs.JOB_CLASS,
-                new GenerateDataArgs("churn", nightly.warehouse(), DRIFT.minusDays(30), N3, ENTITIES, 5, DRIFT, 0, 1.0, 1).toArgs(),
+                new GenerateDataArgs("churn", nightly.warehouse(), DRIFT.minusDays(30), N5, ENTITIES, 5, DRIFT, 0, 1.0, 1).toArgs(),
                 Duration.ofMinutes(5)));
         specYaml = dev.nightshift.TestSpecs.churnScoringOnly(Path.of("../config/pipelines/churn.yml"), PIPELINE)
                 .replace("algorithm: gbt-classifier", "algorithm: logistic-regression")
@@ -137,6 +139,10 @@ class ClosedLoopIT extends IntegrationTest {
         RunRecord again = night(N3, true, false);
         assertThat(decision(again).get("outcome")).isEqualTo("awaiting_promotion");
         assertThat(registry.list(PIPELINE)).hasSize(2);
+        // the waiting challenger scored the night too, in shadow: its own Delta table, not the published predictions
+        assertThat(Path.of(java.net.URI.create(nightly.warehouse())).resolve("shadow/" + PIPELINE + "/business_date=" + N3)).isDirectory();
+        assertThat(jdbc.sql("SELECT DISTINCT mv.version FROM predictions p JOIN model_versions mv ON mv.id = p.model_version_id"
+                + " WHERE p.pipeline = ? AND p.business_date = ?").params(PIPELINE, N3).query(Integer.class).list()).containsExactly(1);
 
         registry.promote(PIPELINE, registry.challenger(PIPELINE).orElseThrow(), "test", "reviewed");
         assertThat(champion()).isEqualTo(2);
@@ -176,5 +182,37 @@ class ClosedLoopIT extends IntegrationTest {
         assertThat(registry.find(PIPELINE, 4).orElseThrow().aliases()).isEmpty();
         assertThat(jdbc.sql("SELECT count(*) FROM predictions WHERE pipeline = ? AND business_date = ?").params(PIPELINE, N3)
                 .query(Long.class).single()).isEqualTo(ENTITIES);
+    }
+
+    @Test
+    @Order(4)
+    void underTheShadowPolicyAChallengerBetterOnLiveLabelledNightsIsPromoted() throws IOException {
+        apply(specYaml + "retraining: { promotion: shadow, shadowDays: 1, gate: { metric: auc, minImprovement: 0.001 } }\n");
+        // the pre-drift v1 champion again, and v3 (trained on drifted data) waiting as challenger
+        registry.promote(PIPELINE, registry.find(PIPELINE, 1).orElseThrow(), "test", "shadow scenario");
+        registry.setAlias(PIPELINE, ModelRegistry.CHALLENGER, registry.find(PIPELINE, 3).orElseThrow(), "test",
+                ModelRegistry.AliasChange.CHALLENGER, "shadow scenario");
+
+        RunRecord scored = night(N4, false, false);     // v1 publishes N4, v3 scores it in shadow
+        Map<String, Object> waiting = decision(scored);
+        assertThat((String) waiting.get("reasons")).contains("\"verdict\": \"wait\"", "on 0 of the 1 labelled nights");
+        assertThat(champion()).isEqualTo(1);
+        RunRecord judged = night(N5, false, false);     // N4's labels are known: both versions are evaluated on it
+
+        List<Map<String, Object>> live = jdbc.sql("""
+                        SELECT mv.version, m.value FROM model_metrics m JOIN model_versions mv ON mv.id = m.model_version_id
+                        WHERE m.pipeline = ? AND m.business_date = ? AND m.metric = 'auc' ORDER BY mv.version""")
+                .params(PIPELINE, N4).query().listOfRows();
+        assertThat(live).extracting(m -> m.get("version")).containsExactly(1, 3);
+        assertThat((Double) live.get(1).get("value")).isGreaterThan((Double) live.get(0).get("value") + 0.001);
+        Map<String, Object> d = decision(judged);
+        assertThat(d.get("outcome")).as(d.toString()).isEqualTo("no_decision");
+        assertThat((String) d.get("reasons")).contains("\"verdict\": \"promote\"", "challenger promoted by the shadow policy",
+                "live auc over 1 labelled nights " + N4 + ".." + N4);
+        assertThat(champion()).isEqualTo(3);
+        assertThat(registry.challenger(PIPELINE)).isEmpty();
+        assertThat(jdbc.sql("""
+                        SELECT actor FROM analytics.alias_history WHERE pipeline = ? AND alias = 'champion' AND to_version = 3
+                        ORDER BY at DESC LIMIT 1""").param(PIPELINE).query(String.class).single()).isEqualTo("nightshift");
     }
 }

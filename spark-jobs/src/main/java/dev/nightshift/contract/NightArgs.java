@@ -8,14 +8,22 @@ import java.util.List;
  * the labelled earlier nights and measure the night's drift, all in one Spark application.
  */
 public record NightArgs(String pipeline, int specVersion, LocalDate businessDate, long modelVersionId, String warehouse,
-                        long runId, boolean evaluate, boolean drift) {
+                        long runId, boolean evaluate, boolean drift, Long challengerVersionId) {
     public static final String JOB_CLASS = "dev.nightshift.scoring.NightJob";
+
+    /** Without a challenger to score in shadow. */
+    public NightArgs(String pipeline, int specVersion, LocalDate businessDate, long modelVersionId, String warehouse, long runId,
+                     boolean evaluate, boolean drift) {
+        this(pipeline, specVersion, businessDate, modelVersionId, warehouse, runId, evaluate, drift, null);
+    }
 
     public static NightArgs parse(String[] args) {
         JobArgs a = JobArgs.parse("NightJob", args);
+        long challenger = a.longValue("challenger-version-id", -1);
         return new NightArgs(a.string("pipeline"), (int) a.longValue("spec-version"), a.date("business-date"),
                 a.longValue("model-version-id"), a.string("warehouse"), a.longValue("run-id"),
-                flag(a.string("evaluate", "false"), "evaluate"), flag(a.string("drift", "false"), "drift"));
+                flag(a.string("evaluate", "false"), "evaluate"), flag(a.string("drift", "false"), "drift"),
+                challenger < 0 ? null : challenger);
     }
 
     private static boolean flag(String value, String name) {
@@ -27,11 +35,12 @@ public record NightArgs(String pipeline, int specVersion, LocalDate businessDate
 
     public List<String> toArgs() {
         return JobArgs.render("pipeline", pipeline, "spec-version", specVersion, "business-date", businessDate,
-                "model-version-id", modelVersionId, "warehouse", warehouse, "run-id", runId, "evaluate", evaluate, "drift", drift);
+                "model-version-id", modelVersionId, "warehouse", warehouse, "run-id", runId, "evaluate", evaluate, "drift", drift,
+                "challenger-version-id", challengerVersionId);
     }
 
     public ScoreArgs score() {
-        return new ScoreArgs(pipeline, specVersion, businessDate, modelVersionId, warehouse, runId);
+        return new ScoreArgs(pipeline, specVersion, businessDate, modelVersionId, warehouse, runId, challengerVersionId);
     }
 
     public EvaluateArgs evaluation() {

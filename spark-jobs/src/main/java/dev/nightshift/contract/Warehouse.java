@@ -13,6 +13,14 @@ public final class Warehouse {
     }
 
     /**
+     * The Delta table of a pipeline's shadow predictions: the challenger's scores of each night's valid rows, kept
+     * apart from the published ones (same columns, partitioned by business_date; a night is replaced whole).
+     */
+    public static String shadowPredictions(String warehouse, String pipeline) {
+        return trim(warehouse) + "/shadow/" + pipeline;
+    }
+
+    /**
      * The Delta table of a pipeline's quarantined input rows (rows that failed validation, PII columns dropped),
      * partitioned by business_date; a night is replaced in one commit like the predictions.
      */

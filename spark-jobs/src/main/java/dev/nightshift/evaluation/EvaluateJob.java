@@ -29,8 +29,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 /**
- * Evaluates published predictions against ground truth that has arrived: for run date D, every business date of the
- * {@link EvaluationWindow} that has predictions in the warehouse Delta table is joined with its labels, and the
+ * Evaluates published predictions, and a challenger's shadow predictions, against ground truth that has arrived: for
+ * run date D, every business date of the {@link EvaluationWindow} that has predictions in the warehouse Delta tables
+ * is joined with its labels, and the
  * metrics of each (date, model version) with at least one usable label replace that date's rows in
  * {@code nightshift.model_metrics} (one transaction for all dates). Dates without labels yet are left untouched.
  */
@@ -62,9 +63,15 @@ public final class EvaluateJob {
             log.info("{} {}: no predictions table {} yet; nothing to evaluate", args.pipeline(), args.businessDate(), table);
             return List.of();
         }
-        Dataset<Row> predictions = spark.read().format("delta").load(table)
-                .where(col(Columns.BUSINESS_DATE).between(lit(window.from()), lit(window.to()))
-                        .and(col(Columns.PIPELINE).equalTo(args.pipeline())));
+        Dataset<Row> predictions = spark.read().format("delta").load(table);
+        // A challenger's shadow predictions are evaluated beside the champion's (metrics are per model version), so
+        // that its live record accrues before anyone promotes it.
+        String shadow = Warehouse.shadowPredictions(args.warehouse(), args.pipeline());
+        if (deltaTableExists(spark, shadow)) {
+            predictions = predictions.unionByName(spark.read().format("delta").load(shadow));
+        }
+        predictions = predictions.where(col(Columns.BUSINESS_DATE).between(lit(window.from()), lit(window.to()))
+                .and(col(Columns.PIPELINE).equalTo(args.pipeline())));
         TreeSet<LocalDate> dates = new TreeSet<>();
         for (Row r : predictions.select(Columns.BUSINESS_DATE).distinct().collectAsList()) {
             dates.add(r.getAs(0));

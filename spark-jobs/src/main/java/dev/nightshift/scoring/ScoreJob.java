@@ -38,7 +38,7 @@ import java.time.temporal.ChronoUnit;
  * than in one of its own to save a Spark application start-up per night. A failure after validation and before the
  * Delta commit leaves the predictions unchanged (the night's quarantine and data_quality rows are already replaced);
  * a crash between the Delta commit and the PostgreSQL commit leaves Delta with the new night and PostgreSQL with the
- * old one until the step is rerun.
+ * old one until the step is rerun. With a challenger, the same valid rows are then scored in shadow ({@link #shadow}).
  */
 public final class ScoreJob {
 
@@ -77,10 +77,48 @@ public final class ScoreJob {
         NightValidation.Outcome validated = NightValidation.run(db, spec, model, DataContract.of(spec, model.features(), profile), raw,
                 args.warehouse(), args.businessDate(), args.runId(), PipelineInput.describe(spec, args.warehouse(), args.businessDate()));
         try {
-            return score(spark, args, db, spec, model, validated);
+            long published = score(spark, args, db, spec, model, validated);
+            shadow(spark, args, db, spec, validated);
+            return published;
         } finally {
             validated.flagged().unpersist();
         }
+    }
+
+    /**
+     * Scores the night's valid rows with the challenger, if the run names one, into the shadow Delta table (never the
+     * published predictions), so that its live metrics accrue beside the champion's. Without a challenger, a re-run
+     * removes the date's earlier shadow rows: a night's shadow rows are always those of its last run. Runs after the
+     * champion's predictions are published, so a broken challenger fails the step without touching them.
+     */
+    static void shadow(SparkSession spark, ScoreArgs args, DbConfig db, PipelineSpec spec, NightValidation.Outcome validated)
+            throws Exception {
+        String table = Warehouse.shadowPredictions(args.warehouse(), args.pipeline());
+        if (args.challengerVersionId() == null) {
+            if (io.delta.tables.DeltaTable.isDeltaTable(spark, table)) {
+                io.delta.tables.DeltaTable.forPath(spark, table).delete(
+                        org.apache.spark.sql.functions.col(dev.nightshift.contract.Columns.BUSINESS_DATE).equalTo(
+                                org.apache.spark.sql.functions.lit(args.businessDate())));
+            }
+            return;
+        }
+        ModelVersion challenger;
+        try (Connection c = db.connect()) {
+            challenger = ModelRegistry.find(c, args.challengerVersionId());
+        }
+        if (!challenger.pipeline().equals(args.pipeline())) {
+            throw new IllegalArgumentException("challenger model version id " + challenger.id() + " belongs to pipeline '"
+                    + challenger.pipeline() + "', not '" + args.pipeline() + "'");
+        }
+        ArtifactManifest.verify(spark.sparkContext().hadoopConfiguration(), challenger.artifactUri(), challenger.version(),
+                challenger.artifactSha256());
+        Dataset<Row> input = InputFrames.toModelFrame(RowChecks.valid(validated.flagged()), spec.input().idColumn(), challenger.features());
+        Predictions.Stamp stamp = new Predictions.Stamp(args.pipeline(), args.businessDate(), challenger.id(), args.runId(),
+                Instant.now().truncatedTo(ChronoUnit.MICROS));
+        Dataset<Row> predictions = Predictions.from(PipelineModel.load(challenger.artifactUri()).transform(input), challenger.task(),
+                spec.model() == null ? 0.5 : spec.model().threshold(), stamp);
+        DeltaPredictions.replaceDate(predictions, table, args.businessDate());
+        log.info("{} {}: challenger v{} scored in shadow into {}", args.pipeline(), args.businessDate(), challenger.version(), table);
     }
 
     private static long score(SparkSession spark, ScoreArgs args, DbConfig db, PipelineSpec spec, ModelVersion model,

@@ -144,6 +144,87 @@ class EvaluateIntegrationTest extends SparkTestBase {
         assertThat(EvaluateJob.run(spark, new EvaluateArgs(PIPELINE, 1, D.plusDays(30), warehouse, run3), db, REPLICATES)).isEmpty();
     }
 
+    @Test
+    void aChallengerScoredInShadowGetsItsOwnLiveMetricsWithoutTouchingThePublishedPredictions() throws Exception {
+        // given a champion, and a challenger of the same pipeline trained on an earlier window (so a different model)
+        String pipeline = "churn-shadow";
+        PipelineSpec base = spec();
+        DbRows.applySpec(db, new PipelineSpec(pipeline, base.task(), null, base.input(), base.groundTruth(), base.features(), base.model(),
+                base.monitoring()));
+        LocalDate night = D.minusDays(1);
+        ModelRegistry.Registered champion = TrainJob.run(spark, new TrainArgs(pipeline, 1, night, warehouse, DbRows.insertRun(db, pipeline, night)), db);
+        ModelRegistry.Registered challenger = TrainJob.run(spark, new TrainArgs(pipeline, 1, night.minusDays(2), warehouse,
+                DbRows.insertRun(db, pipeline, night.minusDays(2))), db);
+
+        // when the night is scored with both, then evaluated once its labels are known
+        long scoreRun = DbRows.insertRun(db, pipeline, night);
+        ScoreJob.run(spark, new ScoreArgs(pipeline, 1, night, champion.id(), warehouse, scoreRun, challenger.id()), db);
+        long evalRun = DbRows.insertRun(db, pipeline, D.plusDays(1));
+        EvaluateJob.run(spark, new EvaluateArgs(pipeline, 1, D.plusDays(1), warehouse, evalRun), db, REPLICATES);
+
+        // then the published predictions are the champion's only, in PostgreSQL and in Delta
+        assertThat(DbRows.row(db, "SELECT count(*) AS n, min(model_version_id) AS lo, max(model_version_id) AS hi FROM nightshift.predictions"
+                + " WHERE pipeline = ? AND business_date = ?", pipeline, night))
+                .containsEntry("n", (long) CUSTOMERS).containsEntry("lo", champion.id()).containsEntry("hi", champion.id());
+        assertThat(spark.read().format("delta").load(dev.nightshift.contract.Warehouse.predictions(warehouse, pipeline))
+                .where(col("model_version_id").notEqual(champion.id())).count()).isZero();
+        // and the shadow table holds the challenger's scores of the same entities
+        String shadowTable = dev.nightshift.contract.Warehouse.shadowPredictions(warehouse, pipeline);
+        List<org.apache.spark.sql.Row> shadow = spark.read().format("delta").load(shadowTable)
+                .where(col("business_date").equalTo(lit(night))).select("entity_id", "score", "model_version_id").collectAsList();
+        assertThat(shadow).hasSize(CUSTOMERS).allSatisfy(r -> assertThat(r.getLong(2)).isEqualTo(challenger.id()));
+
+        // and model_metrics has the night for both versions; the challenger's AUC is that of its shadow scores
+        Map<String, Object> champ = DbRows.row(db, "SELECT value, n FROM nightshift.model_metrics WHERE pipeline = ? AND business_date = ?"
+                + " AND model_version_id = ? AND metric = 'auc'", pipeline, night, champion.id());
+        Map<String, Object> chall = DbRows.row(db, "SELECT value, n FROM nightshift.model_metrics WHERE pipeline = ? AND business_date = ?"
+                + " AND model_version_id = ? AND metric = 'auc'", pipeline, night, challenger.id());
+        assertThat(chall.get("n")).isEqualTo((long) CUSTOMERS).isEqualTo(champ.get("n"));
+        Map<String, Integer> labels = new HashMap<>();
+        for (org.apache.spark.sql.Row r : spark.read().parquet(warehouse + "/labels/churn-arrived").where(col("event_date").equalTo(lit(night)))
+                .select("customer_id", "churned").collectAsList()) {
+            labels.put(String.valueOf(r.get(0)), ((Number) r.get(1)).intValue());
+        }
+        double[] scores = shadow.stream().mapToDouble(r -> r.getDouble(1)).toArray();
+        int[] truth = shadow.stream().mapToInt(r -> labels.get(r.getString(0))).toArray();
+        assertThat((Double) chall.get("value")).isCloseTo(mannWhitneyAuc(scores, truth), org.assertj.core.api.Assertions.within(1e-12));
+        assertThat((Double) chall.get("value")).isNotEqualTo(champ.get("value"));
+
+        // when the night is scored again without a challenger, its shadow rows go: a night's shadow rows are its last run's
+        ScoreJob.run(spark, new ScoreArgs(pipeline, 1, night, champion.id(), warehouse, DbRows.insertRun(db, pipeline, night)), db);
+        assertThat(spark.read().format("delta").load(shadowTable).where(col("business_date").equalTo(lit(night))).count()).isZero();
+    }
+
+    /** AUC as the Mann-Whitney U statistic over average ranks (ties count one half), computed directly. */
+    static double mannWhitneyAuc(double[] scores, int[] labels) {
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
+        double[] rank = new double[scores.length];
+        for (int i = 0; i < order.length; ) {
+            int j = i;
+            while (j + 1 < order.length && scores[order[j + 1]] == scores[order[i]]) {
+                j++;
+            }
+            for (int k = i; k <= j; k++) {
+                rank[order[k]] = (i + j) / 2.0 + 1;
+            }
+            i = j + 1;
+        }
+        double positives = 0;
+        double rankSum = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] == 1) {
+                positives++;
+                rankSum += rank[i];
+            }
+        }
+        double negatives = labels.length - positives;
+        return (rankSum - positives * (positives + 1) / 2) / (positives * negatives);
+    }
+
     private static Map<String, Map<String, Object>> metrics(LocalDate date) throws SQLException {
         Map<String, Map<String, Object>> out = new HashMap<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT metric, value, ci_low, ci_high, n, method,"
