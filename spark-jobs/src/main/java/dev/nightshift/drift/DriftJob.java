@@ -10,7 +10,6 @@ import dev.nightshift.contract.Warehouse;
 import dev.nightshift.input.InputFrames;
 import dev.nightshift.input.InputValidationException;
 import dev.nightshift.input.PipelineInput;
-import dev.nightshift.registry.ArtifactManifest;
 import dev.nightshift.registry.ModelRegistry;
 import dev.nightshift.registry.ModelVersion;
 import dev.nightshift.registry.RunRows;
@@ -73,18 +72,13 @@ public final class DriftJob {
     public static List<DriftResult> run(SparkSession spark, DriftArgs args, DbConfig db) throws Exception {
         PipelineSpec spec;
         ModelVersion model;
+        var conf = spark.sparkContext().hadoopConfiguration();
         try (Connection c = db.connect()) {
             spec = SpecStore.load(c, args.pipeline(), args.specVersion());
-            model = ModelRegistry.find(c, args.modelVersionId());
             RunRows.require(c, args.runId(), args.pipeline());
-        }
-        if (!model.pipeline().equals(args.pipeline())) {
-            throw new IllegalArgumentException("model version id " + model.id() + " belongs to pipeline '" + model.pipeline()
-                    + "', not '" + args.pipeline() + "'");
+            model = ModelRegistry.findVerified(c, conf, args.modelVersionId(), args.pipeline());
         }
         DriftPolicy policy = policy(spec);
-        var conf = spark.sparkContext().hadoopConfiguration();
-        ArtifactManifest.verify(conf, model.artifactUri(), model.version(), model.artifactSha256());
         ReferenceProfile reference = ReferenceProfile.read(conf, model.artifactUri(), model.version());
         log.info("{} {}: model v{} artifact and reference profile verified", args.pipeline(), args.businessDate(), model.version());
 

@@ -7,7 +7,6 @@ import dev.nightshift.contract.Warehouse;
 import dev.nightshift.drift.ReferenceProfile;
 import dev.nightshift.input.InputFrames;
 import dev.nightshift.input.PipelineInput;
-import dev.nightshift.registry.ArtifactManifest;
 import dev.nightshift.registry.ModelRegistry;
 import dev.nightshift.registry.ModelVersion;
 import dev.nightshift.registry.RunRows;
@@ -55,17 +54,12 @@ public final class ScoreJob {
     public static long run(SparkSession spark, ScoreArgs args, DbConfig db) throws Exception {
         PipelineSpec spec;
         ModelVersion model;
+        var conf = spark.sparkContext().hadoopConfiguration();
         try (Connection c = db.connect()) {
             spec = SpecStore.load(c, args.pipeline(), args.specVersion());
-            model = ModelRegistry.find(c, args.modelVersionId());
             RunRows.require(c, args.runId(), args.pipeline());
+            model = ModelRegistry.findVerified(c, conf, args.modelVersionId(), args.pipeline());
         }
-        if (!model.pipeline().equals(args.pipeline())) {
-            throw new IllegalArgumentException("model version id " + model.id() + " belongs to pipeline '" + model.pipeline()
-                    + "', not '" + args.pipeline() + "'");
-        }
-        var conf = spark.sparkContext().hadoopConfiguration();
-        ArtifactManifest.verify(conf, model.artifactUri(), model.version(), model.artifactSha256());
         ReferenceProfile profile = ReferenceProfile.readIfPresent(conf, model.artifactUri(), model.version()).orElse(null);
         if (profile == null) {
             log.warn("{} {}: model v{} has no {}: unseen categories are not checked", args.pipeline(), args.businessDate(),
@@ -104,14 +98,9 @@ public final class ScoreJob {
         }
         ModelVersion challenger;
         try (Connection c = db.connect()) {
-            challenger = ModelRegistry.find(c, args.challengerVersionId());
+            challenger = ModelRegistry.findVerified(c, spark.sparkContext().hadoopConfiguration(), args.challengerVersionId(),
+                    args.pipeline());
         }
-        if (!challenger.pipeline().equals(args.pipeline())) {
-            throw new IllegalArgumentException("challenger model version id " + challenger.id() + " belongs to pipeline '"
-                    + challenger.pipeline() + "', not '" + args.pipeline() + "'");
-        }
-        ArtifactManifest.verify(spark.sparkContext().hadoopConfiguration(), challenger.artifactUri(), challenger.version(),
-                challenger.artifactSha256());
         Dataset<Row> input = InputFrames.toModelFrame(RowChecks.valid(validated.flagged()), spec.input().idColumn(), challenger.features());
         Predictions.Stamp stamp = new Predictions.Stamp(args.pipeline(), args.businessDate(), challenger.id(), args.runId(),
                 Instant.now().truncatedTo(ChronoUnit.MICROS));
