@@ -247,55 +247,38 @@ class AlertsIT extends IntegrationTest {
     }
 
     @Test
-    void decisionsAndDataQualityAreReadWhenTheirTablesExist() {
+    void decisionsAndDataQualityOfARunBecomeItsConditions() {
         RunConditions.FinishedRun run = completedRunWithDrift(NIGHT1);
-        boolean createdDecisions = createIfMissing("nightshift.decisions", """
-                CREATE TABLE nightshift.decisions (id bigserial PRIMARY KEY, run_id bigint, pipeline text NOT NULL,
-                    business_date date NOT NULL, model_version_id bigint, outcome text NOT NULL, trigger text, reasons jsonb,
-                    candidate_model_version_id bigint, action text, gate jsonb, decided_at timestamptz NOT NULL DEFAULT now())""");
-        boolean createdQuality = createIfMissing("nightshift.data_quality", """
-                CREATE TABLE nightshift.data_quality (pipeline text NOT NULL, business_date date NOT NULL, run_id bigint,
-                    check_name text NOT NULL, column_name text, value double precision, threshold double precision,
-                    passed boolean NOT NULL, failing_rows bigint, detail jsonb)""");
-        try {
-            long candidate = insertModelVersion();
-            jdbc.sql("""
-                            INSERT INTO decisions (run_id, pipeline, business_date, model_version_id, outcome, trigger, reasons,
-                                                   candidate_model_version_id, action, gate)
-                            VALUES (?, ?, ?, ?, 'retrain', 'policy', ?::jsonb, ?, 'rejected', '{"passed": false}'::jsonb)""")
-                    .params(run.runId(), pipeline, NIGHT1, modelVersionId, """
-                            {"summary": "breached: auc, brier", "metrics": [
-                              {"metric": "auc", "status": "breached"}, {"metric": "brier", "status": "breached"},
-                              {"metric": "f1", "status": "ok"}]}""", candidate)
-                    .update();
-            jdbc.sql("""
-                            INSERT INTO data_quality (pipeline, business_date, run_id, model_version_id, check_name, column_name, value,
-                                                      threshold, passed, failing_rows, detail, checked_at)
-                            VALUES (?, ?, ?, ?, 'null', 'plan', 0.2, 0.01, false, 200, '{"rows": 1000}', now()),
-                                   (?, ?, ?, ?, 'out_of_range', 'tenure_months', 0, 0, true, 0, null, now())""")
-                    .params(pipeline, NIGHT1, run.runId(), modelVersionId, pipeline, NIGHT1, run.runId(), modelVersionId).update();
+        long candidate = insertModelVersion();
+        jdbc.sql("""
+                        INSERT INTO decisions (run_id, pipeline, business_date, model_version_id, outcome, trigger, reasons,
+                                               candidate_model_version_id, action, gate)
+                        VALUES (?, ?, ?, ?, 'retrain', 'policy', ?::jsonb, ?, 'rejected', '{"passed": false}'::jsonb)""")
+                .params(run.runId(), pipeline, NIGHT1, modelVersionId, """
+                        {"summary": "breached: auc, brier", "metrics": [
+                          {"metric": "auc", "status": "breached"}, {"metric": "brier", "status": "breached"},
+                          {"metric": "f1", "status": "ok"}]}""", candidate)
+                .update();
+        jdbc.sql("""
+                        INSERT INTO data_quality (pipeline, business_date, run_id, model_version_id, check_name, column_name, value,
+                                                  threshold, passed, failing_rows, detail, checked_at)
+                        VALUES (?, ?, ?, ?, 'null', 'plan', 0.2, 0.01, false, 200, '{"rows": 1000}', now()),
+                               (?, ?, ?, ?, 'out_of_range', 'tenure_months', 0, 0, true, 0, null, now())""")
+                .params(pipeline, NIGHT1, run.runId(), modelVersionId, pipeline, NIGHT1, run.runId(), modelVersionId).update();
 
-            List<Condition> found = conditions.of(run);
+        List<Condition> found = conditions.of(run);
 
-            assertThat(found).extracting(c -> c.kind() + " " + c.groupKey() + " " + c.severity()).containsExactly(
-                    "DATA_QUALITY_FAILED check:null:plan WARNING",
-                    "METRIC_BREACH metrics:auc,brier WARNING",
-                    "RETRAIN_DECISION trigger:policy INFO",
-                    "PROMOTION candidate:2:rejected WARNING");
-            assertThat(found).extracting(Condition::title).containsExactly(
-                    "data quality check null on plan failed: 0.200 against 0.0100, 200 failing rows",
-                    "metric breach of model v1: auc, brier",
-                    "retraining decided (trigger: policy) of model v1",
-                    "candidate v2 was rejected by the promotion gate");
-            assertThat(found.get(0).detail()).containsEntry("failingRows", 200L).containsEntry("detail", Map.of("rows", 1000));
-        } finally {
-            if (createdDecisions) {
-                jdbc.sql("DROP TABLE nightshift.decisions").update();
-            }
-            if (createdQuality) {
-                jdbc.sql("DROP TABLE nightshift.data_quality").update();
-            }
-        }
+        assertThat(found).extracting(c -> c.kind() + " " + c.groupKey() + " " + c.severity()).containsExactly(
+                "DATA_QUALITY_FAILED check:null:plan WARNING",
+                "METRIC_BREACH metrics:auc,brier WARNING",
+                "RETRAIN_DECISION trigger:policy INFO",
+                "PROMOTION candidate:2:rejected WARNING");
+        assertThat(found).extracting(Condition::title).containsExactly(
+                "data quality check null on plan failed: 0.200 against 0.0100, 200 failing rows",
+                "metric breach of model v1: auc, brier",
+                "retraining decided (trigger: policy) of model v1",
+                "candidate v2 was rejected by the promotion gate");
+        assertThat(found.get(0).detail()).containsEntry("failingRows", 200L).containsEntry("detail", Map.of("rows", 1000));
     }
 
     @Test
@@ -406,14 +389,6 @@ class AlertsIT extends IntegrationTest {
                 .addLong("runId", runId, false)
                 .addLong("specVersion", (long) specVersion, false)
                 .toJobParameters();
-    }
-
-    private boolean createIfMissing(String table, String ddl) {
-        if (jdbc.sql("SELECT to_regclass(?) IS NULL").param(table).query(Boolean.class).single()) {
-            jdbc.sql(ddl).update();
-            return true;
-        }
-        return false;
     }
 
     private List<Alert> alertsOfPipeline() {

@@ -215,4 +215,22 @@ class ClosedLoopIT extends IntegrationTest {
                         SELECT actor FROM analytics.alias_history WHERE pipeline = ? AND alias = 'champion' AND to_version = 3
                         ORDER BY at DESC LIMIT 1""").param(PIPELINE).query(String.class).single()).isEqualTo("nightshift");
     }
+
+    @Test
+    @Order(5)
+    void aReRunOfAnEarlierNightThatBreachesDoesNotRetrainOverALaterNight() {
+        // the pre-drift v1 champion again: its AUC on the drifted, labelled N4 breaches the floor
+        registry.promote(PIPELINE, registry.find(PIPELINE, 1).orElseThrow(), "test", "backfill guard scenario");
+        int versions = registry.list(PIPELINE).size();
+
+        RunRecord earlier = night(N4, true, false);      // N5 has already completed
+
+        Map<String, Object> d = decision(earlier);
+        assertThat(d.get("outcome")).as(d.toString()).isEqualTo("no_decision");
+        assertThat((String) d.get("reasons")).contains("\"status\": \"breached\"",
+                "not acted on: night " + N5 + " has already run, and an earlier night never retrains");
+        assertThat(d.get("candidate")).isNull();
+        assertThat(registry.list(PIPELINE)).hasSize(versions);
+        assertThat(champion()).isEqualTo(1);
+    }
 }
