@@ -257,6 +257,94 @@ class TrainScoreIntegrationTest extends SparkTestBase {
         assertThat((Double) dv.get("holdout_rmse")).isPositive();
     }
 
+    @Test
+    void aNotebookModelIsImportedMeasuredBesideTheChampionAndScoresLikeAnyVersion() throws Exception {
+        // given the pipeline with a champion, and a model trained in a notebook on the raw tables: its own column names
+        // for vectors and the label, three numeric features and one categorical one (region and data_usage_gb unused)
+        PipelineSpec base = churnSpec();
+        PipelineSpec spec = new PipelineSpec("churn-import", base.task(), null, base.input(), base.groundTruth(), base.features(),
+                base.model(), null);
+        applySpec(spec);
+        ModelRegistry.Registered champion = TrainJob.run(spark, new TrainArgs("churn-import", 1, D, warehouse, insertRun("churn-import", D)), db);
+        Dataset<Row> history = spark.read().parquet(warehouse + "/input/churn").join(spark.read().parquet(warehouse + "/labels/churn"),
+                        scala.jdk.javaapi.CollectionConverters.asScala(List.of("customer_id", "event_date")).toSeq())
+                .where(col("event_date").leq(org.apache.spark.sql.functions.lit(D.minusDays(6))));
+        org.apache.spark.ml.PipelineModel notebook = new org.apache.spark.ml.Pipeline().setStages(new org.apache.spark.ml.PipelineStage[] {
+                new org.apache.spark.ml.feature.StringIndexer().setInputCol("plan").setOutputCol("plan_idx").setHandleInvalid("keep"),
+                new org.apache.spark.ml.feature.OneHotEncoder().setInputCol("plan_idx").setOutputCol("plan_vec"),
+                new org.apache.spark.ml.feature.VectorAssembler().setInputCols(new String[] {"tenure_months", "monthly_charges",
+                        "support_calls", "plan_vec"}).setOutputCol("x"),
+                new org.apache.spark.ml.classification.LogisticRegression().setFeaturesCol("x").setLabelCol("churned").setMaxIter(20)})
+                .fit(history);
+        Path mllibDir = warehouseDir.getParent().resolve("notebook-" + System.nanoTime());
+        notebook.write().save(mllibDir.toString());
+        // and the same model as MLflow logs it: an MLmodel file and the spark flavor's model_data folder
+        Path mlflowDir = warehouseDir.getParent().resolve("mlflow-" + System.nanoTime());
+        Files.createDirectories(mlflowDir);
+        Files.writeString(mlflowDir.resolve("MLmodel"), """
+                artifact_path: model
+                flavors:
+                  python_function:
+                    data: sparkml
+                    loader_module: mlflow.spark
+                  spark:
+                    model_data: sparkml
+                    pyspark_version: 4.0.1
+                mlflow_version: 2.9.2
+                """);
+        notebook.write().save(mlflowDir.resolve("sparkml").toString());
+
+        // when both are imported
+        ModelRegistry.Registered fromMllib = dev.nightshift.training.ImportJob.run(spark, new dev.nightshift.contract.ImportArgs(
+                "churn-import", 1, D, mllibDir.toUri().toString(), warehouse, champion.id()), db);
+        ModelRegistry.Registered fromMlflow = dev.nightshift.training.ImportJob.run(spark, new dev.nightshift.contract.ImportArgs(
+                "churn-import", 1, D, mlflowDir.toUri().toString(), warehouse, champion.id()), db);
+
+        // then each is a new version with its origin, the columns it reads, and both models measured on the same holdout
+        Map<String, Object> mv = row("SELECT source, source_uri, created_by_run, algorithm, features::text AS features, params::text AS params,"
+                + " (holdout_metrics->>'areaUnderROC')::float8 AS auc, (holdout_metrics->>'n')::float8 AS n,"
+                + " (baseline_metrics->>'areaUnderROC')::float8 AS champion_auc, parent_version_id, holdout_from, holdout_to"
+                + " FROM nightshift.model_versions WHERE id = ?", fromMllib.id());
+        Map<String, Object> championRow = row("SELECT (holdout_metrics->>'areaUnderROC')::float8 AS auc, holdout_from, holdout_to"
+                + " FROM nightshift.model_versions WHERE id = ?", champion.id());
+        assertThat(mv).containsEntry("source", "imported").containsEntry("source_uri", mllibDir.toUri().toString())
+                .containsEntry("created_by_run", null).containsEntry("algorithm", "logistic-regression")
+                .containsEntry("parent_version_id", champion.id()).containsEntry("n", 3.0 * CUSTOMERS);
+        assertThat((String) mv.get("features")).contains("tenure_months", "support_calls", "plan").doesNotContain("region", "data_usage_gb");
+        assertThat((String) mv.get("params")).contains("\"maxIter\": 20");
+        assertThat((Double) mv.get("auc")).isGreaterThan(0.55);
+        // the champion on the import's holdout is the champion on its own holdout: the same window as of the same date
+        assertThat(mv.get("holdout_from")).isEqualTo(championRow.get("holdout_from"));
+        assertThat((Double) mv.get("champion_auc")).isCloseTo((Double) championRow.get("auc"), within(1e-12));
+        Map<String, Object> mlflow = row("SELECT source_uri, (holdout_metrics->>'areaUnderROC')::float8 AS auc FROM nightshift.model_versions"
+                + " WHERE id = ?", fromMlflow.id());
+        assertThat(mlflow).containsEntry("source_uri", mlflowDir.toUri().toString());
+        assertThat((Double) mlflow.get("auc")).isCloseTo((Double) mv.get("auc"), within(1e-12));
+        assertThat(warehouseDir.resolve("models/churn-import/v" + fromMllib.version() + "/manifest.json")).isRegularFile();
+
+        // and nightly scoring takes the imported version like any other
+        assertThat(ScoreJob.run(spark, new ScoreArgs("churn-import", 1, D, fromMllib.id(), warehouse, insertRun("churn-import", D)), db))
+                .isEqualTo(CUSTOMERS);
+
+        // when a model reads a column the spec never feeds a model, or the folder is no model at all, then nothing is registered
+        org.apache.spark.ml.PipelineModel readsEmail = new org.apache.spark.ml.Pipeline().setStages(new org.apache.spark.ml.PipelineStage[] {
+                new org.apache.spark.ml.feature.StringIndexer().setInputCol("email").setOutputCol("e").setHandleInvalid("keep"),
+                new org.apache.spark.ml.feature.VectorAssembler().setInputCols(new String[] {"e", "tenure_months"}).setOutputCol("x"),
+                new org.apache.spark.ml.classification.LogisticRegression().setFeaturesCol("x").setLabelCol("churned").setMaxIter(5)})
+                .fit(history.limit(200));
+        Path emailDir = warehouseDir.getParent().resolve("email-" + System.nanoTime());
+        readsEmail.write().save(emailDir.toString());
+        long versions = (Long) row("SELECT count(*) AS n FROM nightshift.model_versions WHERE pipeline = 'churn-import'").get("n");
+        assertThatThrownBy(() -> dev.nightshift.training.ImportJob.run(spark, new dev.nightshift.contract.ImportArgs(
+                "churn-import", 1, D, emailDir.toUri().toString(), warehouse, null), db))
+                .hasMessageContaining("does not fit pipeline 'churn-import'")
+                .hasMessageContaining("column 'email' is a string feature, which models never read; expected a categorical feature");
+        assertThatThrownBy(() -> dev.nightshift.training.ImportJob.run(spark, new dev.nightshift.contract.ImportArgs(
+                "churn-import", 1, D, warehouseDir.resolve("input").toUri().toString(), warehouse, null), db))
+                .hasMessageContaining("is neither a Spark MLlib PipelineModel directory (metadata/, stages/) nor an MLflow model directory");
+        assertThat(row("SELECT count(*) AS n FROM nightshift.model_versions WHERE pipeline = 'churn-import'").get("n")).isEqualTo(versions);
+    }
+
     private void assertPublished(long runId, long modelVersionId) throws SQLException {
         Map<String, Object> pg = row("SELECT count(*) AS n, count(DISTINCT entity_id) AS ids, min(run_id) AS lo, max(run_id) AS hi,"
                 + " min(model_version_id) AS mv, min(score) AS smin, max(score) AS smax FROM nightshift.predictions"

@@ -11,11 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code nightshift models list|show|promote|rollback PIPELINE}. */
+/** {@code nightshift models list|show|diff|constraints|promote|rollback|import PIPELINE}. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "Show registered model versions and move the champion.",
         subcommands = {ModelsCommand.ListModels.class, ModelsCommand.ShowModel.class, ModelsCommand.DiffModels.class,
                 ModelsCommand.Constraints.class,
-                ModelsCommand.Promote.class, ModelsCommand.Rollback.class})
+                ModelsCommand.Promote.class, ModelsCommand.Rollback.class, ModelsCommand.Import.class})
 public class ModelsCommand {
 
     @Command(name = "show", mixinStandardHelpOptions = true,
@@ -36,7 +36,7 @@ public class ModelsCommand {
                 TablePrinter t = new TablePrinter("field", "value");
                 t.row("model", pipeline + " v" + m.version() + (m.aliases().isEmpty() ? "" : " (" + String.join(", ", m.aliases()) + ")"));
                 t.row("algorithm", m.algorithm());
-                t.row("source", m.source());
+                t.row("source", m.sourceUri() == null ? m.source() : m.source() + " from " + m.sourceUri());
                 t.row("spec version", m.specVersion());
                 t.row("created by run", m.createdByRun());
                 t.row("created at", m.createdAt().toLocalDateTime().withNano(0));
@@ -187,6 +187,42 @@ public class ModelsCommand {
                 String before = registry.champion(pipeline).map(c -> "v" + c.version()).orElse("none");
                 registry.promote(pipeline, m, actor(), reason == null ? "promoted by hand" : reason);
                 System.out.printf("%s: champion is now v%d (was %s)%n", pipeline, m.version(), before);
+            }
+            return CliExitCodes.OK;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Register a Spark MLlib model trained elsewhere (a saved PipelineModel directory, or an MLflow model directory"
+                    + " with the spark flavor): its input columns are checked against the spec, it is measured beside the champion on"
+                    + " the spec's holdout, and if the promotion gate passes it becomes the challenger. Never champion: promote it"
+                    + " explicitly.")
+    static class Import implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "PIPELINE")
+        String pipeline;
+
+        @Parameters(index = "1", paramLabel = "PATH", description = "the model directory: a local path or a URI (file:, hdfs:, s3a:)")
+        String path;
+
+        @Option(names = "--as-of", paramLabel = "DATE", description = "measure on the spec's labelled window as of DATE (default: today)")
+        java.time.LocalDate asOf;
+
+        @Option(names = "--reason", paramLabel = "TEXT", description = "why, for the audit log")
+        String reason;
+
+        @Override
+        public Integer call() {
+            try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
+                ctx.getBean(PipelineService.class).current(pipeline);
+                dev.nightshift.decisions.ModelImportService.Imported r = ctx.getBean(dev.nightshift.decisions.ModelImportService.class)
+                        .importModel(pipeline, path, asOf == null ? java.time.LocalDate.now(java.time.ZoneOffset.UTC) : asOf, actor(), reason);
+                ModelVersion m = r.version();
+                System.out.printf("%s: imported %s as v%d (%s)%n", pipeline, path, m.version(), m.algorithm());
+                System.out.printf("  on the holdout after %s: %s%n", m.trainingTo(), metrics(m.holdoutMetrics()));
+                System.out.printf("  gate: %s%n", r.explanation());
+                System.out.printf("  action: %s%s%n", r.action(), "challenger".equals(r.action())
+                        ? " (scored in shadow from the next night; promote with `nightshift models promote " + pipeline + " v" + m.version() + "`)"
+                        : " (registered without an alias)");
             }
             return CliExitCodes.OK;
         }

@@ -15,7 +15,8 @@ public record ModelVersion(long id, String pipeline, int version, String algorit
                            LocalDate trainingFrom, LocalDate trainingTo, long trainingRows, Map<String, Double> holdoutMetrics,
                            Map<String, Double> baselineMetrics, Long parentVersionId, Integer parentVersion,
                            String trainingFingerprint, String source, int specVersion, Long createdByRun,
-                           OffsetDateTime createdAt, List<String> aliases, Map<String, Object> params, Map<String, Object> tuning) {
+                           OffsetDateTime createdAt, List<String> aliases, Map<String, Object> params, Map<String, Object> tuning,
+                           String sourceUri) {
 
     public boolean hasAlias(String alias) {
         return aliases.contains(alias);

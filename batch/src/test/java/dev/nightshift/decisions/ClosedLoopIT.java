@@ -55,6 +55,7 @@ class ClosedLoopIT extends IntegrationTest {
     @Autowired SparkSubmitter submitter;
     @Autowired NightlyService nightly;
     @Autowired DecisionService decisions;
+    @Autowired ModelImportService imports;
     @Autowired JdbcClient jdbc;
 
     String specYaml;
@@ -232,5 +233,25 @@ class ClosedLoopIT extends IntegrationTest {
         assertThat(d.get("candidate")).isNull();
         assertThat(registry.list(PIPELINE)).hasSize(versions);
         assertThat(champion()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(6)
+    void aModelImportedFromANotebookFolderIsGatedAgainstTheChampionAndWaitsAsChallenger() {
+        // a saved PipelineModel folder, as a notebook leaves it: v2's artifact (trained after the drift), champion v1 (before it)
+        String notebook = registry.find(PIPELINE, 2).orElseThrow().artifactUri();
+        int champion = champion();
+
+        ModelImportService.Imported r = imports.importModel(PIPELINE, notebook, N5, "data-scientist", "notebook handoff");
+
+        assertThat(r.action()).as(r.explanation()).isEqualTo("challenger");
+        assertThat(r.gate().passed()).isTrue();
+        assertThat(r.explanation()).contains("candidate v" + r.version().version(), "champion v" + champion);
+        assertThat(r.version().source()).isEqualTo("imported");
+        assertThat(registry.challenger(PIPELINE).orElseThrow().version()).isEqualTo(r.version().version());
+        assertThat(champion()).as("an import never replaces the champion by itself").isEqualTo(champion);
+        assertThat(jdbc.sql("""
+                        SELECT after ->> 'action' FROM audit_log WHERE action = 'model.import' AND target = ? AND actor = 'data-scientist'""")
+                .param("pipeline:" + PIPELINE).query(String.class).list()).containsExactly("challenger");
     }
 }

@@ -10,12 +10,18 @@ import java.util.Map;
 /**
  * Everything the registry records about a freshly trained model besides its number and artifact. {@code params} are
  * the parameters it was fitted with; {@code tuning}, when a hyperparameter search chose some of them, what was tried.
+ * {@code source} is {@code trained} (by a run, {@code createdByRun}) or {@code imported} (from {@code sourceUri}; for an
+ * import the training window is the reference window it was measured and profiled on, its own training data being
+ * unknown).
  */
 public record NewModelVersion(String pipeline, int specVersion, Task task, Algorithm algorithm,
                               Map<String, Object> params, long seed, List<ModelFeature> features,
                               LocalDate trainingFrom, LocalDate trainingTo, long trainingRows,
                               LocalDate holdoutFrom, LocalDate holdoutTo, long holdoutRows,
                               Map<String, Double> holdoutMetrics, String sparkVersion, String javaVersion,
-                              String nightshiftVersion, long createdByRun, Long parentVersionId,
-                              Map<String, Double> baselineMetrics, String trainingFingerprint, Map<String, Object> tuning) {
+                              String nightshiftVersion, Long createdByRun, Long parentVersionId,
+                              Map<String, Double> baselineMetrics, String trainingFingerprint, Map<String, Object> tuning,
+                              String source, String sourceUri) {
+    public static final String TRAINED = "trained";
+    public static final String IMPORTED = "imported";
 }

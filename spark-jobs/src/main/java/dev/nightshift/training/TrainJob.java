@@ -66,22 +66,12 @@ public final class TrainJob {
             throw new IllegalArgumentException("pipeline '" + spec.name() + "' spec v" + args.specVersion() + " has no groundTruth; cannot train");
         }
         List<ModelFeature> features = ModelPipelines.modelFeatures(spec);
-        TrainingWindow window = TrainingWindow.of(args.asOf(), spec);
-
-        Dataset<Row> rawInput = PipelineInput.forDates(spark, spec, args.warehouse(), window.from(), window.to());
-        InputFrames.checkSchema(rawInput.schema(), spec.input().idColumn(), features);
-        Dataset<Row> inputs = InputFrames.toModelFrame(rawInput, spec.input().idColumn(), features, Columns.BUSINESS_DATE);
-        Dataset<Row> labels = PipelineInput.labels(spark, spec, args.warehouse(), window.from(), window.to());
-        Dataset<Row> labelled = TrainingData.labelled(inputs, labels, window).cache();
-        try {
-            List<TrainingData.DateCount> counts = TrainingData.countByDate(labelled, spec.task());
-            TrainingData.checkLabels(labelled, counts);
-            HoldoutSplit split = HoldoutSplit.of(counts.stream().map(TrainingData.DateCount::date).toList(),
-                    spec.model().holdoutDays());
-            Dataset<Row> train = split.train(labelled);
-            Dataset<Row> holdout = split.holdout(labelled);
-            long trainRows = TrainingData.rows(counts, split.trainFrom(), split.trainTo());
-            long holdoutRows = TrainingData.rows(counts, split.holdoutFrom(), split.holdoutTo());
+        try (LabelledWindow data = LabelledWindow.load(spark, spec, features, args.warehouse(), args.asOf())) {
+            HoldoutSplit split = data.split();
+            Dataset<Row> train = data.train();
+            Dataset<Row> holdout = data.holdout();
+            long trainRows = data.trainRows();
+            long holdoutRows = data.holdoutRows();
             log.info("{} as of {}: training on {} rows ({} .. {}), holdout {} rows ({} .. {})", spec.name(), args.asOf(),
                     trainRows, split.trainFrom(), split.trainTo(), holdoutRows, split.holdoutFrom(), split.holdoutTo());
 
@@ -104,17 +94,17 @@ public final class TrainJob {
             holdoutPredictions.unpersist();
             log.info("{} as of {}: {} holdout metrics {}", spec.name(), args.asOf(), spec.model().algorithm().specName(), metrics);
             Map<String, Double> baseline = args.championVersionId() == null ? null
-                    : championOnHoldout(spark, db, args, spec, features, holdout);
-            String fingerprint = TrainingData.fingerprint(labelled);
+                    : championOnHoldout(spark, db, args.championVersionId(), args.asOf(), spec, features, holdout);
+            String fingerprint = TrainingData.fingerprint(data.labelled());
 
-            ReferenceProfile profile = referenceProfile(spec, features, train, model, args);
+            ReferenceProfile profile = referenceProfile(spec, features, train, model, args.asOf(), args.runId());
             log.info("{} as of {}: reference profile of {} training rows", spec.name(), args.asOf(), profile.rows());
 
             NewModelVersion version = new NewModelVersion(spec.name(), args.specVersion(), spec.task(), spec.model().algorithm(),
                     params, spec.model().seed(), features, split.trainFrom(), split.trainTo(), trainRows,
                     split.holdoutFrom(), split.holdoutTo(), holdoutRows, metrics, spark.version(),
                     System.getProperty("java.version"), nightshiftVersion(), args.runId(), args.championVersionId(), baseline,
-                    fingerprint, tuning);
+                    fingerprint, tuning, NewModelVersion.TRAINED, null);
             ModelRegistry.Registered registered;
             try (Connection c = db.connect()) {
                 registered = ModelRegistry.register(c, args.warehouse(), version, dir -> {
@@ -126,8 +116,6 @@ public final class TrainJob {
             }
             log.info("{}: registered model v{} (id {}) at {}", spec.name(), registered.version(), registered.id(), registered.artifactUri());
             return registered;
-        } finally {
-            labelled.unpersist();
         }
     }
 
@@ -136,22 +124,21 @@ public final class TrainJob {
      * promotion gate compares like with like. Null (and logged) when the champion was trained on other features
      * than the spec now has, since it then cannot score the candidate's frame.
      */
-    static Map<String, Double> championOnHoldout(SparkSession spark, DbConfig db, TrainArgs args, PipelineSpec spec,
-                                                 List<ModelFeature> features, Dataset<Row> holdout) throws Exception {
+    static Map<String, Double> championOnHoldout(SparkSession spark, DbConfig db, long championVersionId, java.time.LocalDate asOf,
+                                                 PipelineSpec spec, List<ModelFeature> features, Dataset<Row> holdout) throws Exception {
         dev.nightshift.registry.ModelVersion champion;
         try (Connection c = db.connect()) {
-            champion = ModelRegistry.findVerified(c, spark.sparkContext().hadoopConfiguration(), args.championVersionId(),
-                    args.pipeline());
+            champion = ModelRegistry.findVerified(c, spark.sparkContext().hadoopConfiguration(), championVersionId, spec.name());
         }
         if (!champion.features().equals(features)) {
             log.warn("{} as of {}: champion v{} was trained on features {}, the spec now has {}; it cannot be compared on this"
-                    + " holdout", spec.name(), args.asOf(), champion.version(), champion.features(), features);
+                    + " holdout", spec.name(), asOf, champion.version(), champion.features(), features);
             return null;
         }
         Dataset<Row> predictions = PipelineModel.load(champion.artifactUri()).transform(holdout).cache();
         try {
             Map<String, Double> metrics = HoldoutMetrics.evaluate(predictions, spec.task(), spec.model().threshold());
-            log.info("{} as of {}: champion v{} on the same holdout {}", spec.name(), args.asOf(), champion.version(), metrics);
+            log.info("{} as of {}: champion v{} on the same holdout {}", spec.name(), asOf, champion.version(), metrics);
             return metrics;
         } finally {
             predictions.unpersist();
@@ -163,10 +150,10 @@ public final class TrainJob {
      * ({@code score} for classification, {@code prediction} for regression, computed as scoring computes them).
      */
     static ReferenceProfile referenceProfile(PipelineSpec spec, List<ModelFeature> features, Dataset<Row> train,
-                                             PipelineModel model, TrainArgs args) {
+                                             PipelineModel model, java.time.LocalDate asOf, long runId) {
         int bins = spec.monitoring() != null && spec.monitoring().drift() != null ? spec.monitoring().drift().bins() : 10;
         String outputColumn = spec.task() == Task.BINARY_CLASSIFICATION ? Columns.SCORE : Columns.PREDICTION;
-        Predictions.Stamp stamp = new Predictions.Stamp(spec.name(), args.asOf(), 0L, args.runId(), Instant.EPOCH);
+        Predictions.Stamp stamp = new Predictions.Stamp(spec.name(), asOf, 0L, runId, Instant.EPOCH);
         Dataset<Row> outputs = Predictions.from(model.transform(train), spec.task(), spec.model().threshold(), stamp)
                 .select(outputColumn).persist(StorageLevel.MEMORY_AND_DISK());
         try {
