@@ -340,10 +340,9 @@ public final class SpecValidator {
             if (r.shadowDays() < 1) {
                 problems.add("field 'retraining.shadowDays': " + r.shadowDays() + "; expected at least 1 labelled night");
             }
-            String gateMetric = g.metric() != null ? g.metric() : spec.task() == Task.REGRESSION ? "rmse" : "auc";
-            boolean evaluated = spec.monitoring() != null && spec.monitoring().metrics().stream().anyMatch(p -> p != null);
-            if (!evaluated) {
-                problems.add("field 'retraining.promotion': shadow compares live " + gateMetric + " of challenger and champion, but the"
+            if (spec.monitoring() == null || spec.monitoring().metrics().isEmpty()) {
+                problems.add("field 'retraining.promotion': shadow compares live " + dev.nightshift.decisions.PromotionGate.metric(spec)
+                        + " of challenger and champion, but the"
                         + " spec has no monitoring.metrics, so nothing is evaluated; expected at least one monitoring.metrics entry");
             }
         }

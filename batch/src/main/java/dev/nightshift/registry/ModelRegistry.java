@@ -169,24 +169,21 @@ public class ModelRegistry {
     }
 
     private static Map<String, Object> object(String json) {
-        if (json == null) {
-            return null;
-        }
-        try {
-            return JSON.readValue(json, new TypeReference<java.util.LinkedHashMap<String, Object>>() { });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("model_versions holds unreadable JSON: " + json, e);
-        }
+        return read(json, new TypeReference<java.util.LinkedHashMap<String, Object>>() { }, "a JSON object");
     }
 
     private static Map<String, Double> metrics(String json) {
+        return read(json, new TypeReference<java.util.TreeMap<String, Double>>() { }, "a JSON object of numbers");
+    }
+
+    private static <T> T read(String json, TypeReference<? extends T> type, String expected) {
         if (json == null) {
             return null;
         }
         try {
-            return JSON.readValue(json, new TypeReference<java.util.TreeMap<String, Double>>() { });
+            return JSON.readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("model_versions metrics are not a JSON object of numbers: " + json, e);
+            throw new IllegalStateException("model_versions holds JSON that is not " + expected + ": " + json, e);
         }
     }
 }
