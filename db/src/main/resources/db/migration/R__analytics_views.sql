@@ -77,6 +77,14 @@ COMMENT ON VIEW analytics.model_performance IS 'Daily model quality against grou
 COMMENT ON COLUMN analytics.model_performance.ci_low IS 'Lower bound of the 95% interval (DeLong for auc, Wilson for proportions, Poisson bootstrap otherwise); null for counts.';
 COMMENT ON COLUMN analytics.model_performance.n IS 'Rows the metric is computed on (labelled rows; predicted positives for precision; actual positives for recall).';
 
+CREATE OR REPLACE VIEW analytics.segment_performance AS
+SELECT m.pipeline, m.business_date, mv.version AS model_version, m.segment, m.segment_value, m.metric, m.value, m.ci_low,
+       m.ci_high, m.n, m.method, m.evaluated_at
+FROM nightshift.model_segment_metrics m
+JOIN nightshift.model_versions mv ON mv.id = m.model_version_id;
+COMMENT ON VIEW analytics.segment_performance IS 'model_performance per value of each segment column the spec names (monitoring.segments): where a model is weak.';
+COMMENT ON COLUMN analytics.segment_performance.segment_value IS 'The value of the segment column; (null) where it was null or the input row was not found.';
+
 CREATE OR REPLACE VIEW analytics.latest_drift AS
 SELECT DISTINCT ON (d.pipeline, d.feature)
        d.pipeline, d.business_date, mv.version AS model_version, d.feature, d.feature_type, d.method, d.statistic, d.p_value,

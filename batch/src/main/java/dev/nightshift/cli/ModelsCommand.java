@@ -48,6 +48,14 @@ public class ModelsCommand {
                 t.row("tuning", tuning(m.tuning()));
                 t.row("holdout metrics", metrics(m.holdoutMetrics()));
                 t.row("parent on same holdout", metrics(m.baselineMetrics()));
+                if (m.holdoutSegments() != null) {
+                    m.holdoutSegments().forEach((segment, values) -> values.forEach((value, ours) -> {
+                        java.util.Map<String, Double> parents = m.baselineSegments() == null ? null
+                                : m.baselineSegments().getOrDefault(segment, java.util.Map.of()).get(value);
+                        t.row("holdout " + segment + "=" + value, "n=" + Math.round(ours.getOrDefault("n", 0.0)) + " " + metrics(ours)
+                                + (parents == null ? "" : " | parent " + metrics(parents)));
+                    }));
+                }
                 t.row("artifact", m.artifactUri());
                 t.row("manifest sha256", m.artifactSha256());
                 t.print(System.out);

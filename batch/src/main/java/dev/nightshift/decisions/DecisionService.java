@@ -131,7 +131,8 @@ public class DecisionService {
         ModelVersion judged = registry.findById(d.modelVersionId()).orElseThrow();
         String metric = PromotionGate.metric(spec);
         PromotionGate.Result result = PromotionGate.judge(spec.retrainingOrDefaults().gate(), metric, candidate.version(),
-                judged.version(), candidate.holdoutMetrics(), candidate.baselineMetrics());
+                judged.version(), candidate.holdoutMetrics(), candidate.baselineMetrics(), candidate.holdoutSegments(),
+                candidate.baselineSegments());
         if (d.action() != null) {
             log.info("{} {}: gate already applied ({} v{})", run.pipeline(), run.businessDate(), d.action(), candidate.version());
             return result;
@@ -287,6 +288,10 @@ public class DecisionService {
         g.put("relativeImprovement", r.relativeImprovement() == null || r.relativeImprovement().isInfinite() ? null : r.relativeImprovement());
         g.put("minImprovement", r.minImprovement());
         g.put("minRelativeImprovement", r.minRelativeImprovement());
+        if (r.maxSegmentDrop() != null) {
+            g.put("maxSegmentDrop", r.maxSegmentDrop());
+            g.put("segments", r.segments());
+        }
         g.put("explanation", r.explanation());
         return g;
     }

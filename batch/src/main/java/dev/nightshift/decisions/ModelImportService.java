@@ -78,7 +78,8 @@ public class ModelImportService {
             explanation = pipeline + " has no champion to compare with; v" + imported.version() + " waits as challenger";
         } else {
             gate = PromotionGate.judge(spec.retrainingOrDefaults().gate(), PromotionGate.metric(spec), imported.version(),
-                    champion.get().version(), imported.holdoutMetrics(), imported.baselineMetrics());
+                    champion.get().version(), imported.holdoutMetrics(), imported.baselineMetrics(), imported.holdoutSegments(),
+                    imported.baselineSegments());
             action = gate.passed() || !gate.comparable() ? "challenger" : "rejected";
             explanation = gate.explanation();
         }

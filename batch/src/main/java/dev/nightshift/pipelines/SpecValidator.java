@@ -352,6 +352,18 @@ public final class SpecValidator {
         if (g.minImprovement() < 0 || g.minRelativeImprovement() < 0) {
             problems.add("field 'retraining.gate': minImprovement and minRelativeImprovement must not be negative");
         }
+        if (g.maxSegmentDrop() != null) {
+            if (g.maxSegmentDrop() < 0) {
+                problems.add("field 'retraining.gate.maxSegmentDrop': " + g.maxSegmentDrop() + "; expected 0 or more");
+            }
+            if (spec.monitoring() == null || spec.monitoring().segments().isEmpty()) {
+                problems.add("field 'retraining.gate.maxSegmentDrop': set, but the spec has no monitoring.segments to compare"
+                        + " per segment; expected at least one categorical feature in monitoring.segments");
+            }
+        }
+        if (g.minSegmentRows() < 1) {
+            problems.add("field 'retraining.gate.minSegmentRows': " + g.minSegmentRows() + "; expected at least 1");
+        }
     }
 
     /** The metrics of the spec's task that training measures on its holdout. */

@@ -153,6 +153,7 @@ public class ModelRegistry {
                    mv.baseline_metrics::text AS baseline_metrics, mv.parent_version_id, p.version AS parent_version,
                    mv.training_fingerprint, mv.source, mv.spec_version, mv.created_by_run, mv.created_at,
                    mv.params::text AS params, mv.tuning::text AS tuning, mv.source_uri,
+                   mv.holdout_segments::text AS holdout_segments, mv.baseline_segments::text AS baseline_segments,
                    ARRAY(SELECT alias FROM model_aliases a WHERE a.model_version_id = mv.id ORDER BY alias) AS aliases
             FROM model_versions mv LEFT JOIN model_versions p ON p.id = mv.parent_version_id""";
 
@@ -165,7 +166,13 @@ public class ModelRegistry {
                 (Integer) rs.getObject("parent_version"), rs.getString("training_fingerprint"), rs.getString("source"),
                 rs.getInt("spec_version"), (Long) rs.getObject("created_by_run"), rs.getObject("created_at", OffsetDateTime.class),
                 aliases == null ? List.of() : Arrays.asList((String[]) aliases.getArray()), object(rs.getString("params")),
-                object(rs.getString("tuning")), rs.getString("source_uri"));
+                object(rs.getString("tuning")), rs.getString("source_uri"), segments(rs.getString("holdout_segments")),
+                segments(rs.getString("baseline_segments")));
+    }
+
+    private static Map<String, Map<String, Map<String, Double>>> segments(String json) {
+        return read(json, new TypeReference<java.util.TreeMap<String, Map<String, Map<String, Double>>>>() { },
+                "a JSON object of segment columns, values and metrics");
     }
 
     private static Map<String, Object> object(String json) {

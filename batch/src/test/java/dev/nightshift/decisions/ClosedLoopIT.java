@@ -166,13 +166,21 @@ class ClosedLoopIT extends IntegrationTest {
     @Test
     @Order(3)
     void aManualRetrainUnderAutoPolicyPromotesAWinnerAndRejectsACandidateNoBetterThanTheChampion() throws IOException {
-        apply(specYaml + "retraining: { promotion: auto, gate: { metric: auc, minImprovement: 0.001 } }\n");
+        // with the gate's per-segment limit: no region may get worse by more than 0.05 AUC on the holdout
+        apply(specYaml.replace("monitoring:\n", "monitoring:\n  segments: [ region ]\n")
+                + "retraining: { promotion: auto, gate: { metric: auc, minImprovement: 0.001, maxSegmentDrop: 0.05, minSegmentRows: 50 } }\n");
 
         RunRecord promoted = night(N3, true, true);
         Map<String, Object> d = decision(promoted);
         assertThat(d.get("trigger")).isEqualTo("manual");
         assertThat(d.get("action")).as((String) d.get("gate")).isEqualTo("promoted");
         assertThat(champion()).isEqualTo(3);
+        // every region was compared on the same holdout rows, and the comparison is in the decision
+        ModelVersion v3 = registry.find(PIPELINE, 3).orElseThrow();
+        assertThat(v3.holdoutSegments().get("region").keySet()).isEqualTo(v3.baselineSegments().get("region").keySet()).hasSizeGreaterThan(1);
+        assertThat(v3.holdoutSegments().get("region").values().stream().mapToDouble(m -> m.get("n")).sum())
+                .isEqualTo(v3.holdoutMetrics().get("n"));
+        assertThat((String) d.get("gate")).contains("\"maxSegmentDrop\": 0.05", "\"segment\": \"region\"", "worst segment region=");
 
         // trained on exactly the data of v3 (same night, same spec, same seed): it cannot beat v3 by 0.001
         RunRecord rejected = night(N3, true, true);

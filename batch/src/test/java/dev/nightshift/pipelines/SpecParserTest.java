@@ -143,7 +143,7 @@ class SpecParserTest {
     void checksTheRetrainingPolicyAndMaxDropOnlyWhereTheHoldoutMeasuresTheMetric() {
         String bad = VALID + """
                 monitoring: { metrics: [ { metric: brier, maxDrop: 0.05 } ] }
-                retraining: { promotion: sometimes, onDrift: true, gate: { metric: f1, minImprovement: -1 } }
+                retraining: { promotion: sometimes, onDrift: true, gate: { metric: f1, minImprovement: -1, maxSegmentDrop: -0.1, minSegmentRows: 0 } }
                 """;
         assertThatThrownBy(() -> parser.parse("churn.yml", bad))
                 .hasMessageContaining("field 'monitoring.metrics[0].maxDrop': 'brier' is not measured on the training holdout")
@@ -151,7 +151,10 @@ class SpecParserTest {
                 .hasMessageContaining("field 'retraining.gate.metric': 'f1' is not measured on the training holdout of binary-classification;"
                         + " expected one of: auc, pr_auc, log_loss, accuracy")
                 .hasMessageContaining("must not be negative")
-                .hasMessageContaining("field 'retraining.onDrift': true, but the spec has no monitoring.drift");
+                .hasMessageContaining("field 'retraining.onDrift': true, but the spec has no monitoring.drift")
+                .hasMessageContaining("field 'retraining.gate.maxSegmentDrop': -0.1; expected 0 or more")
+                .hasMessageContaining("field 'retraining.gate.maxSegmentDrop': set, but the spec has no monitoring.segments")
+                .hasMessageContaining("field 'retraining.gate.minSegmentRows': 0; expected at least 1");
         PipelineSpec defaults = parser.parse("churn.yml", VALID);
         assertThat(defaults.retraining()).isNull();
         assertThat(defaults.retrainingOrDefaults().promotion()).isEqualTo("auto");
@@ -230,7 +233,7 @@ class SpecParserTest {
                 "features[name=age]: (absent) -> {\"name\":\"age\",\"type\":\"numeric\",\"pii\":false}",
                 "features[name=tenure_months].min: 0.0 -> 1.0",
                 "model.params.maxDepth: 4 -> 6",
-                "retraining: (absent) -> {\"promotion\":\"manual\",\"gate\":{\"minImprovement\":0.0,\"minRelativeImprovement\":0.0},\"onDrift\":false,\"shadowDays\":7}");
+                "retraining: (absent) -> {\"promotion\":\"manual\",\"gate\":{\"minImprovement\":0.0,\"minRelativeImprovement\":0.0,\"minSegmentRows\":100},\"onDrift\":false,\"shadowDays\":7}");
         assertThat(SpecDiff.diff(a, parser.parse("a2.yml", VALID + "# only a comment\n"))).isEmpty();
     }
 }

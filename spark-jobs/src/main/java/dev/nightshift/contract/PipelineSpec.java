@@ -62,12 +62,22 @@ public record PipelineSpec(
     /**
      * The promotion gate: the candidate must beat the champion on {@code metric} (default: auc for classification,
      * rmse for regression) by at least {@code minImprovement} (absolute) and {@code minRelativeImprovement} (a share of
-     * the champion's value), both measured on the candidate's holdout.
+     * the champion's value), both measured on the candidate's holdout. With {@code maxSegmentDrop}, no value of a
+     * {@code monitoring.segments} column with at least {@code minSegmentRows} holdout rows (default 100) may be worse
+     * on {@code metric} for the candidate than for the champion by more than that (absolute).
      */
-    public record Gate(String metric, Double minImprovement, Double minRelativeImprovement) {
+    public record Gate(String metric, Double minImprovement, Double minRelativeImprovement, Double maxSegmentDrop,
+                       Integer minSegmentRows) {
+        public static final int DEFAULT_MIN_SEGMENT_ROWS = 100;
+
         public Gate {
             minImprovement = minImprovement == null ? 0.0 : minImprovement;
             minRelativeImprovement = minRelativeImprovement == null ? 0.0 : minRelativeImprovement;
+            minSegmentRows = minSegmentRows == null ? DEFAULT_MIN_SEGMENT_ROWS : minSegmentRows;
+        }
+
+        public Gate(String metric, Double minImprovement, Double minRelativeImprovement) {
+            this(metric, minImprovement, minRelativeImprovement, null, null);
         }
     }
 

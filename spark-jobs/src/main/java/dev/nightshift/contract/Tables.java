@@ -15,6 +15,7 @@ public final class Tables {
     public static final String FEATURE_DRIFT = SCHEMA + ".feature_drift";
     /** One row per (pipeline, business date, model version, metric) evaluated against ground truth. */
     public static final String MODEL_METRICS = SCHEMA + ".model_metrics";
+    public static final String MODEL_SEGMENT_METRICS = SCHEMA + ".model_segment_metrics";
 
     /** One row per (pipeline, business date, validation check, column): the night's data quality. */
     public static final String DATA_QUALITY = SCHEMA + ".data_quality";

@@ -22,6 +22,7 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -33,7 +34,9 @@ import static org.apache.spark.sql.functions.lit;
  * run date D, every business date of the {@link EvaluationWindow} that has predictions in the warehouse Delta tables
  * is joined with its labels, and the
  * metrics of each (date, model version) with at least one usable label replace that date's rows in
- * {@code nightshift.model_metrics} (one transaction for all dates). Dates without labels yet are left untouched.
+ * {@code nightshift.model_metrics} (one transaction for all dates). Dates without labels yet are left untouched. With
+ * {@code monitoring.segments}, the same metrics per segment value go to {@code nightshift.model_segment_metrics}; the
+ * segment values are read from the dates' input.
  */
 public final class EvaluateJob {
 
@@ -90,7 +93,15 @@ public final class EvaluateJob {
         try {
             double threshold = spec.model() == null ? 0.5 : spec.model().threshold();
             long seed = spec.model() == null ? 42L : spec.model().seed();
-            rows = ModelEvaluation.evaluate(joined, spec.task(), threshold, seed, replicates);
+            rows = new ArrayList<>(ModelEvaluation.evaluate(joined, spec.task(), threshold, seed, replicates));
+            List<String> segments = spec.monitoring() == null ? List.of() : spec.monitoring().segments();
+            if (!segments.isEmpty()) {
+                Dataset<Row> values = Segments.values(PipelineInput.forDates(spark, spec, args.warehouse(), dates.first(), dates.last()),
+                        spec.input().idColumn(), segments);
+                rows.addAll(ModelEvaluation.evaluateSegments(
+                        Segments.explode(LabelledPredictions.labelledOnly(joined), values, segments), spec.task(), threshold, seed,
+                        replicates));
+            }
         } finally {
             joined.unpersist();
         }
@@ -102,8 +113,8 @@ public final class EvaluateJob {
             log.info("{} {}: no labels yet for predicted dates {}; left as they are", args.pipeline(), args.businessDate(), unlabelled);
         }
         int written = ModelMetricsTable.replaceDates(db, args.pipeline(), rows, args.runId(), Instant.now().truncatedTo(ChronoUnit.MICROS));
-        log.info("{} {}: {} metric rows for dates {} written to {}", args.pipeline(), args.businessDate(), written, evaluated,
-                Tables.MODEL_METRICS);
+        log.info("{} {}: {} metric rows for dates {} written to {} and {}", args.pipeline(), args.businessDate(), written, evaluated,
+                Tables.MODEL_METRICS, Tables.MODEL_SEGMENT_METRICS);
         return rows;
     }
 

@@ -42,20 +42,8 @@ public final class ModelEvaluation {
                 }
             }
         }
-        Dataset<Row> labelled = LabelledPredictions.labelledOnly(joined).withColumn(WEIGHT, lit(1.0));
-        List<String> keys = LabelledPredictions.KEYS;
-        String[] keyArray = keys.toArray(String[]::new);
-        Dataset<Row> stats = task == Task.BINARY_CLASSIFICATION
-                ? ClassificationMetrics.compute(labelled, keys, threshold)
-                        .join(Bootstrap.intervals(labelled, keys, ClassificationMetrics.BOOTSTRAPPED, seed, replicates,
-                                (rows, k) -> ClassificationMetrics.compute(rows, k, threshold)), keyArray, "left")
-                : RegressionMetrics.compute(labelled, keys)
-                        .join(Bootstrap.intervals(labelled, keys, RegressionMetrics.BOOTSTRAPPED, seed, replicates,
-                                RegressionMetrics::compute), keyArray, "left");
-        Map<MetricRow.Key, Row> statsByKey = new HashMap<>();
-        for (Row s : stats.collectAsList()) {
-            statsByKey.put(key(s), s);
-        }
+        Map<MetricRow.Key, Row> statsByKey = stats(LabelledPredictions.labelledOnly(joined), LabelledPredictions.KEYS, task,
+                threshold, seed, replicates);
 
         String bootstrap = MetricRow.bootstrap(replicates);
         List<MetricRow> out = new ArrayList<>();
@@ -80,6 +68,49 @@ public final class ModelEvaluation {
         out.sort(Comparator.comparing((MetricRow r) -> r.businessDate()).thenComparing(MetricRow::modelVersionId)
                 .thenComparing(MetricRow::metric));
         return out;
+    }
+
+    /**
+     * The same metrics per value of each segment column: {@code segmented} holds labelled rows (those of
+     * {@link LabelledPredictions#labelledOnly}) with {@link Segments#SEGMENT} and {@link Segments#SEGMENT_VALUE}, one copy
+     * of a row per segment column (see {@link Segments#explode}). Label coverage is not repeated per segment. Rows are
+     * ordered by key, segment, value, then metric.
+     */
+    public static List<MetricRow> evaluateSegments(Dataset<Row> segmented, Task task, double threshold, long seed, int replicates) {
+        List<String> keys = new ArrayList<>(LabelledPredictions.KEYS);
+        keys.add(Segments.SEGMENT);
+        keys.add(Segments.SEGMENT_VALUE);
+        String bootstrap = MetricRow.bootstrap(replicates);
+        List<MetricRow> out = new ArrayList<>();
+        for (Map.Entry<MetricRow.Key, Row> e : stats(segmented, keys, task, threshold, seed, replicates).entrySet()) {
+            if (task == Task.BINARY_CLASSIFICATION) {
+                classification(e.getKey(), e.getValue(), bootstrap, out);
+            } else {
+                regression(e.getKey(), e.getValue(), bootstrap, out);
+            }
+        }
+        out.sort(Comparator.comparing((MetricRow r) -> r.businessDate()).thenComparing(MetricRow::modelVersionId)
+                .thenComparing(MetricRow::segment).thenComparing(MetricRow::segmentValue).thenComparing(MetricRow::metric));
+        return out;
+    }
+
+    /** The point estimates and bootstrap intervals of every group of {@code labelled} by {@code keys}, collected. */
+    private static Map<MetricRow.Key, Row> stats(Dataset<Row> labelled, List<String> keys, Task task, double threshold, long seed,
+                                                 int replicates) {
+        Dataset<Row> weighted = labelled.withColumn(WEIGHT, lit(1.0));
+        String[] keyArray = keys.toArray(String[]::new);
+        Dataset<Row> stats = task == Task.BINARY_CLASSIFICATION
+                ? ClassificationMetrics.compute(weighted, keys, threshold)
+                        .join(Bootstrap.intervals(weighted, keys, ClassificationMetrics.BOOTSTRAPPED, seed, replicates,
+                                (rows, k) -> ClassificationMetrics.compute(rows, k, threshold)), keyArray, "left")
+                : RegressionMetrics.compute(weighted, keys)
+                        .join(Bootstrap.intervals(weighted, keys, RegressionMetrics.BOOTSTRAPPED, seed, replicates,
+                                RegressionMetrics::compute), keyArray, "left");
+        Map<MetricRow.Key, Row> statsByKey = new HashMap<>();
+        for (Row s : stats.collectAsList()) {
+            statsByKey.put(key(s), s);
+        }
+        return statsByKey;
     }
 
     private static void classification(MetricRow.Key key, Row s, String bootstrap, List<MetricRow> out) {
@@ -134,6 +165,8 @@ public final class ModelEvaluation {
     }
 
     private static MetricRow.Key key(Row r) {
-        return new MetricRow.Key(r.getAs(Columns.PIPELINE), r.<LocalDate>getAs(Columns.BUSINESS_DATE), r.<Long>getAs(Columns.MODEL_VERSION_ID));
+        boolean segmented = java.util.Arrays.asList(r.schema().fieldNames()).contains(Segments.SEGMENT);
+        return new MetricRow.Key(r.getAs(Columns.PIPELINE), r.<LocalDate>getAs(Columns.BUSINESS_DATE), r.<Long>getAs(Columns.MODEL_VERSION_ID),
+                segmented ? r.getAs(Segments.SEGMENT) : null, segmented ? r.getAs(Segments.SEGMENT_VALUE) : null);
     }
 }

@@ -16,15 +16,19 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Writes {@code nightshift.model_metrics}. Every business date of {@code rows} is replaced whole (its rows for the
- * pipeline deleted, the new ones inserted) and all of them in one transaction, so readers see the previous
+ * Writes {@code nightshift.model_metrics} and, for segmented rows, {@code nightshift.model_segment_metrics}. Every
+ * business date of {@code rows} is replaced whole in both (its rows for the pipeline deleted, the new ones inserted)
+ * and all of them in one transaction, so readers see the previous
  * evaluation or the new one and a rerun never duplicates.
  */
 public final class ModelMetricsTable {
 
-    private static final String INSERT = "INSERT INTO " + Tables.MODEL_METRICS + " (" + String.join(", ", Columns.PIPELINE,
-            Columns.BUSINESS_DATE, Columns.MODEL_VERSION_ID, Columns.METRIC, Columns.VALUE, Columns.CI_LOW, Columns.CI_HIGH,
-            Columns.N, Columns.METHOD, Columns.RUN_ID, Columns.EVALUATED_AT) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String COLUMNS = String.join(", ", Columns.METRIC, Columns.VALUE, Columns.CI_LOW, Columns.CI_HIGH,
+            Columns.N, Columns.METHOD, Columns.RUN_ID, Columns.EVALUATED_AT, Columns.PIPELINE, Columns.BUSINESS_DATE,
+            Columns.MODEL_VERSION_ID);
+    private static final String INSERT = "INSERT INTO " + Tables.MODEL_METRICS + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_SEGMENT = "INSERT INTO " + Tables.MODEL_SEGMENT_METRICS + " (" + COLUMNS + ", "
+            + Segments.SEGMENT + ", " + Segments.SEGMENT_VALUE + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private ModelMetricsTable() {
     }
@@ -50,32 +54,41 @@ public final class ModelMetricsTable {
                     ps.setString(1, "model_metrics:" + pipeline);
                     ps.executeQuery().close();
                 }
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + Tables.MODEL_METRICS
-                        + " WHERE " + Columns.PIPELINE + " = ? AND " + Columns.BUSINESS_DATE + " = ?")) {
-                    for (LocalDate d : dates) {
-                        ps.setString(1, pipeline);
-                        ps.setObject(2, d);
-                        ps.addBatch();
+                for (String table : new String[] {Tables.MODEL_METRICS, Tables.MODEL_SEGMENT_METRICS}) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table
+                            + " WHERE " + Columns.PIPELINE + " = ? AND " + Columns.BUSINESS_DATE + " = ?")) {
+                        for (LocalDate d : dates) {
+                            ps.setString(1, pipeline);
+                            ps.setObject(2, d);
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
                     }
-                    ps.executeBatch();
                 }
                 Timestamp at = Timestamp.from(evaluatedAt);
-                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                try (PreparedStatement overall = c.prepareStatement(INSERT);
+                     PreparedStatement segmented = c.prepareStatement(INSERT_SEGMENT)) {
                     for (MetricRow r : rows) {
-                        ps.setString(1, r.pipeline());
-                        ps.setObject(2, r.businessDate());
-                        ps.setLong(3, r.modelVersionId());
-                        ps.setString(4, r.metric());
-                        ps.setDouble(5, r.value());
-                        setNullable(ps, 6, r.ciLow());
-                        setNullable(ps, 7, r.ciHigh());
-                        ps.setLong(8, r.n());
-                        ps.setString(9, r.method());
-                        ps.setLong(10, runId);
-                        ps.setTimestamp(11, at);
+                        PreparedStatement ps = r.segmented() ? segmented : overall;
+                        ps.setString(1, r.metric());
+                        ps.setDouble(2, r.value());
+                        setNullable(ps, 3, r.ciLow());
+                        setNullable(ps, 4, r.ciHigh());
+                        ps.setLong(5, r.n());
+                        ps.setString(6, r.method());
+                        ps.setLong(7, runId);
+                        ps.setTimestamp(8, at);
+                        ps.setString(9, r.pipeline());
+                        ps.setObject(10, r.businessDate());
+                        ps.setLong(11, r.modelVersionId());
+                        if (r.segmented()) {
+                            ps.setString(12, r.segment());
+                            ps.setString(13, r.segmentValue());
+                        }
                         ps.addBatch();
                     }
-                    ps.executeBatch();
+                    overall.executeBatch();
+                    segmented.executeBatch();
                 }
                 c.commit();
                 return rows.size();

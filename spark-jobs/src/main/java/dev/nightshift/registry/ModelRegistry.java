@@ -64,8 +64,9 @@ public final class ModelRegistry {
                     + " (pipeline, version, spec_version, task, algorithm, artifact_uri, artifact_sha256, params, seed,"
                     + " features, training_from, training_to, training_rows, holdout_from, holdout_to, holdout_rows,"
                     + " holdout_metrics, spark_version, java_version, nightshift_version, created_by_run, parent_version_id,"
-                    + " baseline_metrics, training_fingerprint, tuning, source, source_uri)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?)"
+                    + " baseline_metrics, training_fingerprint, tuning, source, source_uri, holdout_segments, baseline_segments)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?,"
+                    + " ?::jsonb, ?::jsonb)"
                     + " RETURNING id")) {
                 int i = 0;
                 ps.setString(++i, m.pipeline());
@@ -95,6 +96,8 @@ public final class ModelRegistry {
                 ps.setString(++i, m.tuning() == null ? null : Json.write(m.tuning()));
                 ps.setString(++i, m.source());
                 ps.setString(++i, m.sourceUri());
+                ps.setString(++i, m.holdoutSegments() == null ? null : Json.write(m.holdoutSegments()));
+                ps.setString(++i, m.baselineSegments() == null ? null : Json.write(m.baselineSegments()));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     id = rs.getLong(1);

@@ -8,11 +8,15 @@ import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 
 /**
  * Holdout metrics with MLlib's evaluators. Classification: areaUnderROC, areaUnderPR, logLoss (from the
@@ -21,9 +25,21 @@ import static org.apache.spark.sql.functions.col;
 public final class HoldoutMetrics {
 
     public static final String N = "n";
+    public static final int MAX_SEGMENT_VALUES = 50;
+    private static final String POSITIVES = "__ns_positives";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HoldoutMetrics.class);
     private static final String AT_THRESHOLD = "__ns_prediction_at_threshold";
 
     private HoldoutMetrics() {
+    }
+
+    /** A model's metrics on a holdout, over all rows and per segment value ({@link #bySegment}). */
+    public record Measured(Map<String, Double> metrics, Map<String, Map<String, Map<String, Double>>> segments) {
+    }
+
+    /** {@link #evaluate} and {@link #bySegment} of the same predictions. */
+    public static Measured measure(Dataset<Row> predictions, Task task, double threshold, List<String> segments) {
+        return new Measured(evaluate(predictions, task, threshold), bySegment(predictions, task, threshold, segments));
     }
 
     /** {@code predictions}: the fitted pipeline's output on the holdout (label, probability / prediction columns). */
@@ -48,5 +64,40 @@ public final class HoldoutMetrics {
             }
         }
         return metrics;
+    }
+
+    /**
+     * {@link #evaluate} per value of each segment column of {@code predictions} (categorical model-frame columns),
+     * as {@code segment -> value -> metrics}; a null value is {@code (null)}. Metrics that are undefined on a value's
+     * rows (AUC and PR AUC with a single class) are left out. Only the {@link #MAX_SEGMENT_VALUES} most frequent values
+     * of a column are measured. Empty without segments.
+     */
+    public static Map<String, Map<String, Map<String, Double>>> bySegment(Dataset<Row> predictions, Task task, double threshold,
+                                                                         List<String> segments) {
+        Map<String, Map<String, Map<String, Double>>> out = new TreeMap<>();
+        for (String segment : segments) {
+            List<Row> values = predictions.groupBy(col(segment)).agg(count(lit(1)).as(N), sum(col(Columns.LABEL)).as(POSITIVES))
+                    .orderBy(col(N).desc(), col(segment)).collectAsList();
+            if (values.size() > MAX_SEGMENT_VALUES) {
+                log.warn("segment column {} has {} values on the holdout; only the {} most frequent are measured", segment,
+                        values.size(), MAX_SEGMENT_VALUES);
+            }
+            Map<String, Map<String, Double>> byValue = new TreeMap<>();
+            for (Row v : values.subList(0, Math.min(values.size(), MAX_SEGMENT_VALUES))) {
+                boolean isNull = v.isNullAt(0);
+                Dataset<Row> rows = predictions.where(isNull ? col(segment).isNull() : col(segment).equalTo(v.getString(0)));
+                Map<String, Double> metrics = evaluate(rows, task, threshold);
+                long n = v.getLong(1);
+                double positives = v.getDouble(2);
+                if (task == Task.BINARY_CLASSIFICATION && (positives == 0 || positives == n)) {
+                    metrics.remove("areaUnderROC");
+                    metrics.remove("areaUnderPR");
+                }
+                metrics.values().removeIf(m -> m.isNaN() || m.isInfinite());
+                byValue.put(isNull ? dev.nightshift.evaluation.Segments.NULL_VALUE : v.getString(0), metrics);
+            }
+            out.put(segment, byValue);
+        }
+        return out;
     }
 }

@@ -105,27 +105,27 @@ public final class ImportJob {
         List<ModelFeature> specFeatures = ModelPipelines.modelFeatures(spec);
         try (LabelledWindow data = LabelledWindow.load(spark, spec, specFeatures, args.warehouse(), args.asOf())) {
             Dataset<Row> holdoutPredictions = model.transform(data.holdout()).cache();
-            Map<String, Double> metrics;
+            HoldoutMetrics.Measured measured;
             try {
                 String needed = spec.task() == Task.BINARY_CLASSIFICATION ? "probability" : "prediction";
                 if (!Arrays.asList(holdoutPredictions.columns()).contains(needed)) {
                     throw new IllegalArgumentException(args.source() + " does not output a '" + needed + "' column, which "
                             + spec.task().specName() + " scoring reads; its output columns: " + String.join(", ", holdoutPredictions.columns()));
                 }
-                metrics = HoldoutMetrics.evaluate(holdoutPredictions, spec.task(), spec.model().threshold());
+                measured = HoldoutMetrics.measure(holdoutPredictions, spec.task(), spec.model().threshold(), TrainJob.segments(spec));
             } finally {
                 holdoutPredictions.unpersist();
             }
-            log.info("{} as of {}: imported model on the holdout {}", spec.name(), args.asOf(), metrics);
-            Map<String, Double> baseline = args.championVersionId() == null ? null
+            log.info("{} as of {}: imported model on the holdout {}", spec.name(), args.asOf(), measured.metrics());
+            HoldoutMetrics.Measured baseline = args.championVersionId() == null ? null
                     : TrainJob.championOnHoldout(spark, db, args.championVersionId(), args.asOf(), spec, specFeatures, data.holdout());
             ReferenceProfile profile = TrainJob.referenceProfile(spec, features, data.train(), model, args.asOf(), 0L);
             HoldoutSplit split = data.split();
             NewModelVersion version = new NewModelVersion(spec.name(), args.specVersion(), spec.task(), algorithm, params(last, algorithm),
                     seed(last), features, split.trainFrom(), split.trainTo(), data.trainRows(), split.holdoutFrom(), split.holdoutTo(),
-                    data.holdoutRows(), metrics, spark.version(), System.getProperty("java.version"), TrainJob.nightshiftVersion(), null,
-                    args.championVersionId(), baseline, TrainingData.fingerprint(data.labelled()), null, NewModelVersion.IMPORTED,
-                    args.source());
+                    data.holdoutRows(), measured.metrics(), spark.version(), System.getProperty("java.version"), TrainJob.nightshiftVersion(),
+                    null, args.championVersionId(), baseline == null ? null : baseline.metrics(), TrainingData.fingerprint(data.labelled()),
+                    null, NewModelVersion.IMPORTED, args.source(), TrainJob.segmentsOrNull(measured), TrainJob.segmentsOrNull(baseline));
             ModelRegistry.Registered registered;
             try (Connection c = db.connect()) {
                 registered = ModelRegistry.register(c, args.warehouse(), version, dir -> {

@@ -90,10 +90,12 @@ public final class TrainJob {
                         search.candidates().get(search.best()).metric());
             }
             Dataset<Row> holdoutPredictions = model.transform(holdout).cache();
-            Map<String, Double> metrics = HoldoutMetrics.evaluate(holdoutPredictions, spec.task(), spec.model().threshold());
+            HoldoutMetrics.Measured measured = HoldoutMetrics.measure(holdoutPredictions, spec.task(), spec.model().threshold(),
+                    segments(spec));
             holdoutPredictions.unpersist();
-            log.info("{} as of {}: {} holdout metrics {}", spec.name(), args.asOf(), spec.model().algorithm().specName(), metrics);
-            Map<String, Double> baseline = args.championVersionId() == null ? null
+            log.info("{} as of {}: {} holdout metrics {}", spec.name(), args.asOf(), spec.model().algorithm().specName(),
+                    measured.metrics());
+            HoldoutMetrics.Measured baseline = args.championVersionId() == null ? null
                     : championOnHoldout(spark, db, args.championVersionId(), args.asOf(), spec, features, holdout);
             String fingerprint = TrainingData.fingerprint(data.labelled());
 
@@ -102,9 +104,10 @@ public final class TrainJob {
 
             NewModelVersion version = new NewModelVersion(spec.name(), args.specVersion(), spec.task(), spec.model().algorithm(),
                     params, spec.model().seed(), features, split.trainFrom(), split.trainTo(), trainRows,
-                    split.holdoutFrom(), split.holdoutTo(), holdoutRows, metrics, spark.version(),
-                    System.getProperty("java.version"), nightshiftVersion(), args.runId(), args.championVersionId(), baseline,
-                    fingerprint, tuning, NewModelVersion.TRAINED, null);
+                    split.holdoutFrom(), split.holdoutTo(), holdoutRows, measured.metrics(), spark.version(),
+                    System.getProperty("java.version"), nightshiftVersion(), args.runId(), args.championVersionId(),
+                    baseline == null ? null : baseline.metrics(), fingerprint, tuning, NewModelVersion.TRAINED, null,
+                    segmentsOrNull(measured), segmentsOrNull(baseline));
             ModelRegistry.Registered registered;
             try (Connection c = db.connect()) {
                 registered = ModelRegistry.register(c, args.warehouse(), version, dir -> {
@@ -124,7 +127,7 @@ public final class TrainJob {
      * promotion gate compares like with like. Null (and logged) when the champion was trained on other features
      * than the spec now has, since it then cannot score the candidate's frame.
      */
-    static Map<String, Double> championOnHoldout(SparkSession spark, DbConfig db, long championVersionId, java.time.LocalDate asOf,
+    static HoldoutMetrics.Measured championOnHoldout(SparkSession spark, DbConfig db, long championVersionId, java.time.LocalDate asOf,
                                                  PipelineSpec spec, List<ModelFeature> features, Dataset<Row> holdout) throws Exception {
         dev.nightshift.registry.ModelVersion champion;
         try (Connection c = db.connect()) {
@@ -137,9 +140,10 @@ public final class TrainJob {
         }
         Dataset<Row> predictions = PipelineModel.load(champion.artifactUri()).transform(holdout).cache();
         try {
-            Map<String, Double> metrics = HoldoutMetrics.evaluate(predictions, spec.task(), spec.model().threshold());
-            log.info("{} as of {}: champion v{} on the same holdout {}", spec.name(), asOf, champion.version(), metrics);
-            return metrics;
+            HoldoutMetrics.Measured measured = HoldoutMetrics.measure(predictions, spec.task(), spec.model().threshold(),
+                    segments(spec));
+            log.info("{} as of {}: champion v{} on the same holdout {}", spec.name(), asOf, champion.version(), measured.metrics());
+            return measured;
         } finally {
             predictions.unpersist();
         }
@@ -161,6 +165,16 @@ public final class TrainJob {
         } finally {
             outputs.unpersist();
         }
+    }
+
+    /** The spec's segment columns ({@code monitoring.segments}), empty when it names none. */
+    static List<String> segments(PipelineSpec spec) {
+        return spec.monitoring() == null ? List.of() : spec.monitoring().segments();
+    }
+
+    /** What the registry stores per segment: null when nothing was measured (no segments, or no champion). */
+    static Map<String, Map<String, Map<String, Double>>> segmentsOrNull(HoldoutMetrics.Measured measured) {
+        return measured == null || measured.segments().isEmpty() ? null : measured.segments();
     }
 
     /** {@code NIGHTSHIFT_VERSION} if the orchestrator set it, else the job jar's Implementation-Version, else "dev". */

@@ -37,6 +37,7 @@ import java.util.Map;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** Train, score two dates, then evaluate them as their labels arrive, against a real PostgreSQL and a file:// warehouse. */
 class EvaluateIntegrationTest extends SparkTestBase {
@@ -74,7 +75,7 @@ class EvaluateIntegrationTest extends SparkTestBase {
                 List.of(numeric("tenure_months"), numeric("monthly_charges"), numeric("support_calls"), numeric("data_usage_gb"),
                         categorical("plan"), categorical("region")),
                 new PipelineSpec.ModelConfig(Algorithm.GBT_CLASSIFIER, Map.of("maxDepth", 3, "maxIter", 10), 10, 3, 42L, 0.5),
-                new PipelineSpec.Monitoring(null, null, null, null, 3));
+                new PipelineSpec.Monitoring(null, null, null, List.of("region"), 3));
     }
 
     @Test
@@ -97,7 +98,7 @@ class EvaluateIntegrationTest extends SparkTestBase {
         Map<String, Map<String, Object>> first = metrics(D.minusDays(1));
         assertThat(first.keySet()).containsAll(MetricPolicy.CLASSIFICATION_METRICS)
                 .contains("duplicate_labels", "conflicting_labels");
-        assertThat(first).hasSize(written.size());
+        assertThat(first).hasSize((int) written.stream().filter(r -> !r.segmented()).count());
         assertThat(count(D)).isZero();
         Map<String, Object> auc = first.get("auc");
         assertThat((Double) auc.get("value")).isGreaterThan(0.6);
@@ -121,6 +122,26 @@ class EvaluateIntegrationTest extends SparkTestBase {
             }
         }
 
+        // and per region (monitoring.segments): the same metrics on each region's rows; AUC checked by Mann-Whitney
+        Map<String, Double> regionAuc = segmentAuc(D.minusDays(1));
+        Map<String, Double> expected = aucByRegion(D.minusDays(1));
+        assertThat(regionAuc.keySet()).isEqualTo(expected.keySet()).hasSizeGreaterThan(1);
+        expected.forEach((region, value) -> assertThat(regionAuc.get(region)).as(region).isCloseTo(value, within(1e-12)));
+        assertThat(DbRows.row(db, "SELECT sum(n) AS n FROM nightshift.model_segment_metrics WHERE pipeline = ? AND business_date = ?"
+                + " AND segment = 'region' AND metric = 'accuracy'", PIPELINE, D.minusDays(1)).get("n")).isEqualTo(java.math.BigDecimal.valueOf(CUSTOMERS));
+        long segmentRows = written.stream().filter(MetricRow::segmented).count();
+        assertThat(segmentCount()).isEqualTo(segmentRows).isPositive();
+        // and the model's holdout was measured per region too, on all of its rows
+        Map<String, Object> version = DbRows.row(db, "SELECT holdout_rows, holdout_segments::text AS segments, baseline_segments"
+                + " FROM nightshift.model_versions WHERE id = ?", model.id());
+        Map<String, Map<String, Map<String, Double>>> holdoutSegments = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                (String) version.get("segments"), new com.fasterxml.jackson.core.type.TypeReference<>() { });
+        assertThat(holdoutSegments.get("region").keySet()).isEqualTo(expected.keySet());
+        assertThat(holdoutSegments.get("region").values().stream().mapToDouble(m -> m.get("n")).sum())
+                .isEqualTo(((Number) version.get("holdout_rows")).doubleValue());
+        assertThat(holdoutSegments.get("region").values()).allSatisfy(m -> assertThat(m).containsKeys("areaUnderROC", "logLoss", "accuracy"));
+        assertThat(version.get("baseline_segments")).isNull();
+
         // when D's labels arrive late and the same run date is evaluated again
         arriveLabels(col("event_date").equalTo(lit(D)), SaveMode.Append);
         long run2 = DbRows.insertRun(db, PIPELINE, runDate);
@@ -138,6 +159,8 @@ class EvaluateIntegrationTest extends SparkTestBase {
         assertThat((Double) metrics(D).get("auc").get("value")).isGreaterThan(0.6);
         assertThat(DbRows.row(db, "SELECT count(*) AS n FROM nightshift.model_metrics WHERE pipeline = ?", PIPELINE).get("n"))
                 .isEqualTo(2L * first.size());
+        assertThat(segmentAuc(D.minusDays(1))).isEqualTo(regionAuc);
+        assertThat(segmentCount()).isGreaterThan(segmentRows);
 
         // when a run date's window holds no predicted date, then nothing is written
         long run3 = DbRows.insertRun(db, PIPELINE, D.plusDays(30));
@@ -241,6 +264,49 @@ class EvaluateIntegrationTest extends SparkTestBase {
                 }
             }
         }
+        return out;
+    }
+
+    private static Map<String, Double> segmentAuc(LocalDate date) throws SQLException {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT segment_value, value FROM"
+                + " nightshift.model_segment_metrics WHERE pipeline = ? AND business_date = ? AND segment = 'region' AND metric = 'auc'")) {
+            ps.setString(1, PIPELINE);
+            ps.setObject(2, date);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getDouble(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long segmentCount() throws SQLException {
+        return (Long) DbRows.row(db, "SELECT count(*) AS n FROM nightshift.model_segment_metrics WHERE pipeline = ?", PIPELINE).get("n");
+    }
+
+    /** AUC per region of the date's published scores, from the raw input, labels and predictions, by Mann-Whitney. */
+    private static Map<String, Double> aucByRegion(LocalDate date) {
+        Map<String, String> region = new HashMap<>();
+        for (org.apache.spark.sql.Row r : spark.read().parquet(warehouse + "/input/churn").where(col("event_date").equalTo(lit(date)))
+                .select("customer_id", "region").collectAsList()) {
+            region.put(String.valueOf(r.get(0)), r.getString(1));
+        }
+        Map<String, Integer> labels = new HashMap<>();
+        for (org.apache.spark.sql.Row r : spark.read().parquet(warehouse + "/labels/churn-arrived").where(col("event_date").equalTo(lit(date)))
+                .select("customer_id", "churned").collectAsList()) {
+            labels.put(String.valueOf(r.get(0)), ((Number) r.get(1)).intValue());
+        }
+        Map<String, List<double[]>> byRegion = new java.util.TreeMap<>();
+        for (org.apache.spark.sql.Row r : spark.read().format("delta").load(dev.nightshift.contract.Warehouse.predictions(warehouse, PIPELINE))
+                .where(col("business_date").equalTo(lit(date))).select("entity_id", "score").collectAsList()) {
+            byRegion.computeIfAbsent(region.get(r.getString(0)), k -> new java.util.ArrayList<>())
+                    .add(new double[] {r.getDouble(1), labels.get(r.getString(0))});
+        }
+        Map<String, Double> out = new java.util.TreeMap<>();
+        byRegion.forEach((k, rows) -> out.put(k, mannWhitneyAuc(rows.stream().mapToDouble(x -> x[0]).toArray(),
+                rows.stream().mapToInt(x -> (int) x[1]).toArray())));
         return out;
     }
 
