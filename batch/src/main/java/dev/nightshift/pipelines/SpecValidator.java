@@ -101,8 +101,20 @@ public final class SpecValidator {
         if (blank(in.idColumn())) {
             problems.add("field 'input.idColumn': required; expected the column identifying an entity");
         }
+        identifier("input.idColumn", in.idColumn(), problems);
+        identifier("input.dateColumn", in.dateColumn(), problems);
         if (!FORMATS.contains(in.format())) {
             problems.add("field 'input.format': '" + in.format() + "' is not supported; expected one of: " + String.join(", ", sorted(FORMATS)));
+        }
+    }
+
+    /** Column names a spec gives: plain identifiers, so that no name can carry SQL, a path or Spark's column syntax. */
+    static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+
+    private static void identifier(String field, String value, List<String> problems) {
+        if (!blank(value) && !IDENTIFIER.matcher(value).matches()) {
+            problems.add("field '" + field + "': '" + value + "' is not a plain column name; expected letters, digits and '_',"
+                    + " starting with a letter or '_' (at most 128 characters)");
         }
     }
 
@@ -123,6 +135,9 @@ public final class SpecValidator {
         if (blank(gt.labelColumn())) {
             problems.add("field 'groundTruth.labelColumn': required; expected the label column");
         }
+        identifier("groundTruth.idColumn", gt.idColumn(), problems);
+        identifier("groundTruth.dateColumn", gt.dateColumn(), problems);
+        identifier("groundTruth.labelColumn", gt.labelColumn(), problems);
         if (gt.lagDays() < 0) {
             problems.add("field 'groundTruth.lagDays': " + gt.lagDays() + " is negative; expected 0 or more days");
         }
@@ -144,6 +159,7 @@ public final class SpecValidator {
                 problems.add(at + ".name': required; expected a column name");
                 continue;
             }
+            identifier("features[" + i + "].name", f.name(), problems);
             if (!names.add(f.name())) {
                 problems.add(at + ".name': '" + f.name() + "' appears twice; expected unique feature names");
             }

@@ -133,6 +133,20 @@ class SpecParserTest {
     }
 
     @Test
+    void columnNamesThatCouldCarrySqlOrSparkSyntaxAreRefused() {
+        String injected = VALID
+                .replace("idColumn: customer_id }\n", "idColumn: \"customer_id; DROP TABLE nightshift.runs; --\" }\n")
+                .replace("labelColumn: churned", "labelColumn: \"churned' OR '1'='1\"")
+                .replace("name: plan, type", "name: \"plan.`x`\", type");
+        assertThatThrownBy(() -> parser.parse("churn.yml", injected))
+                .hasMessageContaining("field 'input.idColumn': 'customer_id; DROP TABLE nightshift.runs; --' is not a plain column name")
+                .hasMessageContaining("field 'groundTruth.labelColumn': 'churned' OR '1'='1' is not a plain column name")
+                .hasMessageContaining("field 'features[1].name': 'plan.`x`' is not a plain column name");
+        assertThat(parser.parse("churn.yml", VALID.replace("tenure_months", "_Tenure_Months2")).features().get(0).name())
+                .isEqualTo("_Tenure_Months2");
+    }
+
+    @Test
     void reportsEveryProblemAtOnce() {
         String text = VALID.replace("0 30 2 * * ?", "bad").replace("gbt-classifier", "linear-regression");
         assertThatThrownBy(() -> parser.parse("churn.yml", text))
