@@ -81,7 +81,13 @@ public record NightshiftProperties(
         }
     }
 
-    /** How Spark applications are submitted. */
+    /**
+     * How Spark applications are submitted. A {@code local} master runs each job in a child JVM of the orchestrator;
+     * any other master ({@code spark://}, {@code yarn}, {@code k8s://}) goes through {@code spark-submit} of
+     * {@code sparkHome} (default: the one built in spark-jobs/target/spark-home) with {@code deployMode},
+     * executor resources, {@code jars} (added to the Delta and JDBC jars the jobs need) and {@code conf};
+     * {@code pipelines.NAME.conf} and {@code .jars} add to them for one pipeline's applications.
+     */
     public record Spark(
             @DefaultValue("local[2]") @NotBlank String master,
             String jobsJar,
@@ -91,6 +97,21 @@ public record NightshiftProperties(
             @DefaultValue("30m") @NotNull Duration timeout,
             @DefaultValue Map<String, String> conf,
             @DefaultValue("1") @Min(0) int retries,
-            @DefaultValue("15s") @NotNull Duration retryBackoff) {
+            @DefaultValue("15s") @NotNull Duration retryBackoff,
+            @DefaultValue("client") @NotBlank String deployMode,
+            String sparkHome,
+            String executorMemory,
+            @Min(1) Integer executorCores,
+            @Min(1) Integer totalExecutorCores,
+            @DefaultValue List<String> jars,
+            @DefaultValue Map<String, PipelineSpark> pipelines) {
+
+        public boolean local() {
+            return master.equals("local") || master.startsWith("local[");
+        }
+    }
+
+    /** Spark settings of one pipeline's applications, on top of the global ones. */
+    public record PipelineSpark(@DefaultValue Map<String, String> conf, @DefaultValue List<String> jars) {
     }
 }

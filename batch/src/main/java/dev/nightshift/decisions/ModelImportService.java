@@ -62,7 +62,7 @@ public class ModelImportService {
         OffsetDateTime started = jdbc.sql("SELECT now()").query(OffsetDateTime.class).single();
         ImportArgs args = new ImportArgs(pipeline, applied.version(), asOf, uri, NightshiftHome.warehouseUri(props),
                 champion.map(ModelVersion::id).orElse(null));
-        submitter.submit(new SparkApplication("import-" + pipeline, ImportArgs.JOB_CLASS, args.toArgs(), props.spark().timeout()));
+        submitter.submit(new SparkApplication("import-" + pipeline, ImportArgs.JOB_CLASS, args.toArgs(), props.spark().timeout(), pipeline));
         long id = jdbc.sql("""
                         SELECT id FROM model_versions WHERE pipeline = ? AND source = 'imported' AND source_uri = ? AND created_at >= ?
                         ORDER BY id DESC LIMIT 1""")

@@ -1,7 +1,7 @@
 package dev.nightshift.runs;
 
 import dev.nightshift.config.NightshiftProperties;
-import dev.nightshift.spark.LocalSparkSubmitter;
+import dev.nightshift.spark.ManagedSparkSubmitter;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +18,11 @@ public class GracefulShutdown implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(GracefulShutdown.class);
 
     private final RunService runs;
-    private final LocalSparkSubmitter submitter;
+    private final ManagedSparkSubmitter submitter;
     private final Duration grace;
     private volatile boolean running;
 
-    public GracefulShutdown(RunService runs, LocalSparkSubmitter submitter, NightshiftProperties props) {
+    public GracefulShutdown(RunService runs, ManagedSparkSubmitter submitter, NightshiftProperties props) {
         this.runs = runs;
         this.submitter = submitter;
         this.grace = props.shutdown().grace();

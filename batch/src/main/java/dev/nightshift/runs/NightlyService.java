@@ -46,7 +46,7 @@ public class NightlyService {
         }
         log.info("{} {}: no champion yet, training one on history known by {}", run.pipeline(), run.businessDate(), run.businessDate());
         TrainArgs args = new TrainArgs(run.pipeline(), run.specVersion(), run.businessDate(), warehouse(), run.runId());
-        submitter.submit(new SparkApplication(run.appName("train"), TrainArgs.JOB_CLASS, args.toArgs(), props.spark().timeout()));
+        submitter.submit(new SparkApplication(run.appName("train"), TrainArgs.JOB_CLASS, args.toArgs(), props.spark().timeout(), run.pipeline()));
         ModelVersion trained = registry.createdByRun(run.runId()).orElseThrow(() -> new IllegalStateException(
                 "TrainJob for run " + run.runId() + " finished but registered no model version"));
         registry.setAlias(run.pipeline(), ModelRegistry.CHAMPION, trained, "nightshift", ModelRegistry.AliasChange.BOOTSTRAP,
@@ -79,7 +79,7 @@ public class NightlyService {
         challenger.ifPresent(c -> log.info("{} {}: challenger v{} is scored in shadow", run.pipeline(), run.businessDate(), c.version()));
         NightArgs args = new NightArgs(run.pipeline(), run.specVersion(), run.businessDate(), champion.id(), warehouse(), run.runId(),
                 evaluate, drift, challenger.map(ModelVersion::id).orElse(null));
-        submitter.submit(new SparkApplication(run.appName("night"), NightArgs.JOB_CLASS, args.toArgs(), props.spark().timeout()));
+        submitter.submit(new SparkApplication(run.appName("night"), NightArgs.JOB_CLASS, args.toArgs(), props.spark().timeout(), run.pipeline()));
         RunRecord record = runs.find(run.runId()).orElseThrow();
         if (record.rowsScored() == null) {
             throw new IllegalStateException("NightJob for run " + run.runId() + " finished but recorded no row count");
@@ -113,7 +113,7 @@ public class NightlyService {
         } else {
             log.info("{} {}: retraining on history known by {}", run.pipeline(), run.businessDate(), run.businessDate());
             TrainArgs args = new TrainArgs(run.pipeline(), run.specVersion(), run.businessDate(), warehouse(), run.runId(), championId);
-            submitter.submit(new SparkApplication(run.appName("retrain"), TrainArgs.JOB_CLASS, args.toArgs(), props.spark().timeout()));
+            submitter.submit(new SparkApplication(run.appName("retrain"), TrainArgs.JOB_CLASS, args.toArgs(), props.spark().timeout(), run.pipeline()));
             candidate = registry.createdByRun(run.runId()).filter(m -> m.parentVersionId() != null && m.parentVersionId() == championId)
                     .orElseThrow(() -> new IllegalStateException("TrainJob for run " + run.runId() + " finished but registered no candidate"));
             meters.counter("nightshift.models.retrained", "pipeline", run.pipeline()).increment();

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@code org.apache.spark.deploy.SparkSubmit} on the spark-jobs jar and its dependencies; the orchestrator's JVM
  * never hosts Spark. Credentials go through the child's environment, never its command line.
  */
-public final class LocalSparkSubmitter implements SparkSubmitter {
+public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
     private static final Logger log = LoggerFactory.getLogger(LocalSparkSubmitter.class);
     private static final String SPARK_SUBMIT = "org.apache.spark.deploy.SparkSubmit";
 
@@ -34,8 +34,6 @@ public final class LocalSparkSubmitter implements SparkSubmitter {
     private final Map<String, String> conf;
     private final DatabaseEndpoint database;
     private final String version;
-    /** Error class of a submission refused or stopped because the orchestrator shuts down. */
-    static final String SHUTDOWN = "nightshift.shutdown";
     private volatile boolean closing;
     private final java.util.Set<Process> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -107,9 +105,9 @@ public final class LocalSparkSubmitter implements SparkSubmitter {
                         + " was stopped because the orchestrator shut down", List.of(SHUTDOWN));
             }
             if (exit != 0) {
-                List<String> lines = readError(errorFile);
+                List<String> lines = JobErrors.read(errorFile);
                 String jobError = String.join("; ", lines);
-                List<String> classes = lines.stream().map(l -> l.contains(":") ? l.substring(0, l.indexOf(':')).strip() : l.strip()).toList();
+                List<String> classes = JobErrors.classes(lines);
                 throw new SparkJobFailedException(app.name(), exit, false, "Spark application " + app.name() + " failed (exit code " + exit + ")"
                         + (jobError.isEmpty() ? "; it reported no error (killed?), see the log above" : ": " + jobError), classes);
             }
@@ -130,19 +128,23 @@ public final class LocalSparkSubmitter implements SparkSubmitter {
     }
 
     /** Accepts submissions again after {@link #stopAll} (a stopped context that is started again). */
+    @Override
     public void reopen() {
         closing = false;
     }
 
+    @Override
     public SparkClasspath classpath() {
         return classpath;
     }
 
+    @Override
     public String master() {
         return master;
     }
 
     /** Stops every Spark JVM still running (SIGTERM, then SIGKILL after {@code grace}); their steps fail. */
+    @Override
     public int stopAll(Duration grace) {
         closing = true;
         List<Process> running = new ArrayList<>(live);
@@ -214,14 +216,6 @@ public final class LocalSparkSubmitter implements SparkSubmitter {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static List<String> readError(Path errorFile) {
-        try {
-            return Files.readAllLines(errorFile, StandardCharsets.UTF_8).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
-        } catch (IOException e) {
-            return List.of();
         }
     }
 }

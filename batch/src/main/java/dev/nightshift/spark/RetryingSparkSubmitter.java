@@ -22,7 +22,7 @@ public final class RetryingSparkSubmitter implements SparkSubmitter {
             "org.apache.spark.sql.catalyst.ExtendedAnalysisException",
             "java.lang.NumberFormatException",
             "java.time.format.DateTimeParseException",
-            LocalSparkSubmitter.SHUTDOWN);
+            ManagedSparkSubmitter.SHUTDOWN);
 
     private final SparkSubmitter delegate;
     private final int retries;

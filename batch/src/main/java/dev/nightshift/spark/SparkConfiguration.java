@@ -7,28 +7,32 @@ import java.nio.file.Path;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Chooses the Spark submitter from configuration. */
+/**
+ * Chooses the Spark submitter from configuration: a local master runs each job in a child JVM; any other master
+ * ({@code spark://}, {@code yarn}, {@code k8s://}) goes through {@code spark-submit} of a Spark home.
+ */
 @Configuration(proxyBeanMethods = false)
 public class SparkConfiguration {
 
     @Bean
     @org.springframework.context.annotation.Primary
-    SparkSubmitter sparkSubmitter(LocalSparkSubmitter local, NightshiftProperties props) {
-        return new RetryingSparkSubmitter(local, props.spark().retries(), props.spark().retryBackoff());
+    SparkSubmitter sparkSubmitter(ManagedSparkSubmitter submitter, NightshiftProperties props) {
+        return new RetryingSparkSubmitter(submitter, props.spark().retries(), props.spark().retryBackoff());
     }
 
     @Bean
-    LocalSparkSubmitter localSparkSubmitter(NightshiftProperties props, DatabaseEndpoint database) {
+    ManagedSparkSubmitter managedSparkSubmitter(NightshiftProperties props, DatabaseEndpoint database) {
         NightshiftProperties.Spark spark = props.spark();
         Path install = NightshiftHome.installDir();
         Path jar = spark.jobsJar() == null ? install.resolve("spark-jobs/target/nightshift-spark-jobs.jar") : Path.of(spark.jobsJar());
         Path lib = spark.libDir() == null ? install.resolve("spark-jobs/target/spark-lib") : Path.of(spark.libDir());
-        if (!spark.master().startsWith("local")) {
-            throw new IllegalStateException("nightshift.spark.master=" + spark.master()
-                    + ": only local masters (local, local[N], local[*]) are supported so far");
-        }
+        SparkClasspath classpath = new SparkClasspath(jar.toAbsolutePath(), lib.toAbsolutePath());
         String version = LocalSparkSubmitter.class.getPackage().getImplementationVersion();
-        return new LocalSparkSubmitter(new SparkClasspath(jar.toAbsolutePath(), lib.toAbsolutePath()), spark.master(),
-                spark.driverMemory(), spark.javaOptions(), spark.conf(), database, version == null ? "dev" : version);
+        if (spark.local()) {
+            return new LocalSparkSubmitter(classpath, spark.master(), spark.driverMemory(), spark.javaOptions(), spark.conf(), database,
+                    version == null ? "dev" : version);
+        }
+        Path home = spark.sparkHome() == null ? install.resolve("spark-jobs/target/spark-home") : Path.of(spark.sparkHome());
+        return new ClusterSparkSubmitter(classpath, home.toAbsolutePath(), spark, database, version == null ? "dev" : version);
     }
 }

@@ -32,6 +32,9 @@ public final class JobMain {
             body.run(spark, args);
         } catch (Throwable t) {
             failure = t;
+            // Before the session stops: a cluster submitter learns the outcome when the context stops (SparkLauncher's
+            // FINISHED), and must find the error by then.
+            writeErrorFile(failure);
         } finally {
             if (spark != null) {
                 try {
@@ -39,6 +42,7 @@ public final class JobMain {
                 } catch (RuntimeException e) {
                     if (failure == null) {
                         failure = e;
+                        writeErrorFile(e);
                     } else {
                         failure.addSuppressed(e);
                     }
@@ -74,9 +78,8 @@ public final class JobMain {
         watcher.start();
     }
 
-    // SparkSubmit would report an exception thrown out of main, but non-daemon threads (JDBC, Delta log
-    // checkpointing, a cluster client) could keep the JVM alive: exit explicitly so the status is always 1.
-    private static void reportAndExit(String appName, Throwable failure) {
+    /** Leaves the failure in the error file the orchestrator named, if it named one. */
+    private static void writeErrorFile(Throwable failure) {
         String errorFile = System.getenv(JobEnvironment.ERROR_FILE);
         if (errorFile != null && !errorFile.isBlank()) {
             try {
@@ -85,6 +88,11 @@ public final class JobMain {
                 failure.addSuppressed(e);
             }
         }
+    }
+
+    // SparkSubmit would report an exception thrown out of main, but non-daemon threads (JDBC, Delta log
+    // checkpointing, a cluster client) could keep the JVM alive: exit explicitly so the status is always 1.
+    private static void reportAndExit(String appName, Throwable failure) {
         System.err.println(appName + " failed:");
         failure.printStackTrace();
         System.err.flush();
