@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * A fitted pipeline as plain Spark SQL: {@code projections} add intermediate columns one stage at a time (imputed
- * values, category indexes, one column per tree of an ensemble, so that no single generated method holds the whole
- * model), then {@code value} computes the positive-class probability (classification) or the prediction (regression).
+ * values, category indexes, one column per tree of an ensemble), then {@code value} computes the positive-class
+ * probability (classification) or the prediction (regression). Spark's optimizer may merge the projections.
  */
 public record CompiledPipeline(List<Map<String, Column>> projections, Column value) {
 

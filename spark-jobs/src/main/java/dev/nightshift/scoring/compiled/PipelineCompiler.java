@@ -375,7 +375,13 @@ public final class PipelineCompiler {
 
     // ---- helpers ----
 
-    /** Each expression as its own column, so that each tree is generated (and JIT-compiled) as a method of its own. */
+    /**
+     * Each expression as a column of its own projection. Spark's optimizer inlines a column that is read once (a GBT's
+     * tree predictions), so a 20-tree ensemble still becomes one expression whose whole-stage method is far over
+     * HotSpot's 8,000-byte JIT limit (48 KB measured); with {@code spark.sql.codegen.hugeMethodLimit=8000}
+     * ({@code SparkSessions}) Spark then generates that stage per expression, where each CASE is split into small
+     * methods. Columns read twice (a forest's leaf ordinals) stay separate.
+     */
     private List<Column> materialize(List<Column> expressions) {
         Map<String, Column> out = new LinkedHashMap<>();
         List<Column> refs = new ArrayList<>();
