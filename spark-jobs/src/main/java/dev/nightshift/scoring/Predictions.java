@@ -46,6 +46,23 @@ public final class Predictions {
             score = lit(null).cast("double");
             prediction = col("prediction").cast("double");
         }
+        return select(scored, score, prediction, stamp);
+    }
+
+    /**
+     * {@code scored}: rows with {@code entity_id} and a double column {@code valueColumn} holding the positive-class
+     * probability (classification) or the predicted value (regression), as compiled scoring produces them. Same rows
+     * as {@link #from} would give for the MLlib output of the same model.
+     */
+    public static Dataset<Row> fromValue(Dataset<Row> scored, String valueColumn, Task task, double threshold, Stamp stamp) {
+        Column value = col(valueColumn).cast("double");
+        if (task == Task.BINARY_CLASSIFICATION) {
+            return select(scored, value, when(value.geq(threshold), 1.0).otherwise(0.0), stamp);
+        }
+        return select(scored, lit(null).cast("double"), value, stamp);
+    }
+
+    private static Dataset<Row> select(Dataset<Row> scored, Column score, Column prediction, Stamp stamp) {
         return scored.select(
                 lit(stamp.pipeline()).as(Columns.PIPELINE),
                 lit(stamp.businessDate()).as(Columns.BUSINESS_DATE),

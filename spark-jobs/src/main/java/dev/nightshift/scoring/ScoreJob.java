@@ -11,6 +11,7 @@ import dev.nightshift.registry.ModelRegistry;
 import dev.nightshift.registry.ModelVersion;
 import dev.nightshift.registry.RunRows;
 import dev.nightshift.registry.SpecStore;
+import dev.nightshift.scoring.compiled.Scoring;
 import dev.nightshift.spark.DbConfig;
 import dev.nightshift.spark.JobMain;
 import dev.nightshift.validation.DataContract;
@@ -104,7 +105,7 @@ public final class ScoreJob {
         Dataset<Row> input = InputFrames.toModelFrame(RowChecks.valid(validated.flagged()), spec.input().idColumn(), challenger.features());
         Predictions.Stamp stamp = new Predictions.Stamp(args.pipeline(), args.businessDate(), challenger.id(), args.runId(),
                 Instant.now().truncatedTo(ChronoUnit.MICROS));
-        Dataset<Row> predictions = Predictions.from(PipelineModel.load(challenger.artifactUri()).transform(input), challenger.task(),
+        Dataset<Row> predictions = Scoring.predictions(PipelineModel.load(challenger.artifactUri()), input, challenger.task(),
                 spec.model() == null ? 0.5 : spec.model().threshold(), stamp);
         DeltaPredictions.replaceDate(predictions, table, args.businessDate());
         log.info("{} {}: challenger v{} scored in shadow into {}", args.pipeline(), args.businessDate(), challenger.version(), table);
@@ -116,7 +117,7 @@ public final class ScoreJob {
         PipelineModel pipelineModel = PipelineModel.load(model.artifactUri());
         Predictions.Stamp stamp = new Predictions.Stamp(args.pipeline(), args.businessDate(), model.id(), args.runId(),
                 Instant.now().truncatedTo(ChronoUnit.MICROS));
-        Dataset<Row> predictions = Predictions.from(pipelineModel.transform(input), model.task(), spec.model() == null ? 0.5 : spec.model().threshold(), stamp);
+        Dataset<Row> predictions = Scoring.predictions(pipelineModel, input, model.task(), spec.model() == null ? 0.5 : spec.model().threshold(), stamp);
 
         String table = Warehouse.predictions(args.warehouse(), args.pipeline());
         // Scored once, written twice: staging first so that only the two commits (Delta, then PostgreSQL) are left
