@@ -2,7 +2,6 @@ package dev.nightshift.spark;
 
 import dev.nightshift.database.DatabaseEndpoint;
 import dev.nightshift.config.NightshiftProperties;
-import dev.nightshift.contract.JobEnvironment;
 import org.apache.spark.launcher.SparkAppHandle;
 import org.apache.spark.launcher.SparkLauncher;
 import org.slf4j.Logger;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,8 +65,7 @@ public final class ClusterSparkSubmitter implements ManagedSparkSubmitter {
     @Override
     public SparkResult submit(SparkApplication app) {
         if (closing) {
-            throw new SparkJobFailedException(app.name(), null, false, "Spark application " + app.name()
-                    + " not started: the orchestrator is shutting down", List.of(SHUTDOWN));
+            throw JobErrors.shuttingDown(app);
         }
         classpath.verified();
         verifySparkHome();
@@ -145,16 +142,8 @@ public final class ClusterSparkSubmitter implements ManagedSparkSubmitter {
     }
 
     SparkLauncher launcher(SparkApplication app, Path errorFile) {
-        Map<String, String> env = new HashMap<>();
-        env.put(JobEnvironment.DB_URL, database.url());
-        env.put(JobEnvironment.DB_USER, database.user());
-        env.put(JobEnvironment.DB_PASSWORD, database.password() == null ? "" : database.password());
-        env.put(JobEnvironment.VERSION, version);
-        if (errorFile != null) {
-            // Client mode: the driver runs on this host, as a child of spark-submit.
-            env.put(JobEnvironment.ERROR_FILE, errorFile.toString());
-            env.put(JobEnvironment.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
-        }
+        // Client mode (errorFile set): the driver runs on this host, as a child of spark-submit.
+        Map<String, String> env = JobErrors.environment(database, version, errorFile);
         SparkLauncher launcher = new SparkLauncher(env)
                 .setSparkHome(sparkHome.toString())
                 .setJavaHome(System.getProperty("java.home"))

@@ -6,10 +6,36 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The error file a failed job leaves (one "Class: message" line per cause, outermost first), read by the submitters. */
+/**
+ * What both submitters share with the job they start: its environment (credentials, the error file, the orchestrator's
+ * pid) and the error file a failed job leaves (one "Class: message" line per cause, outermost first).
+ */
 final class JobErrors {
 
     private JobErrors() {
+    }
+
+    /**
+     * The environment of a job's driver: database endpoint, Nightshift version and, when the driver runs on this host
+     * ({@code errorFile} not null), the error file and this process's pid, which the job follows to exit with it.
+     */
+    static java.util.Map<String, String> environment(dev.nightshift.database.DatabaseEndpoint database, String version, Path errorFile) {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put(dev.nightshift.contract.JobEnvironment.DB_URL, database.url());
+        env.put(dev.nightshift.contract.JobEnvironment.DB_USER, database.user());
+        env.put(dev.nightshift.contract.JobEnvironment.DB_PASSWORD, database.password() == null ? "" : database.password());
+        env.put(dev.nightshift.contract.JobEnvironment.VERSION, version);
+        if (errorFile != null) {
+            env.put(dev.nightshift.contract.JobEnvironment.ERROR_FILE, errorFile.toString());
+            env.put(dev.nightshift.contract.JobEnvironment.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
+        }
+        return env;
+    }
+
+    /** The refusal of a submission while the orchestrator shuts down. */
+    static SparkJobFailedException shuttingDown(SparkApplication app) {
+        return new SparkJobFailedException(app.name(), null, false, "Spark application " + app.name()
+                + " not started: the orchestrator is shutting down", List.of(ManagedSparkSubmitter.SHUTDOWN));
     }
 
     /** The non-blank lines of the file; empty when it is missing or empty. */

@@ -1,6 +1,5 @@
 package dev.nightshift.spark;
 
-import dev.nightshift.contract.JobEnvironment;
 import dev.nightshift.database.DatabaseEndpoint;
 import java.io.BufferedReader;
 import java.io.File;
@@ -59,8 +58,7 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
     @Override
     public SparkResult submit(SparkApplication app) {
         if (closing) {
-            throw new SparkJobFailedException(app.name(), null, false, "Spark application " + app.name()
-                    + " not started: the orchestrator is shutting down", List.of(SHUTDOWN));
+            throw JobErrors.shuttingDown(app);
         }
         classpath.verified();
         Path errorFile;
@@ -72,12 +70,7 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
         List<String> command = command(app);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
-        env.put(JobEnvironment.DB_URL, database.url());
-        env.put(JobEnvironment.DB_USER, database.user());
-        env.put(JobEnvironment.DB_PASSWORD, database.password() == null ? "" : database.password());
-        env.put(JobEnvironment.ERROR_FILE, errorFile.toString());
-        env.put(JobEnvironment.VERSION, version);
-        env.put(JobEnvironment.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
+        env.putAll(JobErrors.environment(database, version, errorFile));
         // A local master needs no network beyond loopback; this also silences Spark's hostname warning.
         env.putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");
         long start = System.nanoTime();
