@@ -227,10 +227,6 @@ public final class ClusterSparkSubmitter implements ManagedSparkSubmitter {
         return settings.master();
     }
 
-    public Path sparkHome() {
-        return sparkHome;
-    }
-
     @Override
     public int stopAll(Duration grace) {
         closing = true;
