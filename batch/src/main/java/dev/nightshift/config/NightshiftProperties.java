@@ -87,6 +87,8 @@ public record NightshiftProperties(
      * {@code sparkHome} (default: the one built in spark-jobs/target/spark-home) with {@code deployMode},
      * executor resources, {@code jars} (added to the Delta and JDBC jars the jobs need) and {@code conf};
      * {@code pipelines.NAME.conf} and {@code .jars} add to them for one pipeline's applications.
+     * {@code classDataSharing}: where local Spark JVMs keep their class-data sharing archives (default
+     * {@code HOME/cds}; {@code off} turns them off).
      */
     public record Spark(
             @DefaultValue("local[2]") @NotBlank String master,
@@ -104,7 +106,8 @@ public record NightshiftProperties(
             @Min(1) Integer executorCores,
             @Min(1) Integer totalExecutorCores,
             @DefaultValue List<String> jars,
-            @DefaultValue Map<String, PipelineSpark> pipelines) {
+            @DefaultValue Map<String, PipelineSpark> pipelines,
+            String classDataSharing) {
 
         public boolean local() {
             return master.equals("local") || master.startsWith("local[");

@@ -37,15 +37,26 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
     private final java.util.Set<Process> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final List<String> javaOptions;
+    private final ClassDataSharing cds;
 
     public LocalSparkSubmitter(SparkClasspath classpath, String master, String driverMemory, Map<String, String> conf,
                                DatabaseEndpoint database, String version) {
-        this(classpath, master, driverMemory, List.of(), conf, database, version);
+        this(classpath, master, driverMemory, List.of(), conf, database, version, null);
     }
 
     /** {@code javaOptions}: extra options of the driver JVM, after Spark's module flags and before -Xmx. */
     public LocalSparkSubmitter(SparkClasspath classpath, String master, String driverMemory, List<String> javaOptions,
                                Map<String, String> conf, DatabaseEndpoint database, String version) {
+        this(classpath, master, driverMemory, javaOptions, conf, database, version, null);
+    }
+
+    /**
+     * {@code cdsDir}: where the class-data sharing archives of the Spark JVMs live ({@link ClassDataSharing}); {@code null}
+     * turns them off.
+     */
+    public LocalSparkSubmitter(SparkClasspath classpath, String master, String driverMemory, List<String> javaOptions,
+                               Map<String, String> conf, DatabaseEndpoint database, String version, Path cdsDir) {
+        this.cds = cdsDir == null ? ClassDataSharing.off() : ClassDataSharing.in(cdsDir);
         this.javaOptions = List.copyOf(javaOptions);
         this.classpath = classpath;
         this.master = master;
@@ -67,7 +78,8 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
         } catch (IOException e) {
             throw new SparkJobFailedException(app.name(), null, false, "cannot create the error file for " + app.name() + ": " + e.getMessage());
         }
-        List<String> command = command(app);
+        ClassDataSharing.Plan sharing = cds.plan(app.mainClass(), classpath, javaOptions);
+        List<String> command = command(app, sharing.jvmOptions());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.putAll(JobErrors.environment(database, version, errorFile));
@@ -79,9 +91,12 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
         try {
             process = pb.start();
         } catch (IOException e) {
+            cds.finish(sharing, false, false);
             throw new SparkJobFailedException(app.name(), null, false, "cannot start the Spark JVM for " + app.name() + ": " + e.getMessage());
         }
         live.add(process);
+        boolean succeeded = false;
+        boolean unexplained = true;
         Thread pump = streamOutput(app.name(), process);
         try {
             boolean finished = process.waitFor(app.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -94,24 +109,29 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
             int exit = process.exitValue();
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             if (exit != 0 && closing) {
+                unexplained = false;
                 throw new SparkJobFailedException(app.name(), exit, false, "Spark application " + app.name()
                         + " was stopped because the orchestrator shut down", List.of(SHUTDOWN));
             }
             if (exit != 0) {
                 List<String> lines = JobErrors.read(errorFile);
+                unexplained = lines.isEmpty();
                 String jobError = String.join("; ", lines);
                 List<String> classes = JobErrors.classes(lines);
                 throw new SparkJobFailedException(app.name(), exit, false, "Spark application " + app.name() + " failed (exit code " + exit + ")"
                         + (jobError.isEmpty() ? "; it reported no error (killed?), see the log above" : ": " + jobError), classes);
             }
             log.info("Spark application {} finished in {} s", app.name(), elapsed.toMillis() / 1000.0);
+            succeeded = true;
             return new SparkResult(app.name(), exit, elapsed);
         } catch (InterruptedException e) {
+            unexplained = false;
             kill(process);
             Thread.currentThread().interrupt();
             throw new SparkJobFailedException(app.name(), null, false, "interrupted while waiting for " + app.name() + "; the Spark JVM was killed");
         } finally {
             live.remove(process);
+            cds.finish(sharing, succeeded, unexplained);
             try {
                 Files.deleteIfExists(errorFile);
             } catch (IOException e) {
@@ -158,10 +178,15 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
     }
 
     List<String> command(SparkApplication app) {
+        return command(app, List.of());
+    }
+
+    private List<String> command(SparkApplication app, List<String> sharingOptions) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptions().split("\\s+")));
         cmd.addAll(javaOptions);
+        cmd.addAll(sharingOptions);
         cmd.add("-Xmx" + driverMemory);
         cmd.add("-Dlog4j2.configurationFile=classpath:nightshift-spark-log4j2.properties");
         cmd.add("-cp");

@@ -29,8 +29,11 @@ public class SparkConfiguration {
         SparkClasspath classpath = new SparkClasspath(jar.toAbsolutePath(), lib.toAbsolutePath());
         String version = LocalSparkSubmitter.class.getPackage().getImplementationVersion();
         if (spark.local()) {
+            String sharing = spark.classDataSharing();
+            Path cds = "off".equals(sharing) ? null
+                    : sharing == null || sharing.isBlank() ? props.home().toAbsolutePath().normalize().resolve("cds") : Path.of(sharing).toAbsolutePath();
             return new LocalSparkSubmitter(classpath, spark.master(), spark.driverMemory(), spark.javaOptions(), spark.conf(), database,
-                    version == null ? "dev" : version);
+                    version == null ? "dev" : version, cds);
         }
         Path home = spark.sparkHome() == null ? install.resolve("spark-jobs/target/spark-home") : Path.of(spark.sparkHome());
         return new ClusterSparkSubmitter(classpath, home.toAbsolutePath(), spark, database, version == null ? "dev" : version);

@@ -29,6 +29,8 @@ import java.util.function.BooleanSupplier;
 final class NightshiftProcesses implements AutoCloseable {
     static final Path APP_JAR = Path.of(System.getProperty("nightshift.app-jar"));
     static final Path INSTALL = Path.of(System.getProperty("nightshift.install")).toAbsolutePath().normalize();
+    /** Class-data sharing archives shared by every Spark JVM of the fault tests (see the pom). */
+    static final String CDS = System.getProperty("nightshift.spark.class-data-sharing");
 
     private EmbeddedPostgres postgres;
     private int port;
@@ -65,7 +67,8 @@ final class NightshiftProcesses implements AutoCloseable {
     void generateChurn(LocalDate from, LocalDate to, long entities) {
         LocalSparkSubmitter submitter = new LocalSparkSubmitter(
                 new SparkClasspath(INSTALL.resolve("spark-jobs/target/nightshift-spark-jobs.jar"), INSTALL.resolve("spark-jobs/target/spark-lib")),
-                "local[2]", "1g", List.of(dev.nightshift.IntegrationTest.SMALL_DATA_JVM.split(",")), Map.of(), database(), "test");
+                "local[2]", "1g", List.of(dev.nightshift.IntegrationTest.SMALL_DATA_JVM.split(",")), Map.of(), database(), "test",
+                CDS == null ? null : Path.of(CDS));
         submitter.submit(new SparkApplication("generate", GenerateDataArgs.JOB_CLASS,
                 new GenerateDataArgs("churn", warehouse(), from, to, entities, 5, null, 0, 0, 7).toArgs(), Duration.ofMinutes(5)));
     }
@@ -83,6 +86,7 @@ final class NightshiftProcesses implements AutoCloseable {
                 "-Dnightshift.instance.lease=20s",
                 "-Dnightshift.spark.driver-memory=1g",
                 "-Dnightshift.spark.java-options=" + dev.nightshift.IntegrationTest.SMALL_DATA_JVM,
+                "-Dnightshift.spark.class-data-sharing=" + (CDS == null ? "off" : CDS),
                 "-Dserver.port=0",
                 "-Dnightshift.spark.retry-backoff=2s",
                 "-Dspring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=2000"));

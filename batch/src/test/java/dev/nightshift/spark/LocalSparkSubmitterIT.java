@@ -39,6 +39,33 @@ class LocalSparkSubmitterIT {
     }
 
     @Test
+    void theFirstRunOfAJobWritesAClassDataSharingArchiveThatTheNextRunMaps(@TempDir Path dir) throws Exception {
+        Path cds = dir.resolve("cds");
+        // -Xshare:on makes a JVM that cannot map its archive fail to start instead of running without it.
+        LocalSparkSubmitter sharing = new LocalSparkSubmitter(submitter.classpath(), "local[2]", "1g", List.of("-Xshare:on", "-XX:+UseSerialGC"),
+                Map.of(), NO_DATABASE, "test", cds);
+        GenerateDataArgs args = new GenerateDataArgs("churn", dir.resolve("w").toUri().toString(), LocalDate.of(2026, 11, 1),
+                LocalDate.of(2026, 11, 1), 20, 7, null, 0, 0, 7);
+        SparkApplication app = new SparkApplication("generate", GenerateDataArgs.JOB_CLASS, args.toArgs(), Duration.ofMinutes(5));
+
+        sharing.submit(app);
+        List<Path> written;
+        try (Stream<Path> files = Files.list(cds)) {
+            written = files.toList();
+        }
+        assertThat(written).singleElement().satisfies(p -> {
+            assertThat(p.getFileName().toString()).startsWith("GenerateDataJob-").endsWith(".jsa");
+            assertThat(Files.size(p)).isGreaterThan(10_000_000L);   // thousands of Spark classes, not an empty file
+        });
+
+        List<String> second = new java.util.ArrayList<>();
+        ClassDataSharing.Plan plan = ClassDataSharing.in(cds).plan(GenerateDataArgs.JOB_CLASS, submitter.classpath(), List.of("-Xshare:on", "-XX:+UseSerialGC"));
+        second.addAll(plan.jvmOptions());
+        assertThat(second).containsExactly("-XX:SharedArchiveFile=" + written.get(0));
+        assertThat(sharing.submit(app).exitCode()).isZero();
+    }
+
+    @Test
     void aFailingJobFailsWithTheJobsOwnError() {
         SparkApplication bad = new SparkApplication("generate-bad", GenerateDataArgs.JOB_CLASS,
                 List.of("--dataset=churn", "--output=/tmp/x", "--from=yesterday", "--to=2026-11-02"), Duration.ofMinutes(5));
