@@ -1,4 +1,4 @@
-package dev.nightshift.web;
+package dev.nightshift.web.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
