@@ -2,6 +2,7 @@ package dev.nightshift.web.api;
 
 import dev.nightshift.alerts.Alert;
 import dev.nightshift.alerts.AlertRepository;
+import dev.nightshift.monitoring.MonitoringReads;
 import dev.nightshift.pipelines.PipelineService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

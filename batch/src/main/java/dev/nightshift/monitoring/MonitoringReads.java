@@ -1,4 +1,4 @@
-package dev.nightshift.web.api;
+package dev.nightshift.monitoring;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
