@@ -32,7 +32,11 @@ public class NightshiftCommand implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new NightshiftCommand());
         cli.setExecutionExceptionHandler(NightshiftCommand::handle);
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            System.clearProperty(Output.CONSOLE_THRESHOLD);
+        }
     }
 
     /** Starts the Spring context a command needs; the caller closes it. */

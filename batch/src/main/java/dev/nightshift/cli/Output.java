@@ -20,10 +20,20 @@ public class Output {
     @Option(names = {"-q", "--quiet"}, description = "print only identifiers, one per line")
     boolean quiet;
 
-    /** Refuses --json together with --quiet as a usage error (exit 2). */
+    /** The system property that silences the console log while a script reads stdout (cleared by NightshiftCommand.execute). */
+    static final String CONSOLE_THRESHOLD = "logging.threshold.console";
+
+    /**
+     * Refuses --json together with --quiet as a usage error (exit 2). With either, the console log (which shares stdout)
+     * is switched off for the command's application context, so stdout holds only what the script asked for; errors
+     * still reach stderr through the command and its exit code.
+     */
     void check() {
         if (json && quiet) {
             throw new CommandLine.ParameterException(mixee.commandLine(), "--json and --quiet exclude each other");
+        }
+        if (json || quiet) {
+            System.setProperty(CONSOLE_THRESHOLD, "OFF");
         }
     }
 

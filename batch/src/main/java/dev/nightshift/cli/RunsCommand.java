@@ -90,7 +90,7 @@ public class RunsCommand {
     }
 
     /** The readable summary of {@code runs show}. */
-    static void print(RunSummary s, PrintStream out) {
+    public static void print(RunSummary s, PrintStream out) {
         RunRecord r = s.run();
         out.printf("Run %d: %s %s — %s%s%n", r.id(), r.pipeline(), r.businessDate(), r.status(),
                 r.duration() == null ? " (running)" : String.format(" in %.1f s", r.duration().toMillis() / 1000.0));

@@ -50,7 +50,10 @@ public class PipelineGauges {
     }
 
     @EventListener
-    void start(WebServerInitializedEvent event) {
+    synchronized void start(WebServerInitializedEvent event) {
+        if (timer != null) {
+            return; // a separate management port starts a second web server
+        }
         refresh();
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pipeline-gauges");

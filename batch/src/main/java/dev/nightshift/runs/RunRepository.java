@@ -79,7 +79,7 @@ public class RunRepository {
      * and where a backfill's runs are polled.
      */
     public List<RunRecord> search(String pipeline, String status, LocalDate from, LocalDate to, int offset, int limit) {
-        return jdbc.sql(SELECT + """
+        return jdbc.sql(SELECT + " " + """
                          WHERE (CAST(? AS text) IS NULL OR r.pipeline = ?) AND (CAST(? AS text) IS NULL OR r.status = ?)
                            AND (CAST(? AS date) IS NULL OR r.business_date >= ?) AND (CAST(? AS date) IS NULL OR r.business_date <= ?)
                          ORDER BY r.id DESC OFFSET ? LIMIT ?""")

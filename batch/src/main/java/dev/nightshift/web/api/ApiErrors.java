@@ -13,6 +13,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 
 /** Maps the domain's refusals to RFC 9457 problem details with a status that says what kind of refusal it is. */
 @RestControllerAdvice(basePackageClasses = ApiErrors.class)
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE) // before Boot's generic problem details
 public class ApiErrors {
 
     @ExceptionHandler(UnknownPipelineException.class)
@@ -75,7 +76,21 @@ public class ApiErrors {
         Throwable cause = e.getMostSpecificCause();
         String detail = cause.getMessage() == null ? e.getMessage() : cause.getMessage();
         // Jackson appends the source location and a long reference chain: keep the first line, which names the problem.
-        return problem(HttpStatus.BAD_REQUEST, "Unreadable request body", "request body: " + detail.lines().findFirst().orElse(detail));
+        detail = detail.lines().findFirst().orElse(detail);
+        String field = null;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof tools.jackson.core.JacksonException bad && !bad.getPath().isEmpty()) {
+                field = bad.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                        .collect(java.util.stream.Collectors.joining("."));
+                break;
+            }
+        }
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Unreadable request body",
+                "request body" + (field == null ? "" : ", field '" + field + "'") + ": " + detail);
+        if (field != null) {
+            p.setProperty("field", field);
+        }
+        return p;
     }
 
     @ExceptionHandler(IllegalArgumentException.class)
