@@ -21,15 +21,28 @@ public class AlertsCommand {
         @Option(names = "--limit", defaultValue = "30", description = "at most this many alerts (default ${DEFAULT-VALUE})")
         int limit;
 
+        @picocli.CommandLine.Mixin
+        Output output;
+
         @Override
         public Integer call() {
+            output.check();
             if (limit < 1) {
                 throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
             }
             try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
+                java.util.List<Alert> alerts = ctx.getBean(AlertRepository.class).list(pipeline, 0, limit);
+                if (output.json()) {
+                    output.printJson(alerts);
+                    return CliExitCodes.OK;
+                }
+                if (output.quiet()) {
+                    alerts.forEach(a -> System.out.println(a.id()));
+                    return CliExitCodes.OK;
+                }
                 TablePrinter t = new TablePrinter("alert", "pipeline", "kind", "severity", "first seen", "last seen", "nights",
                         "delivery", "run", "title");
-                for (Alert a : ctx.getBean(AlertRepository.class).list(pipeline, 0, limit)) {
+                for (Alert a : alerts) {
                     String delivery = a.lastError() == null ? a.deliveryStatus()
                             : a.deliveryStatus() + " (" + a.attempts() + "x: " + abbreviate(a.lastError(), 60) + ")";
                     t.row(a.id(), a.pipeline(), a.kind(), a.severity(), a.firstSeen(), a.lastSeen(), a.occurrences(), delivery,

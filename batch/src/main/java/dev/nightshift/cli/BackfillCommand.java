@@ -32,22 +32,41 @@ public class BackfillCommand implements Callable<Integer> {
     @Option(names = "--rerun", description = "re-run completed dates too, replacing their outputs")
     boolean rerun;
 
+    @picocli.CommandLine.Mixin
+    Output output;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        output.check();
         try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
             int total = (int) (to.toEpochDay() - from.toEpochDay() + 1);
             AtomicInteger done = new AtomicInteger();
             long t0 = System.nanoTime();
-            List<DateOutcome> outcomes = ctx.getBean(BackfillService.class).run(pipeline, from, to, parallel, rerun,
-                    System.getProperty("user.name", "cli"), o -> System.out.printf("[%d/%d] %s %s %s %s%n", done.incrementAndGet(), total,
-                            pipeline, o.date(), o.outcome(),
-                            o.run() != null && o.run().completed() && o.message() == null
-                                    ? o.run().rowsScored() + " rows, model v" + o.run().modelVersion()
-                                    : o.message() == null ? "" : o.message()));
+            List<DateOutcome> outcomes;
+            ctx.getBean(dev.nightshift.pipelines.PipelineService.class).current(pipeline);
+            try (RunProgress progress = output.human() ? new RunProgress(ctx.getBean(dev.nightshift.runs.RunRepository.class), pipeline, from,
+                    to, System.err, RunProgress.isTerminal()) : null) {
+                outcomes = ctx.getBean(BackfillService.class).run(pipeline, from, to, parallel, rerun,
+                        System.getProperty("user.name", "cli"), o -> {
+                            int n = done.incrementAndGet();
+                            if (output.human()) {
+                                System.out.printf("[%d/%d] %s %s %s %s (%.0f s)%n", n, total, pipeline, o.date(), o.outcome(),
+                                        o.run() != null && o.run().completed() && o.message() == null
+                                                ? o.run().rowsScored() + " rows, model v" + o.run().modelVersion()
+                                                : o.message() == null ? "" : o.message(), (System.nanoTime() - t0) / 1e9);
+                            }
+                        });
+            }
             long failed = outcomes.stream().filter(o -> o.outcome().equals("FAILED") || o.outcome().equals("REFUSED")).count();
             long skipped = outcomes.stream().filter(o -> o.outcome().equals("SKIPPED")).count();
-            System.out.printf("backfill %s %s..%s: %d completed, %d skipped, %d failed in %.0f s%n", pipeline, from, to,
-                    outcomes.size() - failed - skipped, skipped, failed, (System.nanoTime() - t0) / 1e9);
+            if (output.json()) {
+                output.printJson(outcomes);
+            } else if (output.quiet()) {
+                outcomes.stream().filter(o -> o.run() != null).forEach(o -> System.out.println(o.run().id()));
+            } else {
+                System.out.printf("backfill %s %s..%s: %d completed, %d skipped, %d failed in %.0f s%n", pipeline, from, to,
+                        outcomes.size() - failed - skipped, skipped, failed, (System.nanoTime() - t0) / 1e9);
+            }
             return failed == 0 ? CliExitCodes.OK : CliExitCodes.FAILED;
         }
     }

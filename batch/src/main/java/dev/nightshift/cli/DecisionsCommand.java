@@ -25,10 +25,22 @@ public class DecisionsCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "30", description = "at most this many decisions (default ${DEFAULT-VALUE})")
     int limit;
 
+    @picocli.CommandLine.Mixin
+    Output output;
+
     @Override
     public Integer call() throws Exception {
+        output.check();
         try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
             ctx.getBean(PipelineService.class).current(pipeline);
+            if (output.json()) {
+                output.printJson(ctx.getBean(dev.nightshift.monitoring.MonitoringReads.class).decisions(pipeline, null, null, 0, limit));
+                return CliExitCodes.OK;
+            }
+            if (output.quiet()) {
+                ctx.getBean(DecisionService.class).list(pipeline, limit).forEach(d -> System.out.println(d.runId()));
+                return CliExitCodes.OK;
+            }
             TablePrinter t = new TablePrinter("date", "run", "champion", "decision", "trigger", "reasons", "candidate", "action", "gate");
             ModelRegistry registry = ctx.getBean(ModelRegistry.class);
             for (DecisionService.Stored d : ctx.getBean(DecisionService.class).list(pipeline, limit)) {

@@ -38,16 +38,21 @@ public class DemoCommand implements Callable<Integer> {
     Path specs;
 
     @Override
-    public Integer call() throws java.io.IOException {
+    public Integer call() throws Exception {
         // A local stand-in for a Slack channel: the demo's alerts are delivered to it like to a real webhook.
         try (LocalWebhookReceiver receiver = LocalWebhookReceiver.start();
              ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE,
                      java.util.Map.of("nightshift.alerts.webhook-url", receiver.url().toString()))) {
             Path specDir = specs != null ? specs : NightshiftHome.installDir().resolve("config/pipelines");
             long t0 = System.nanoTime();
-            List<RunRecord> runs = ctx.getBean(DemoService.class).run(new DemoService.Options(start, nights, entities, specDir,
-                            badRowsOn != null ? badRowsOn : start.plusDays(Math.min(1, nights - 1))),
-                    line -> System.out.println("[demo] " + line));
+            List<RunRecord> runs;
+            // Step and Spark stage progress of the nights on stderr; the demo's story stays on stdout.
+            try (RunProgress progress = new RunProgress(ctx.getBean(dev.nightshift.runs.RunRepository.class), "churn", start,
+                    start.plusDays(nights - 1L), System.err, RunProgress.isTerminal())) {
+                runs = ctx.getBean(DemoService.class).run(new DemoService.Options(start, nights, entities, specDir,
+                                badRowsOn != null ? badRowsOn : start.plusDays(Math.min(1, nights - 1))),
+                        line -> System.out.println("[demo] " + line));
+            }
             System.out.println();
             TablePrinter t = new TablePrinter("date", "champion", "rows scored", "quarantined", "drifted features",
                     "AUC [95% CI] of the night", "decision", "candidate", "status", "seconds");

@@ -318,12 +318,25 @@ public class ModelsCommand {
         @Parameters(index = "0", paramLabel = "PIPELINE")
         String pipeline;
 
+        @picocli.CommandLine.Mixin
+        Output output;
+
         @Override
         public Integer call() {
+            output.check();
             try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
                 ctx.getBean(PipelineService.class).current(pipeline);
+                List<ModelVersion> versions = ctx.getBean(ModelRegistry.class).list(pipeline);
+                if (output.json()) {
+                    output.printJson(versions);
+                    return CliExitCodes.OK;
+                }
+                if (output.quiet()) {
+                    versions.forEach(m -> System.out.println("v" + m.version()));
+                    return CliExitCodes.OK;
+                }
                 TablePrinter t = new TablePrinter("version", "aliases", "algorithm", "trained on", "rows", "holdout metrics", "sha256", "created");
-                for (ModelVersion m : ctx.getBean(ModelRegistry.class).list(pipeline)) {
+                for (ModelVersion m : versions) {
                     t.row("v" + m.version(), m.aliases().isEmpty() ? null : String.join(",", m.aliases()), m.algorithm(),
                             m.trainingFrom() + ".." + m.trainingTo(), m.trainingRows(), metrics(m.holdoutMetrics()),
                             m.artifactSha256().substring(0, 12), m.createdAt().toLocalDateTime().withNano(0));

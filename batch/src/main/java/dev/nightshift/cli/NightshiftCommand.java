@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 DecisionsCommand.class, RetrainCommand.class, AlertsCommand.class,
                 ScheduleCommand.class, DemoCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed, 2 usage error, 3 invalid input, 4 run refused.",
+                "Output: --json (JSON on stdout) or --quiet (identifiers only) on list, run and backfill commands; progress and errors go to stderr.",
                 "Database: embedded under .nightshift/ unless NIGHTSHIFT_DB_URL, NIGHTSHIFT_DB_USER, NIGHTSHIFT_DB_PASSWORD are set."})
 public class NightshiftCommand implements Runnable {
     @CommandLine.Spec
@@ -31,7 +32,11 @@ public class NightshiftCommand implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new NightshiftCommand());
         cli.setExecutionExceptionHandler(NightshiftCommand::handle);
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            System.clearProperty(Output.CONSOLE_THRESHOLD);
+        }
     }
 
     /** Starts the Spring context a command needs; the caller closes it. */
@@ -50,6 +55,12 @@ public class NightshiftCommand implements Runnable {
 
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
+        if (e instanceof CommandLine.ParameterException usage) {
+            // thrown by a command's own option checks (e.g. --json with --quiet): a usage error like picocli's own
+            err.println("error: " + usage.getMessage());
+            err.flush();
+            return CliExitCodes.USAGE;
+        }
         Throwable root = rootCause(e);
         err.println("error: " + (root.getMessage() == null ? root.getClass().getName() : root.getMessage()));
         err.flush();

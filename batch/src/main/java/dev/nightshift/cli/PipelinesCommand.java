@@ -109,10 +109,22 @@ public class PipelinesCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List applied pipelines with their champion and last run.")
     static class ListPipelines implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Output output;
+
         @Override
         public Integer call() {
+            output.check();
             try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
                 List<PipelineSummary> all = ctx.getBean(PipelineService.class).list();
+                if (output.json()) {
+                    output.printJson(all);
+                    return CliExitCodes.OK;
+                }
+                if (output.quiet()) {
+                    all.forEach(p -> System.out.println(p.name()));
+                    return CliExitCodes.OK;
+                }
                 TablePrinter t = new TablePrinter("pipeline", "spec", "task", "algorithm", "schedule", "champion", "last run", "status");
                 for (PipelineSummary p : all) {
                     t.row(p.name(), "v" + p.specVersion(), p.task(), p.algorithm(),

@@ -5,7 +5,6 @@ import dev.nightshift.pipelines.PipelineService;
 import dev.nightshift.runs.RunRecord;
 import dev.nightshift.runs.RunRepository;
 import dev.nightshift.runs.RunRequest;
-import dev.nightshift.runs.RunService;
 import dev.nightshift.runs.RunTrigger;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
@@ -31,13 +30,13 @@ public class RetrainCommand implements Callable<Integer> {
     LocalDate date;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
             ctx.getBean(PipelineService.class).current(pipeline);
             LocalDate asOf = date != null ? date : ctx.getBean(RunRepository.class).list(pipeline, 0, 200).stream()
                     .filter(RunRecord::completed).map(RunRecord::businessDate).max(LocalDate::compareTo)
                     .orElseThrow(() -> new IllegalArgumentException(pipeline + " has no completed night yet; pass --date"));
-            RunRecord run = ctx.getBean(RunService.class).run(new RunRequest(pipeline, asOf, RunTrigger.CLI, true, null, true));
+            RunRecord run = RunCommand.runWithProgress(ctx, new RunRequest(pipeline, asOf, RunTrigger.CLI, true, null, true), new Output());
             if (!run.completed()) {
                 System.err.printf("%s %s: %s (run %d): %s%n", pipeline, asOf, run.status(), run.id(), run.error());
                 return CliExitCodes.FAILED;

@@ -47,6 +47,20 @@ public class PipelineService {
         return store(spec, text, file.toString(), actor);
     }
 
+    /**
+     * Parses, validates and stores a spec sent as text (the API's {@code PUT /api/pipelines/{name}}); {@code source}
+     * names where it came from in error messages and in the stored spec, {@code expectedName} must be its name.
+     */
+    @Transactional
+    public AppliedSpec applyText(String source, String text, String expectedName, String actor) {
+        PipelineSpec spec = parser.parse(source, text);
+        if (!spec.name().equals(expectedName)) {
+            throw new SpecException(source, List.of("field 'name': the spec is named '" + spec.name() + "' but was sent for pipeline '"
+                    + expectedName + "'"));
+        }
+        return store(spec, text, source, actor);
+    }
+
     @Transactional
     public AppliedSpec store(PipelineSpec spec, String sourceYaml, String sourceFile, String actor) {
         String json = SpecCodec.toJson(spec);

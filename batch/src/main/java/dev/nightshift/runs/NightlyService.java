@@ -85,6 +85,10 @@ public class NightlyService {
             throw new IllegalStateException("NightJob for run " + run.runId() + " finished but recorded no row count");
         }
         meters.counter("nightshift.rows.scored", "pipeline", run.pipeline()).increment(record.rowsScored());
+        Long quarantined = runs.rowsQuarantined(run.runId());
+        if (quarantined != null) {
+            meters.counter("nightshift.rows.quarantined", "pipeline", run.pipeline()).increment(quarantined);
+        }
         log.info("{} {}: {} rows scored with model v{}{}{}", run.pipeline(), run.businessDate(), record.rowsScored(), champion.version(),
                 evaluate ? ", labelled nights evaluated" : "", drift ? ", drift measured" : "");
         return record.rowsScored();

@@ -74,6 +74,31 @@ public class RunRepository {
                 .query(RunRepository::map).list();
     }
 
+    /**
+     * Runs filtered by any of pipeline, status and a business-date range (inclusive), newest first; the API's list of runs
+     * and where a backfill's runs are polled.
+     */
+    public List<RunRecord> search(String pipeline, String status, LocalDate from, LocalDate to, int offset, int limit) {
+        return jdbc.sql(SELECT + " " + """
+                         WHERE (CAST(? AS text) IS NULL OR r.pipeline = ?) AND (CAST(? AS text) IS NULL OR r.status = ?)
+                           AND (CAST(? AS date) IS NULL OR r.business_date >= ?) AND (CAST(? AS date) IS NULL OR r.business_date <= ?)
+                         ORDER BY r.id DESC OFFSET ? LIMIT ?""")
+                .params(pipeline, pipeline, status, status, from, from, to, to, offset, limit)
+                .query(RunRepository::map).list();
+    }
+
+    /** The latest business date of the pipeline with a completed run: what `retrain` re-runs by default. */
+    public Optional<LocalDate> latestCompletedDate(String pipeline) {
+        return jdbc.sql("SELECT max(business_date) FROM runs WHERE pipeline = ? AND status = 'COMPLETED'").param(pipeline)
+                .query((rs, i) -> rs.getObject(1, LocalDate.class)).optional();
+    }
+
+    /** Input rows of the run's night that validation held back; null before validation ran. */
+    public Long rowsQuarantined(long runId) {
+        return jdbc.sql("SELECT rows_quarantined FROM runs WHERE id = ?").param(runId).query((rs, i) -> (Long) rs.getObject(1))
+                .optional().orElse(null);
+    }
+
     /** A step of a run's Spring Batch execution. */
     public record StepRecord(String step, String status, java.time.LocalDateTime startedAt, java.time.LocalDateTime endedAt,
                              long writeCount, String exitMessage) {

@@ -55,13 +55,48 @@ public class RunService {
     public RunRecord run(RunRequest request) {
         inFlight.incrementAndGet();
         try {
-            return execute(request);
+            return launch(prepare(request));
         } finally {
             inFlight.decrementAndGet();
         }
     }
 
-    private RunRecord execute(RunRequest request) {
+    /**
+     * Checks and records the run in the calling thread (so a refusal or an unknown pipeline is thrown to the caller) and
+     * executes it on {@code executor}; returns the RUNNING row at once. Callers poll the row for the outcome.
+     */
+    public RunRecord start(RunRequest request, java.util.concurrent.Executor executor) {
+        inFlight.incrementAndGet();
+        Prepared prepared;
+        try {
+            prepared = prepare(request);
+        } catch (RuntimeException e) {
+            inFlight.decrementAndGet();
+            throw e;
+        }
+        RunRecord running = runs.find(prepared.runId()).orElseThrow();
+        try {
+            executor.execute(() -> {
+                try {
+                    launch(prepared);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            });
+        } catch (RuntimeException e) {
+            inFlight.decrementAndGet();
+            runs.finish(prepared.runId(), "FAILED", "could not start the nightly job: " + e.getMessage());
+            throw new IllegalStateException("could not start the nightly job for " + request.pipeline() + " "
+                    + request.businessDate() + ": " + e.getMessage(), e);
+        }
+        return running;
+    }
+
+    /** A run recorded as RUNNING whose job has not started yet. */
+    private record Prepared(long runId, RunRequest request, JobParameters params) {
+    }
+
+    private Prepared prepare(RunRequest request) {
         AppliedSpec spec = pipelines.current(request.pipeline());
         staleRuns.recover(request.pipeline(), request.businessDate());
         Optional<RunRecord> last = runs.latest(request.pipeline(), request.businessDate());
@@ -98,8 +133,14 @@ public class RunService {
                 .addLong(RunContext.SPEC_VERSION, (long) spec.version(), false)
                 .addString(RunContext.RETRAIN, Boolean.toString(request.retrain()), false)
                 .toJobParameters();
-        try {
-            jobOperator.start(nightlyJob, params);
+        return new Prepared(runId, request, params);
+    }
+
+    private RunRecord launch(Prepared prepared) {
+        RunRequest request = prepared.request();
+        long runId = prepared.runId();
+        try (var mdc = RunLogContext.open(request.pipeline(), runId, request.businessDate())) {
+            jobOperator.start(nightlyJob, prepared.params());
         } catch (Exception e) {
             // The job never ran (the listener did not see it): close the row so the date is not blocked.
             runs.finish(runId, "FAILED", "could not start the nightly job: " + e.getMessage());

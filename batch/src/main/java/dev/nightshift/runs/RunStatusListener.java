@@ -13,10 +13,13 @@ public class RunStatusListener implements JobExecutionListener {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunStatusListener.class);
     private final RunRepository runs;
     private final io.micrometer.core.instrument.MeterRegistry meters;
+    private final dev.nightshift.ops.PipelineGauges gauges;
 
-    public RunStatusListener(RunRepository runs, io.micrometer.core.instrument.MeterRegistry meters) {
+    public RunStatusListener(RunRepository runs, io.micrometer.core.instrument.MeterRegistry meters,
+                             dev.nightshift.ops.PipelineGauges gauges) {
         this.runs = runs;
         this.meters = meters;
+        this.gauges = gauges;
     }
 
     @Override
@@ -42,6 +45,7 @@ public class RunStatusListener implements JobExecutionListener {
                         .record(java.time.Duration.between(step.getStartTime(), step.getEndTime()));
             }
         }
+        gauges.refresh();
         if (!ok) {
             log.error("run {} ({} {}) FAILED: {}", runId(execution), execution.getJobParameters().getString(RunContext.PIPELINE),
                     execution.getJobParameters().getLocalDate(RunContext.BUSINESS_DATE), error);

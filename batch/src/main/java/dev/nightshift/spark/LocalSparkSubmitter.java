@@ -198,6 +198,9 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
         cmd.add("nightshift-" + app.name());
         cmd.add("--conf");
         cmd.add("spark.ui.enabled=false");
+        // Stage progress for `nightshift run` / `backfill` (see SparkStageProgress); Spark prints it to stderr.
+        cmd.add("--conf");
+        cmd.add("spark.ui.showConsoleProgress=true");
         conf.forEach((k, v) -> {
             cmd.add("--conf");
             cmd.add(k + "=" + v);
@@ -211,17 +214,22 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
 
     private static Thread streamOutput(String name, Process process) {
         Logger sparkLog = LoggerFactory.getLogger("spark." + name);
-        Thread t = new Thread(() -> {
+        Thread t = new Thread(dev.nightshift.runs.RunLogContext.propagate(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
-                    sparkLog.info("{}", line);
+                    // Spark's console progress bar rewrites one line with \r: a stream of updates, not log lines.
+                    if (SparkStageProgress.isProgressLine(line)) {
+                        SparkStageProgress.publish(name, line);
+                    } else {
+                        sparkLog.info("{}", line);
+                    }
                 }
             } catch (IOException e) {
                 // The stream closes when the child is killed; its exit code tells what happened.
                 sparkLog.debug("output stream closed: {}", e.getMessage());
             }
-        }, "spark-output-" + name);
+        }), "spark-output-" + name);
         t.setDaemon(true);
         t.start();
         return t;

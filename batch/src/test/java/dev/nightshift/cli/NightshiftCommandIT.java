@@ -59,7 +59,7 @@ class NightshiftCommandIT {
         assertThat(applied.out).contains("churn: applied as spec version 1").contains("demand: applied as spec version 1");
         assertThat(again.out).contains("churn: unchanged (spec version 1)");
         assertThat(list.out).contains("churn").contains("gbt-classifier").contains("demand").contains("linear-regression");
-        assertThat(unknown.code).isEqualTo(CliExitCodes.INVALID_INPUT);
+        assertThat(unknown.code).as(unknown.err).isEqualTo(CliExitCodes.INVALID_INPUT);
         assertThat(unknown.err).contains("unknown pipeline 'nope'; applied pipelines: churn, demand");
         assertThat(usage.code).isEqualTo(CliExitCodes.USAGE);
         assertThat(usage.err).contains("--date");
@@ -99,6 +99,29 @@ class NightshiftCommandIT {
         assertThat(list.out).contains("alert").contains("kind").contains("first seen").contains("nights").contains("delivery");
         assertThat(bad.code).isEqualTo(CliExitCodes.INVALID_INPUT);
         assertThat(bad.err).contains("--limit must be at least 1");
+    }
+
+    @Test
+    void listsPrintJsonOrIdentifiersForScriptsAndAMissingRunIsNamed() throws Exception {
+        run("pipelines", "apply", "../config/pipelines/churn.yml", "../config/pipelines/demand.yml");
+
+        Result json = run("pipelines", "list", "--json");
+        Result quiet = run("pipelines", "list", "--quiet");
+        Result runs = run("runs", "list", "--json");
+        Result both = run("runs", "list", "--json", "--quiet");
+        Result missing = run("runs", "show", "424242");
+        Result decisions = run("decisions", "churn", "--json");
+
+        assertThat(json.code).as(json.err).isZero();
+        com.fasterxml.jackson.databind.JsonNode pipelines = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out);
+        assertThat(pipelines.findValuesAsText("name")).containsExactly("churn", "demand");
+        assertThat(quiet.out.lines().toList()).containsExactly("churn", "demand");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(runs.out).isArray()).as(runs.out).isTrue();
+        assertThat(both.code).isEqualTo(CliExitCodes.USAGE);
+        assertThat(both.err).contains("--json and --quiet exclude each other");
+        assertThat(missing.code).isEqualTo(CliExitCodes.INVALID_INPUT);
+        assertThat(missing.err).contains("no run 424242");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(decisions.out).isArray()).as(decisions.out).isTrue();
     }
 
     private record Result(int code, String out, String err) {

@@ -1,4 +1,4 @@
-package dev.nightshift.web;
+package dev.nightshift.web.api;
 
 import java.util.List;
 
@@ -9,6 +9,12 @@ public record Page<T>(List<T> items, int offset, int limit, Integer nextOffset) 
     static <T> Page<T> of(List<T> fetched, int offset, int limit) {
         boolean more = fetched.size() > limit;
         return new Page<>(more ? fetched.subList(0, limit) : fetched, offset, limit, more ? offset + limit : null);
+    }
+
+    /** A page of a list that is small enough to be read whole (pipelines, a pipeline's model versions, a run's steps). */
+    static <T> Page<T> slice(List<T> all, int offset, int limit) {
+        int from = Math.min(checkOffset(offset), all.size());
+        return of(all.subList(from, Math.min(all.size(), from + checkLimit(limit) + 1)), offset, limit);
     }
 
     static int checkLimit(int limit) {
