@@ -124,6 +124,140 @@ COMMENT ON COLUMN analytics.data_quality.value IS 'Row-level: share of input row
 COMMENT ON COLUMN analytics.data_quality.threshold IS 'bad_row_share: the maximum share; row_count_min/max: the allowed bound from the median of earlier nights (null without history).';
 COMMENT ON COLUMN analytics.data_quality.passed IS 'Row-level: no row failed. Dataset-level: the gate held (false means the night was not scored).';
 
+CREATE OR REPLACE VIEW analytics.champion_vs_challenger AS
+WITH scored AS (
+    -- the champion that scored each night: the model of the night's latest completed run
+    SELECT DISTINCT ON (r.pipeline, r.business_date) r.pipeline, r.business_date, r.model_version_id
+    FROM nightshift.runs r
+    WHERE r.status = 'COMPLETED' AND r.model_version_id IS NOT NULL
+    ORDER BY r.pipeline, r.business_date, r.id DESC)
+SELECT s.pipeline, s.business_date, c.metric,
+       jv.version AS champion_version, c.value AS champion_value, c.ci_low AS champion_ci_low, c.ci_high AS champion_ci_high,
+       c.n AS champion_n,
+       kv.version AS challenger_version, k.value AS challenger_value, k.ci_low AS challenger_ci_low, k.ci_high AS challenger_ci_high,
+       k.n AS challenger_n,
+       k.value - c.value AS difference,
+       EXISTS (SELECT 1 FROM nightshift.model_aliases a
+               WHERE a.pipeline = s.pipeline AND a.alias = 'challenger' AND a.model_version_id = k.model_version_id) AS challenger_is_current
+FROM scored s
+JOIN nightshift.model_metrics c ON c.pipeline = s.pipeline AND c.business_date = s.business_date AND c.model_version_id = s.model_version_id
+JOIN nightshift.model_metrics k ON k.pipeline = c.pipeline AND k.business_date = c.business_date AND k.metric = c.metric
+                               AND k.model_version_id <> c.model_version_id
+JOIN nightshift.model_versions jv ON jv.id = c.model_version_id
+JOIN nightshift.model_versions kv ON kv.id = k.model_version_id;
+COMMENT ON VIEW analytics.champion_vs_challenger IS 'Live comparison on the same labelled nights: the champion that scored each night next to every other version scored beside it in shadow (the challenger), per metric.';
+COMMENT ON COLUMN analytics.champion_vs_challenger.metric IS 'The metric both models were measured by on the night''s labelled rows (see analytics.model_performance).';
+COMMENT ON COLUMN analytics.champion_vs_challenger.champion_version IS 'The version that scored the night (the champion then; it may have been replaced since).';
+COMMENT ON COLUMN analytics.champion_vs_challenger.champion_value IS 'The champion''s metric on the night.';
+COMMENT ON COLUMN analytics.champion_vs_challenger.champion_ci_low IS 'Lower bound of the champion''s 95% interval; null for exact counts.';
+COMMENT ON COLUMN analytics.champion_vs_challenger.champion_ci_high IS 'Upper bound of the champion''s 95% interval; null for exact counts.';
+COMMENT ON COLUMN analytics.champion_vs_challenger.champion_n IS 'Rows the champion''s metric is computed on.';
+COMMENT ON COLUMN analytics.champion_vs_challenger.challenger_version IS 'The version scored in shadow on the same night.';
+COMMENT ON COLUMN analytics.champion_vs_challenger.challenger_value IS 'The challenger''s metric on the same night''s labelled rows.';
+COMMENT ON COLUMN analytics.champion_vs_challenger.challenger_ci_low IS 'Lower bound of the challenger''s 95% interval; null for exact counts.';
+COMMENT ON COLUMN analytics.champion_vs_challenger.challenger_ci_high IS 'Upper bound of the challenger''s 95% interval; null for exact counts.';
+COMMENT ON COLUMN analytics.champion_vs_challenger.challenger_n IS 'Rows the challenger''s metric is computed on.';
+COMMENT ON COLUMN analytics.champion_vs_challenger.difference IS 'challenger_value - champion_value: positive means the challenger scored higher (better for auc, worse for rmse or log_loss).';
+COMMENT ON COLUMN analytics.champion_vs_challenger.challenger_is_current IS 'True while the version still holds the challenger alias (waiting to be promoted or rejected).';
+
+-- Columns that mean the same in every view get the same comment; the view-specific ones are commented above.
+DO $$
+DECLARE
+    col record;
+    common constant jsonb := '{
+        "pipeline": "Pipeline name, as in its spec (nightshift pipelines list).",
+        "business_date": "The business date (night) the row is about.",
+        "model_version": "Version number of the model (see analytics.model_versions).",
+        "run_id": "The nightly run that wrote the row (see analytics.run_history).",
+        "entity_id": "The entity scored: the value of the spec''s input.idColumn.",
+        "scored_at": "When the row was published.",
+        "rows": "Predictions published.",
+        "mean_score": "Mean positive-class probability (classification); null for regression.",
+        "min_prediction": "Smallest prediction of the night.",
+        "max_prediction": "Largest prediction of the night.",
+        "status": "RUNNING, COMPLETED or FAILED.",
+        "trigger": "What started it or why it decided: cli, schedule, api, demo, backfill for runs; the metric or drift that triggered a decision.",
+        "spec_version": "The version of the pipeline spec in force (see nightshift pipelines list).",
+        "rows_scored": "Predictions the run published.",
+        "started_at": "When the run started.",
+        "finished_at": "When the run ended; null while it runs.",
+        "duration_seconds": "finished_at - started_at in seconds.",
+        "version": "Version number of the model within its pipeline, from 1.",
+        "task": "binary-classification or regression.",
+        "algorithm": "The spec''s model.algorithm, e.g. gbt-classifier.",
+        "params": "Estimator parameters the model was fitted with, as JSON.",
+        "seed": "Training seed.",
+        "training_from": "First business date of the training window.",
+        "training_to": "Last business date of the training window (the holdout is at its end).",
+        "training_rows": "Labelled rows the model was trained on.",
+        "holdout_from": "First business date of the time-based holdout.",
+        "holdout_to": "Last business date of the time-based holdout.",
+        "holdout_rows": "Labelled rows of the holdout.",
+        "created_by_run": "The run that trained it; null for an imported model.",
+        "created_at": "When the row was created.",
+        "spark_version": "Spark version that trained the model.",
+        "java_version": "Java version that trained the model.",
+        "nightshift_version": "Nightshift version that trained the model.",
+        "artifact_uri": "Where the model artifact is under the warehouse.",
+        "artifact_sha256": "SHA-256 of the artifact''s manifest, verified before every load.",
+        "training_fingerprint": "Fingerprint of the training rows: equal fingerprints mean the same training data.",
+        "source": "trained (by Nightshift) or imported (nightshift models import).",
+        "at": "When the change happened.",
+        "alias": "The alias moved, e.g. champion or challenger.",
+        "from_version": "The version the alias pointed at before; null when it was new.",
+        "to_version": "The version the alias points at after; null when it was removed.",
+        "reason": "Why, as given by the person or the gate.",
+        "actor": "Who: a token name, cli:<os user>, scheduler, demo or test.",
+        "champion_version": "The champion judged: the version that scored the night.",
+        "summary": "One line saying why.",
+        "candidate_version": "The version retrained by this decision; null without a retrain.",
+        "gate": "The promotion gate''s explanation of its verdict on the candidate.",
+        "decided_at": "When the decision was recorded.",
+        "metric": "Metric name, e.g. auc, rmse (see nightshift.model_metrics).",
+        "value": "The value (see the view''s comment for its unit).",
+        "ci_low": "Lower bound of the 95% interval; null for counts.",
+        "ci_high": "Upper bound of the 95% interval; null for counts.",
+        "n": "Rows the metric is computed on.",
+        "drifted": "True when the statistic is beyond its threshold (distances above, p-values below).",
+        "method": "How it was computed: the interval method for metrics, the statistic for drift.",
+        "evaluated_at": "When the metric was computed.",
+        "segment": "The segment column (monitoring.segments).",
+        "feature": "Model feature, or __prediction__ (model output) or __dataset__ (share of drifted features).",
+        "feature_type": "numeric, categorical, prediction or dataset.",
+        "statistic": "The drift statistic (psi, ks, wasserstein, jensen_shannon, chi_square, linf, drift_share).",
+        "p_value": "p-value of a test statistic (ks, chi_square); null for distances.",
+        "threshold": "The limit the value is judged against.",
+        "n_current": "Rows of the night measured.",
+        "n_reference": "Rows of the model''s training profile.",
+        "null_rate_reference": "Share of nulls in the training profile.",
+        "null_rate_current": "Share of nulls on the night.",
+        "unseen_share": "Categorical: share of the night''s rows with a category unseen in training.",
+        "alert_id": "Alert id.",
+        "kind": "What the alert is about, e.g. drift, metric_breach, run_failed, retrained, promoted, run_late.",
+        "severity": "info, warning or critical.",
+        "title": "One line for people.",
+        "first_seen": "First business date of the episode.",
+        "last_seen": "Latest business date of the episode.",
+        "detail": "Evidence as JSON (alerts) or text (data quality).",
+        "attempts": "Webhook requests made.",
+        "last_error": "The webhook''s last error; null when delivered.",
+        "sent_at": "When the webhook accepted it.",
+        "column_name": "The input column checked; null for dataset-level checks.",
+        "failing_rows": "Input rows failing the check (quarantined, for row-level checks).",
+        "checked_at": "When the check ran."
+    }'::jsonb;
+BEGIN
+    FOR col IN
+        SELECT c.table_name, c.column_name FROM information_schema.columns c
+        JOIN pg_class v ON v.relname = c.table_name JOIN pg_namespace n ON n.oid = v.relnamespace AND n.nspname = c.table_schema
+        WHERE c.table_schema = 'analytics' AND v.relkind = 'v' AND col_description(v.oid, c.ordinal_position) IS NULL
+          AND common ? c.column_name
+    LOOP
+        EXECUTE format('COMMENT ON COLUMN analytics.%I.%I IS %L', col.table_name, col.column_name, common ->> col.column_name);
+    END LOOP;
+END
+$$;
+
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'nightshift_analyst') THEN

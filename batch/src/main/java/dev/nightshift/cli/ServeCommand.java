@@ -12,7 +12,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import picocli.CommandLine.Command;
 
-/** {@code nightshift serve}: the scheduler and the HTTP API, until stopped. */
+/** {@code nightshift serve}: the scheduler, the dashboard and the HTTP API, until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the scheduler (clustered Quartz: start several against one database) and the HTTP API until stopped.",
                 "Each applied, unpaused pipeline with a schedule fires by its cron and time zone."})
@@ -34,7 +34,8 @@ public class ServeCommand implements Callable<Integer> {
         ctx.getBean(Scheduler.class).start();
         ctx.getBean(LateRuns.class).start(ctx.getBean(NightshiftProperties.class).alerts().lateCheckInterval());
         Environment env = ctx.getEnvironment();
-        System.out.println("nightshift serving on http://localhost:" + env.getProperty("local.server.port", "8080")
+        String base = "http://localhost:" + env.getProperty("local.server.port", "8080");
+        System.out.println("nightshift serving the dashboard on " + base + "/ and the API on " + base
                 + "/api (database " + ctx.getBean(DatabaseEndpoint.class).maskedUrl() + "); Ctrl-C stops it.");
         stopped.await();
         return CliExitCodes.OK;

@@ -34,8 +34,11 @@ public class NightlyJobConfiguration {
      */
     @Bean
     Job nightlyJob(JobRepository repository, Step championStep, Step scoreStep, Step decideStep, Step retrainStep, Step gateStep,
-                   JobExecutionDecider retrainDecider, RunStatusListener listener, dev.nightshift.alerts.RunAlerts runAlerts) {
+                   JobExecutionDecider retrainDecider, RunStatusListener listener, dev.nightshift.alerts.RunAlerts runAlerts,
+                   dev.nightshift.reports.RunReportListener report) {
         return new JobBuilder(JOB_NAME, repository)
+                // afterJob runs in reverse order: the runs row, then the alerts, then the report that shows both
+                .listener(report)
                 .listener(listener)
                 .listener(runAlerts)
                 .start(championStep)

@@ -60,6 +60,18 @@ class AnalyticsViewsIT extends IntegrationTest {
             }
             assertThat(undocumented).as("views without COMMENT").isEmpty();
         }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("""
+                     SELECT a.table_name || '.' || a.column_name FROM information_schema.columns a
+                     JOIN pg_class v ON v.relname = a.table_name JOIN pg_namespace n ON n.oid = v.relnamespace AND n.nspname = a.table_schema
+                     WHERE a.table_schema = 'analytics' AND v.relkind = 'v' AND col_description(v.oid, a.ordinal_position) IS NULL
+                     ORDER BY 1""")) {
+            List<String> undocumented = new ArrayList<>();
+            while (rs.next()) {
+                undocumented.add(rs.getString(1));
+            }
+            assertThat(undocumented).as("view columns without COMMENT").isEmpty();
+        }
     }
 
     /** The ```sql blocks of the README's "Analytics" section. */
