@@ -325,6 +325,9 @@ public final class SpecValidator {
             d.columns().forEach((column, override) -> {
                 if (spec.feature(column) == null) {
                     problems.add("field 'monitoring.drift.columns." + column + "': not a feature of the spec");
+                } else if (spec.feature(column).pii()) {
+                    problems.add("field 'monitoring.drift.columns." + column + "': the feature is pii: true and pii features are"
+                            + " not profiled nor measured for drift; expected a feature that is not pii");
                 }
                 if (override != null && override.method() != null && !DriftPolicy.METHODS.contains(override.method())) {
                     problems.add("field 'monitoring.drift.columns." + column + ".method': '" + override.method() + "'; expected one of: "

@@ -40,10 +40,13 @@ class PrivacySpecTest {
     }
 
     @Test
-    void aPiiColumnCanBeNeitherASegmentNorTheId() {
+    void aPiiColumnCanBeNeitherASegmentNorADriftColumnNorTheId() {
         assertThatThrownBy(() -> parser.parse("churn.yml", SPEC + "monitoring: { segments: [plan, postcode] }\n"))
                 .isInstanceOf(SpecException.class)
                 .hasMessageContaining("field 'monitoring.segments': 'postcode' is pii: true");
+        assertThatThrownBy(() -> parser.parse("churn.yml", SPEC + "monitoring: { drift: { columns: { postcode: { method: psi } } } }\n"))
+                .isInstanceOf(SpecException.class)
+                .hasMessageContaining("field 'monitoring.drift.columns.postcode': the feature is pii: true");
         assertThatThrownBy(() -> parser.parse("churn.yml", SPEC.replace("- { name: plan, type: categorical }",
                         "- { name: plan, type: categorical }\n  - { name: customer_id, type: string, pii: true }")))
                 .isInstanceOf(SpecException.class)
