@@ -10,7 +10,9 @@ public enum AlertKind {
     METRIC_BREACH,
     RETRAIN_DECISION,
     PROMOTION,
-    RUN_LATE;
+    RUN_LATE,
+    /** A model artifact did not match its registered manifest and was refused (V15). */
+    ARTIFACT_TAMPERED;
 
     public String dbValue() {
         return name().toLowerCase(java.util.Locale.ROOT);

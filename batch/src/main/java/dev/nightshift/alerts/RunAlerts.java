@@ -2,6 +2,7 @@ package dev.nightshift.alerts;
 
 import dev.nightshift.runs.RunContext;
 import dev.nightshift.runs.RunStatusListener;
+import dev.nightshift.spark.SparkJobFailedException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,23 @@ public class RunAlerts implements JobExecutionListener, Ordered {
                 .map(StepExecution::getStepName)
                 .findFirst().orElse(null);
         return new RunConditions.FinishedRun(run.runId(), run.pipeline(), run.businessDate(), failed, failed ? failedStep : null,
-                failed ? RunStatusListener.describe(execution.getAllFailureExceptions()) : null);
+                failed ? RunStatusListener.describe(execution.getAllFailureExceptions()) : null,
+                failed && artifactRefused(execution.getAllFailureExceptions()));
+    }
+
+    /** Exception class a Spark job reports when a model artifact does not match its manifest (spark-jobs' registry). */
+    static final String ARTIFACT_INTEGRITY_EXCEPTION = "dev.nightshift.registry.ArtifactIntegrityException";
+
+    /** Whether a failure (or a cause of one) is a Spark job that refused a model artifact. */
+    static boolean artifactRefused(List<Throwable> failures) {
+        for (Throwable failure : failures) {
+            for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof SparkJobFailedException s && s.errorClasses().contains(ARTIFACT_INTEGRITY_EXCEPTION)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override

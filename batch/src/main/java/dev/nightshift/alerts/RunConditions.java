@@ -28,14 +28,24 @@ public class RunConditions {
         this.jdbc = jdbc;
     }
 
-    /** A nightly run as it ended: failed or not, at which step (null if none ran) and why. */
-    public record FinishedRun(long runId, String pipeline, LocalDate businessDate, boolean failed, String failedStep, String error) {
+    /**
+     * A nightly run as it ended: failed or not, at which step (null if none ran) and why; {@code artifactRefused}: a
+     * Spark job refused to load a model artifact that no longer matches its registered manifest.
+     */
+    public record FinishedRun(long runId, String pipeline, LocalDate businessDate, boolean failed, String failedStep, String error,
+                              boolean artifactRefused) {
+        public FinishedRun(long runId, String pipeline, LocalDate businessDate, boolean failed, String failedStep, String error) {
+            this(runId, pipeline, businessDate, failed, failedStep, error, false);
+        }
     }
 
     public List<Condition> of(FinishedRun run) {
         List<Condition> conditions = new ArrayList<>();
         if (run.failed()) {
             conditions.add(runFailed(run));
+        }
+        if (run.artifactRefused()) {
+            conditions.add(artifactTampered(run));
         }
         conditions.addAll(dataQuality(run));
         conditions.addAll(drift(run));
@@ -51,6 +61,20 @@ public class RunConditions {
         detail.put("error", error);
         return new Condition(run.pipeline(), run.businessDate(), run.runId(), AlertKind.RUN_FAILED, Severity.CRITICAL, "step:" + step,
                 "run " + run.runId() + " failed" + (run.failedStep() == null ? "" : " at step " + step) + ": "
+                        + abbreviate(error, MAX_ERROR_IN_TITLE), detail);
+    }
+
+    /**
+     * A model artifact changed after it was registered (or a file went missing or appeared): the run refused it, and
+     * someone must find out who or what touched the model store. Critical, grouped per pipeline.
+     */
+    static Condition artifactTampered(FinishedRun run) {
+        String error = run.error() == null ? "no error recorded" : run.error();
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("step", run.failedStep() == null ? "none" : run.failedStep());
+        detail.put("error", error);
+        return new Condition(run.pipeline(), run.businessDate(), run.runId(), AlertKind.ARTIFACT_TAMPERED, Severity.CRITICAL, "artifact",
+                "model artifact of " + run.pipeline() + " does not match its registered manifest and was refused: "
                         + abbreviate(error, MAX_ERROR_IN_TITLE), detail);
     }
 

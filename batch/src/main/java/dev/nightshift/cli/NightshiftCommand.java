@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "nightshift", mixinStandardHelpOptions = true, versionProvider = NightshiftCommand.Version.class,
         description = "Batch scoring and retraining orchestrator: nightly Spark jobs, results in PostgreSQL.",
         subcommands = {PipelinesCommand.class, RunCommand.class, BackfillCommand.class, RunsCommand.class, ModelsCommand.class,
-                DecisionsCommand.class, RetrainCommand.class, AlertsCommand.class,
+                DecisionsCommand.class, RetrainCommand.class, AlertsCommand.class, ForgetCommand.class,
                 ScheduleCommand.class, DemoCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed, 2 usage error, 3 invalid input, 4 run refused.",
                 "Output: --json (JSON on stdout) or --quiet (identifiers only) on list, run and backfill commands; progress and errors go to stderr.",

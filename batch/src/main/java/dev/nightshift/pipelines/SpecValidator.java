@@ -38,7 +38,20 @@ public final class SpecValidator {
         model(spec, problems);
         monitoring(spec, problems);
         retraining(spec, problems);
+        privacy(spec, problems);
         return problems;
+    }
+
+    /** The entity id is written to every output (as is, or pseudonymized): it cannot also be a pii column. */
+    private static void privacy(PipelineSpec spec, List<String> problems) {
+        if (spec.input() == null || spec.input().idColumn() == null) {
+            return;
+        }
+        PipelineSpec.Feature id = spec.feature(spec.input().idColumn());
+        if (id != null && id.pii()) {
+            problems.add("field 'features': '" + id.name() + "' is input.idColumn and pii: true; the id is written to every output;"
+                    + " expected privacy.pseudonymizeIds: true and the id column not marked pii");
+        }
     }
 
     private static void schedule(PipelineSpec.Schedule s, List<String> problems) {
@@ -312,6 +325,9 @@ public final class SpecValidator {
             d.columns().forEach((column, override) -> {
                 if (spec.feature(column) == null) {
                     problems.add("field 'monitoring.drift.columns." + column + "': not a feature of the spec");
+                } else if (spec.feature(column).pii()) {
+                    problems.add("field 'monitoring.drift.columns." + column + "': the feature is pii: true and pii features are"
+                            + " not profiled nor measured for drift; expected a feature that is not pii");
                 }
                 if (override != null && override.method() != null && !DriftPolicy.METHODS.contains(override.method())) {
                     problems.add("field 'monitoring.drift.columns." + column + ".method': '" + override.method() + "'; expected one of: "
@@ -331,6 +347,9 @@ public final class SpecValidator {
         for (String segment : m.segments()) {
             if (spec.feature(segment) == null || spec.feature(segment).type() != dev.nightshift.contract.FeatureType.CATEGORICAL) {
                 problems.add("field 'monitoring.segments': '" + segment + "' is not a categorical feature of the spec");
+            } else if (spec.feature(segment).pii()) {
+                problems.add("field 'monitoring.segments': '" + segment + "' is pii: true; its values would be written to"
+                        + " model_segment_metrics; expected a feature that is not pii");
             }
         }
         if (m.evaluationWindowDays() < 1) {

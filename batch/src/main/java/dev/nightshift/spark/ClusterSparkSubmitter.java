@@ -144,6 +144,7 @@ public final class ClusterSparkSubmitter implements ManagedSparkSubmitter {
     SparkLauncher launcher(SparkApplication app, Path errorFile) {
         // Client mode (errorFile set): the driver runs on this host, as a child of spark-submit.
         Map<String, String> env = JobErrors.environment(database, version, errorFile);
+        env.putAll(app.environment());
         SparkLauncher launcher = new SparkLauncher(env)
                 .setSparkHome(sparkHome.toString())
                 .setJavaHome(System.getProperty("java.home"))

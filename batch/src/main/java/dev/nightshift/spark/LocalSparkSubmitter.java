@@ -83,6 +83,7 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.putAll(JobErrors.environment(database, version, errorFile));
+        env.putAll(app.environment());
         // A local master needs no network beyond loopback; this also silences Spark's hostname warning.
         env.putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");
         long start = System.nanoTime();

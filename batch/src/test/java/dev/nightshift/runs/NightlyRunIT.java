@@ -139,6 +139,9 @@ class NightlyRunIT extends IntegrationTest {
 
         assertThat(failed.status()).isEqualTo("FAILED");
         assertThat(failed.error()).contains("sha256 mismatch").contains(victim.getFileName().toString()).contains("refusing to load");
+        // and the refusal is alerted on as a tampered artifact, not only as a failed run
+        assertThat(jdbc.sql("SELECT kind FROM alerts WHERE pipeline = ? AND business_date = ? AND severity = 'critical' ORDER BY kind")
+                .params(PIPELINE, D2).query(String.class).list()).containsExactly("artifact_tampered", "run_failed");
         assertOnePredictionPerEntity(D1);
         assertThat(predictionCount(D2)).isZero();
 

@@ -16,6 +16,17 @@ public final class JobEnvironment {
      * orchestrator leaves no orphan still writing while its run is restarted elsewhere.
      */
     public static final String PARENT_PID = "NIGHTSHIFT_PARENT_PID";
+    /**
+     * The secret key of entity-id pseudonymization ({@code privacy.pseudonymizeIds}), given as is, or the file holding
+     * it. Read by the jobs and by {@code nightshift forget}; the children inherit it from the orchestrator's environment.
+     */
+    public static final String PSEUDONYM_KEY = "NIGHTSHIFT_PSEUDONYM_KEY";
+    public static final String PSEUDONYM_KEY_FILE = "NIGHTSHIFT_PSEUDONYM_KEY_FILE";
+    /**
+     * The entity keys {@code ForgetJob} erases, one per line (the raw ids and, for a pseudonymizing pipeline, their
+     * pseudonyms): personal data, so never a process argument, which every user of the host can read.
+     */
+    public static final String FORGET_KEYS = "NIGHTSHIFT_FORGET_KEYS";
 
     private JobEnvironment() {
     }

@@ -17,16 +17,41 @@ public record PipelineSpec(
         List<Feature> features,
         ModelConfig model,
         Monitoring monitoring,
-        Retraining retraining) {
+        Retraining retraining,
+        Privacy privacy) {
 
     public PipelineSpec {
         features = features == null ? List.of() : List.copyOf(features);
     }
 
+    /** A spec without a privacy section (entity ids are kept as they are). */
+    public PipelineSpec(String name, Task task, Schedule schedule, Input input, GroundTruth groundTruth, List<Feature> features,
+                        ModelConfig model, Monitoring monitoring, Retraining retraining) {
+        this(name, task, schedule, input, groundTruth, features, model, monitoring, retraining, null);
+    }
+
+    /** The privacy section, or its defaults (no pseudonymization) when the spec has none. */
+    public Privacy privacyOrDefaults() {
+        return privacy == null ? new Privacy(null) : privacy;
+    }
+
+    /**
+     * How entity ids reach the outputs. With {@code pseudonymizeIds}, every output (Delta predictions, shadow and
+     * quarantine tables, PostgreSQL predictions and so the analyst views) holds {@link Pseudonyms#of} the id instead of
+     * the id: a keyed HMAC-SHA256 whose key comes from a secret ({@link JobEnvironment#PSEUDONYM_KEY} or
+     * {@link JobEnvironment#PSEUDONYM_KEY_FILE}), never from the spec. Labels are pseudonymized with the same key
+     * before they are joined to predictions, so evaluation still matches them.
+     */
+    public record Privacy(Boolean pseudonymizeIds) {
+        public Privacy {
+            pseudonymizeIds = pseudonymizeIds != null && pseudonymizeIds;
+        }
+    }
+
     /** A spec without a retraining section (retraining then follows the {@link Retraining} defaults). */
     public PipelineSpec(String name, Task task, Schedule schedule, Input input, GroundTruth groundTruth, List<Feature> features,
                         ModelConfig model, Monitoring monitoring) {
-        this(name, task, schedule, input, groundTruth, features, model, monitoring, null);
+        this(name, task, schedule, input, groundTruth, features, model, monitoring, null, null);
     }
 
     /** The retraining section, or its defaults when the spec has none. */

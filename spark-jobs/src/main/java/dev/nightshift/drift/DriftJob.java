@@ -95,7 +95,9 @@ public final class DriftJob {
         log.info("{} {}: {} input rows summarized", args.pipeline(), args.businessDate(), current.rows());
 
         CurrentProfile.NumericSummary prediction = predictionSummary(spark, args, model, reference);
-        List<DriftResult> rows = DriftCalculator.compute(model.features(), reference, current, prediction, policy);
+        // pii features have no reference profile (TrainJob leaves them out) and get no drift rows
+        List<DriftResult> rows = DriftCalculator.compute(dev.nightshift.privacy.PiiColumns.withoutPii(spec, model.features()), reference,
+                current, prediction, policy);
         try (Connection c = db.connect()) {
             FeatureDriftTable.replace(c, args.pipeline(), args.businessDate(), model.id(), args.runId(), rows,
                     Instant.now().truncatedTo(ChronoUnit.MICROS));

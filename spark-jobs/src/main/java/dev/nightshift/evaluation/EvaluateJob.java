@@ -6,6 +6,7 @@ import dev.nightshift.contract.PipelineSpec;
 import dev.nightshift.contract.Tables;
 import dev.nightshift.contract.Warehouse;
 import dev.nightshift.input.PipelineInput;
+import dev.nightshift.privacy.IdPseudonymization;
 import dev.nightshift.registry.RunRows;
 import dev.nightshift.registry.SpecStore;
 import dev.nightshift.spark.DbConfig;
@@ -87,7 +88,9 @@ public final class EvaluateJob {
         log.info("{} {}: evaluating predicted dates {} (window {} .. {})", args.pipeline(), args.businessDate(), dates,
                 window.from(), window.to());
 
-        Dataset<Row> labels = PipelineInput.labels(spark, spec, args.warehouse(), dates.first(), dates.last());
+        // Predictions of a pseudonymizing pipeline hold pseudonyms: the labels get the same ones (same key) to match.
+        Dataset<Row> labels = IdPseudonymization.apply(spec, PipelineInput.labels(spark, spec, args.warehouse(), dates.first(), dates.last()),
+                dev.nightshift.contract.Columns.ENTITY_ID);
         Dataset<Row> joined = LabelledPredictions.join(predictions, labels).persist(StorageLevel.MEMORY_AND_DISK());
         List<MetricRow> rows;
         try {
@@ -96,7 +99,8 @@ public final class EvaluateJob {
             rows = new ArrayList<>(ModelEvaluation.evaluate(joined, spec.task(), threshold, seed, replicates));
             List<String> segments = spec.monitoring() == null ? List.of() : spec.monitoring().segments();
             if (!segments.isEmpty()) {
-                Dataset<Row> values = Segments.values(PipelineInput.forDates(spark, spec, args.warehouse(), dates.first(), dates.last()),
+                Dataset<Row> values = Segments.values(IdPseudonymization.apply(spec,
+                        PipelineInput.forDates(spark, spec, args.warehouse(), dates.first(), dates.last()), spec.input().idColumn()),
                         spec.input().idColumn(), segments);
                 rows.addAll(ModelEvaluation.evaluateSegments(
                         Segments.explode(LabelledPredictions.labelledOnly(joined), values, segments), spec.task(), threshold, seed,

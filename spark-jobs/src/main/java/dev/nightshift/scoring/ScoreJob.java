@@ -7,6 +7,7 @@ import dev.nightshift.contract.Warehouse;
 import dev.nightshift.drift.ReferenceProfile;
 import dev.nightshift.input.InputFrames;
 import dev.nightshift.input.PipelineInput;
+import dev.nightshift.privacy.IdPseudonymization;
 import dev.nightshift.registry.ModelRegistry;
 import dev.nightshift.registry.ModelVersion;
 import dev.nightshift.registry.RunRows;
@@ -68,7 +69,9 @@ public final class ScoreJob {
         }
         log.info("{} {}: model v{} artifact verified against its manifest", args.pipeline(), args.businessDate(), model.version());
 
-        Dataset<Row> raw = PipelineInput.forDate(spark, spec, args.warehouse(), args.businessDate());
+        // Pseudonymized before anything else sees the rows: quarantine and predictions only ever hold the pseudonym.
+        Dataset<Row> raw = IdPseudonymization.apply(spec, PipelineInput.forDate(spark, spec, args.warehouse(), args.businessDate()),
+                spec.input().idColumn());
         NightValidation.Outcome validated = NightValidation.run(db, spec, model, DataContract.of(spec, model.features(), profile), raw,
                 args.warehouse(), args.businessDate(), args.runId(), PipelineInput.describe(spec, args.warehouse(), args.businessDate()));
         try {

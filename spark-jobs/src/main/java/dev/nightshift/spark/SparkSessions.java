@@ -26,6 +26,9 @@ public final class SparkSessions {
                 // Delta rebuilds a table's state from its log with 50 tasks by default: far too many for nightly tables.
                 .config("spark.databricks.delta.snapshotPartitions", "8")
                 .config("spark.ui.enabled", "false")
+                // Tables Nightshift creates keep no per-column min/max statistics in their _delta_log: those would hold
+                // entity ids (of erased entities too) that no DELETE or VACUUM removes. Only partition pruning is used.
+                .config("spark.databricks.delta.properties.defaults.dataSkippingNumIndexedCols", "0")
                 // HotSpot does not JIT methods over 8,000 bytes of bytecode: fall back from whole-stage code generation
                 // rather than run such a method interpreted (measured 3x slower, see DESIGN.md).
                 .config("spark.sql.codegen.hugeMethodLimit", "8000");

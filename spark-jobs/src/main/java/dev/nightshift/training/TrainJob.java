@@ -161,7 +161,8 @@ public final class TrainJob {
         Dataset<Row> outputs = Predictions.from(model.transform(train), spec.task(), spec.model().threshold(), stamp)
                 .select(outputColumn).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            return Profiling.reference(train, features, bins, outputs, outputColumn);
+            // pii features feed the model but are not profiled: profile.json would hold their quantiles and categories
+            return Profiling.reference(train, dev.nightshift.privacy.PiiColumns.withoutPii(spec, features), bins, outputs, outputColumn);
         } finally {
             outputs.unpersist();
         }

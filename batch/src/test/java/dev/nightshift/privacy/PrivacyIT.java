@@ -1,0 +1,147 @@
+package dev.nightshift.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nightshift.IntegrationTest;
+import dev.nightshift.alerts.RunAlerts;
+import dev.nightshift.contract.JobEnvironment;
+import dev.nightshift.contract.Pseudonyms;
+import dev.nightshift.pipelines.PipelineService;
+import dev.nightshift.runs.RunRefusedException;
+import dev.nightshift.runs.RunStatusListener;
+import dev.nightshift.spark.SparkJobFailedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Privacy on the orchestrator, real PostgreSQL and a real ForgetJob child JVM: {@code forget} erases an entity's
+ * PostgreSQL predictions on every date, completes its erasure row and audits the counts without the id; it is refused
+ * while a run is active and fails clearly for a pseudonymizing pipeline without a key. A run that failed because a Spark
+ * job refused a tampered artifact raises an {@code artifact_tampered} alert besides {@code run_failed}.
+ */
+class PrivacyIT extends IntegrationTest {
+    private static final AtomicInteger PIPELINES = new AtomicInteger();
+    private static final LocalDate D1 = LocalDate.of(2032, 5, 1);
+
+    @Autowired JdbcClient jdbc;
+    @Autowired PipelineService pipelines;
+    @Autowired ForgetService forget;
+    @Autowired RunAlerts runAlerts;
+    @Autowired RunStatusListener runStatusListener;
+    @Autowired JobRepository jobRepository;
+    @Autowired JobOperator jobOperator;
+
+    @Test
+    void forgetErasesAnEntityOnEveryDateAndAuditsTheCountNotTheId() throws Exception {
+        // given a pipeline with predictions of two entities on two nights (in two months)
+        String pipeline = applyChurn("");
+        long run = insertRun(pipeline, D1, "COMPLETED");
+        for (LocalDate date : List.of(D1, D1.plusMonths(1))) {
+            for (String id : List.of("C0000042", "C0000043")) {
+                insertPrediction(pipeline, date, id, run);
+            }
+        }
+
+        // when C0000042 is forgotten
+        ForgetService.Erasure erasure = forget.forget(pipeline, List.of("C0000042"), "cli:tester");
+
+        // then its rows are gone on both dates and the other entity's stay
+        assertThat(erasure.postgresRows()).isEqualTo(2);
+        assertThat(erasure.deltaRows()).containsOnly(Map.entry("predictions", 0L), Map.entry("shadow", 0L), Map.entry("quarantine", 0L));
+        assertThat(jdbc.sql("SELECT entity_id FROM predictions WHERE pipeline = ? ORDER BY 1").param(pipeline).query(String.class).list())
+                .containsExactly("C0000043", "C0000043");
+        // and the erasure is recorded and audited with counts, never the id
+        Map<String, Object> row = jdbc.sql("SELECT status, entities, postgres_rows, vacuum_retention_hours, actor FROM erasures WHERE id = ?")
+                .param(erasure.id()).query().singleRow();
+        assertThat(row).containsEntry("status", "COMPLETED").containsEntry("entities", 1).containsEntry("postgres_rows", 2L)
+                .containsEntry("vacuum_retention_hours", 0).containsEntry("actor", "cli:tester");
+        Map<String, Object> audit = jdbc.sql("SELECT actor, action, after::text AS after FROM audit_log WHERE target = ? AND action = 'privacy.forget'")
+                .param("pipeline:" + pipeline).query().singleRow();
+        assertThat(audit).containsEntry("actor", "cli:tester");
+        assertThat((String) audit.get("after")).contains("\"entities\": 1").contains("\"postgresPredictionRows\": 2").doesNotContain("C0000042");
+        assertThat(jdbc.sql("SELECT count(*) FROM erasures e WHERE e::text LIKE '%C0000042%'").query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void forgetIsRefusedWhileARunIsActiveAndWithoutTheKeyOfAPseudonymizingPipeline() throws Exception {
+        String running = applyChurn("");
+        insertRun(running, D1, "RUNNING");
+        assertThatThrownBy(() -> forget.forget(running, List.of("C0000042"), "cli:tester"))
+                .isInstanceOf(RunRefusedException.class).hasMessageContaining("RUNNING");
+
+        String pseudonymizing = applyChurn("privacy:\n  pseudonymizeIds: true\n");
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv(JobEnvironment.PSEUDONYM_KEY) == null
+                && System.getenv(JobEnvironment.PSEUDONYM_KEY_FILE) == null, "this JVM has a pseudonymization key");
+        assertThatThrownBy(() -> forget.forget(pseudonymizing, List.of("C0000042"), "cli:tester"))
+                .isInstanceOf(Pseudonyms.MissingKeyException.class)
+                .hasMessageContaining("pipeline '" + pseudonymizing + "'").hasMessageContaining(JobEnvironment.PSEUDONYM_KEY_FILE);
+        assertThat(jdbc.sql("SELECT count(*) FROM erasures WHERE pipeline IN (?, ?)").params(running, pseudonymizing).query(Long.class).single())
+                .isZero();
+    }
+
+    @Test
+    void aRunWhoseModelArtifactWasRefusedRaisesArtifactTampered() throws Exception {
+        // given a nightly-like job whose score step fails as a Spark job refusing a changed artifact does
+        String pipeline = applyChurn("");
+        Job job = new JobBuilder("privacy-it-" + pipeline, jobRepository)
+                .listener(runAlerts)
+                .listener(runStatusListener)
+                .start(new StepBuilder("score", jobRepository).tasklet((contribution, chunk) -> {
+                    throw new SparkJobFailedException("score-" + pipeline, 1, false, "model v1 file part-00000.parquet: sha256 mismatch;"
+                            + " refusing to load", List.of("dev.nightshift.registry.ArtifactIntegrityException"));
+                }, new ResourcelessTransactionManager()).build())
+                .build();
+        long run = insertRun(pipeline, D1, "RUNNING");
+
+        JobExecution execution = jobOperator.start(job, new JobParametersBuilder().addString("pipeline", pipeline)
+                .addLocalDate("businessDate", D1).addLong("attempt", 0L).addLong("runId", run, false)
+                .addLong("specVersion", 1L, false).toJobParameters());
+
+        // then the run failed and two critical alerts were raised: the failure and the tampered artifact
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
+        List<Map<String, Object>> alerts = jdbc.sql("SELECT kind, severity, group_key, title FROM alerts WHERE pipeline = ? ORDER BY kind")
+                .param(pipeline).query().listOfRows();
+        assertThat(alerts).extracting(a -> a.get("kind")).containsExactly("artifact_tampered", "run_failed");
+        assertThat(alerts.get(0)).containsEntry("severity", "critical").containsEntry("group_key", "artifact");
+        assertThat((String) alerts.get(0).get("title")).contains("does not match its registered manifest").contains("sha256 mismatch");
+    }
+
+    private String applyChurn(String extraYaml) throws Exception {
+        String pipeline = "test-privacy-" + PIPELINES.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 1_000_000, 36);
+        String yaml = Files.readString(Path.of("../config/pipelines/churn.yml"))
+                .replace("name: churn", "name: " + pipeline)
+                .replaceAll("(?s)schedule:.*?\ninput:", "input:") + "\n" + extraYaml;
+        Path file = Files.createTempFile(HOME, pipeline, ".yml");
+        Files.writeString(file, yaml);
+        pipelines.apply(file, "test");
+        return pipeline;
+    }
+
+    private long insertRun(String pipeline, LocalDate date, String status) {
+        return jdbc.sql("INSERT INTO runs (pipeline, business_date, spec_version, trigger, status) VALUES (?, ?, 1, 'cli', ?) RETURNING id")
+                .params(pipeline, date, status).query(Long.class).single();
+    }
+
+    private void insertPrediction(String pipeline, LocalDate date, String id, long run) {
+        jdbc.sql("SELECT ensure_predictions_partition(?)").param(date).query(String.class).single();
+        jdbc.sql("INSERT INTO predictions (pipeline, business_date, entity_id, model_version_id, score, prediction, run_id, scored_at)"
+                + " VALUES (?, ?, ?, 1, 0.5, 1, ?, now())").params(pipeline, date, id, run).update();
+    }
+}
