@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class RunProgress implements AutoCloseable {
     static final long PLAIN_STAGE_INTERVAL_MS = 10_000;
+    /** Spark redraws its bar every 200 ms while a stage runs; an update older than this belongs to a finished stage. */
+    static final long STAGE_STALE_NANOS = 3_000_000_000L;
 
     private final RunRepository runs;
     private final String pipeline;
@@ -29,6 +31,7 @@ final class RunProgress implements AutoCloseable {
     private final long startedAfterRunId;
     private final Map<String, String> lastStepStatus = new HashMap<>();
     private final AtomicReference<SparkStageProgress.Update> stage = new AtomicReference<>();
+    private volatile long stageAt;
     private final AutoCloseable stageListener;
     private final Thread poller;
     private volatile boolean closed;
@@ -43,7 +46,10 @@ final class RunProgress implements AutoCloseable {
         this.out = out;
         this.terminal = terminal;
         this.startedAfterRunId = runs.search(pipeline, null, null, null, 0, 1).stream().mapToLong(RunRecord::id).findFirst().orElse(0);
-        this.stageListener = SparkStageProgress.listen(stage::set);
+        this.stageListener = SparkStageProgress.listen(u -> {
+            stage.set(u);
+            stageAt = System.nanoTime();
+        });
         this.poller = new Thread(this::poll, "run-progress");
         this.poller.setDaemon(true);
         this.poller.start();
@@ -90,7 +96,7 @@ final class RunProgress implements AutoCloseable {
                 }
             }
         }
-        SparkStageProgress.Update u = stage.get();
+        SparkStageProgress.Update u = System.nanoTime() - stageAt < STAGE_STALE_NANOS ? stage.get() : null;
         String stageText = u == null ? "" : String.format(" · Spark %s stage %d: %d/%d tasks", u.application(), u.stage(), u.done(), u.total());
         if (terminal) {
             String text = String.format("[%s] %s%s", elapsed, status.isEmpty() ? "waiting" : status, stageText);

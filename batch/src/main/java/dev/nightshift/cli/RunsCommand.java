@@ -135,8 +135,10 @@ public class RunsCommand {
             out.println("Drift: not measured");
         } else {
             out.printf("Drift: %.0f%% of features drifted%s%n", s.driftShare() * 100, s.drifted().isEmpty() ? "" : ": "
-                    + String.join(", ", s.drifted().stream().map(d -> String.format("%s (%s %.3f > %.3f)", d.feature(), d.method(),
-                    d.statistic(), d.threshold())).toList()));
+                    + String.join(", ", s.drifted().stream().map(d -> d.pValue() != null
+                    // tests (ks, chi_square) are judged by their p-value, distances (psi, wasserstein, ...) by the statistic
+                    ? String.format("%s (%s p %.2g < %.3f)", d.feature(), d.method(), d.pValue(), d.threshold())
+                    : String.format("%s (%s %.3f > %.3f)", d.feature(), d.method(), d.statistic(), d.threshold())).toList()));
         }
         if (s.decision() == null) {
             out.println("Decision: none");

@@ -26,7 +26,7 @@ public class RunSummaries {
     }
 
     /** A feature whose judged drift statistic crossed its threshold. */
-    public record DriftedFeature(String feature, String method, Double statistic, double threshold) {
+    public record DriftedFeature(String feature, String method, Double statistic, Double pValue, double threshold) {
     }
 
     /** The night's decision. */
@@ -73,11 +73,12 @@ public class RunSummaries {
                         ORDER BY model_version_id LIMIT 1""")
                 .param(runId).query((rs, i) -> (Double) rs.getObject(1)).optional().orElse(null);
         List<DriftedFeature> drifted = jdbc.sql("""
-                        SELECT feature, method, statistic, threshold FROM feature_drift
+                        SELECT feature, method, statistic, p_value, threshold FROM feature_drift
                         WHERE run_id = ? AND chosen AND drifted AND feature <> '__dataset__' AND model_version_id = ?
                         ORDER BY statistic DESC NULLS LAST""")
                 .params(runId, run.modelVersionId())
-                .query((rs, i) -> new DriftedFeature(rs.getString(1), rs.getString(2), (Double) rs.getObject(3), rs.getDouble(4)))
+                .query((rs, i) -> new DriftedFeature(rs.getString(1), rs.getString(2), (Double) rs.getObject(3), (Double) rs.getObject(4),
+                        rs.getDouble(5)))
                 .list();
         DecisionSummary decision = jdbc.sql("""
                         SELECT d.outcome, d.trigger, d.reasons ->> 'summary', c.version, d.action, d.gate ->> 'explanation'

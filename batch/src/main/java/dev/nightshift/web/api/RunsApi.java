@@ -3,6 +3,7 @@ package dev.nightshift.web.api;
 import dev.nightshift.backfill.BackfillService;
 import dev.nightshift.pipelines.PipelineService;
 import dev.nightshift.runs.RunRecord;
+import dev.nightshift.runs.RunRefusedException;
 import dev.nightshift.runs.RunRepository;
 import dev.nightshift.runs.RunRequest;
 import dev.nightshift.runs.RunService;
@@ -11,6 +12,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -156,11 +158,11 @@ public class RunsApi {
         }
         pipelines.current(pipeline);
         boolean rerun = Boolean.TRUE.equals(body.rerun());
-        List<LocalDate> skipped = new java.util.ArrayList<>();
+        List<LocalDate> skipped = new ArrayList<>();
         for (LocalDate date : range) {
             Optional<RunRecord> last = runs.latest(pipeline, date);
             if (last.isPresent() && "RUNNING".equals(last.get().status())) {
-                throw new dev.nightshift.runs.RunRefusedException("a run of " + pipeline + " for " + date + " is already active (run "
+                throw new RunRefusedException("a run of " + pipeline + " for " + date + " is already active (run "
                         + last.get().id() + "); wait for it or backfill around it");
             }
             if (!rerun && last.isPresent() && last.get().completed()) {
