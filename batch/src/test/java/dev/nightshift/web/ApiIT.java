@@ -3,7 +3,10 @@ package dev.nightshift.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nightshift.IntegrationTest;
+import dev.nightshift.TestTokens;
 import dev.nightshift.pipelines.PipelineService;
+import dev.nightshift.security.ApiTokens;
+import dev.nightshift.security.Role;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,11 +18,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** The HTTP side of `nightshift serve`: JSON API with paging and problem details, health and Prometheus metrics. */
+/** The HTTP side of `nightshift serve` (as a viewer): JSON API with paging and problem details, health and Prometheus metrics. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ApiIT extends IntegrationTest {
     @LocalServerPort int port;
     @Autowired PipelineService pipelines;
+    @Autowired ApiTokens tokens;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
@@ -76,7 +80,7 @@ class ApiIT extends IntegrationTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(TestTokens.authorize(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)), tokens, Role.VIEWER)
+                        .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }
