@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.nightshift.IntegrationTest;
 import dev.nightshift.TestTokens;
 import dev.nightshift.config.NightshiftProperties;
+import dev.nightshift.database.DatabaseConfiguration;
 import dev.nightshift.pipelines.PipelineService;
 import java.net.CookieManager;
 import java.net.URI;
@@ -17,6 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +46,7 @@ class SecurityIT extends IntegrationTest {
     @Autowired JdbcClient jdbc;
     @Autowired NightshiftProperties nightshift;
     @Autowired AdminTokenBootstrap bootstrap;
+    @Autowired DatabaseConfiguration.OwnerEndpoint owner;
 
     @BeforeEach
     void applyExample() {
@@ -204,13 +209,50 @@ class SecurityIT extends IntegrationTest {
     }
 
     @Test
-    void theAuditLogIsAppendOnly() {
+    void theApplicationRoleCannotChangeTheAuditLogAndTheTriggerStopsEveryoneElse() throws Exception {
+        assertThat(jdbc.sql("SELECT current_user").query(String.class).single()).isEqualTo("nightshift_app");
         jdbc.sql("INSERT INTO audit_log (actor, action, target) VALUES ('test', 'test.append', 'nothing')").update();
 
-        assertThatThrownBy(() -> jdbc.sql("UPDATE audit_log SET actor = 'someone else'").update()).rootCause().hasMessageContaining("append-only");
-        assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_log").update()).rootCause().hasMessageContaining("append-only");
-        assertThatThrownBy(() -> jdbc.sql("TRUNCATE audit_log").update()).rootCause().hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.sql("UPDATE audit_log SET actor = 'someone else'").update())
+                .rootCause().hasMessageContaining("permission denied for table audit_log");
+        assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_log").update()).rootCause().hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> jdbc.sql("TRUNCATE audit_log").update()).rootCause().hasMessageContaining("permission denied");
+        try (Connection c = ownerConnection(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeUpdate("UPDATE nightshift.audit_log SET actor = 'someone else'")).hasMessageContaining("append-only");
+            assertThatThrownBy(() -> s.executeUpdate("DELETE FROM nightshift.audit_log")).hasMessageContaining("append-only");
+            assertThatThrownBy(() -> s.executeUpdate("TRUNCATE nightshift.audit_log")).hasMessageContaining("append-only");
+        }
         assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE action = 'test.append'").query(Long.class).single()).isPositive();
+    }
+
+    @Test
+    void theApplicationRoleHasNoDdlOnTheSchemaAndTheAnalystSeesOnlyTheViews() throws Exception {
+        assertThatThrownBy(() -> jdbc.sql("CREATE TABLE nightshift.intruder (x int)").update()).rootCause().hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> jdbc.sql("ALTER TABLE nightshift.runs ADD COLUMN x int").update()).rootCause().hasMessageContaining("must be owner");
+        assertThatThrownBy(() -> jdbc.sql("DROP TABLE nightshift.predictions").update()).rootCause().hasMessageContaining("must be owner");
+        assertThatThrownBy(() -> jdbc.sql("TRUNCATE nightshift.runs").update()).rootCause().hasMessageContaining("permission denied");
+        // what it does need: scratch tables of its own, and new months of predictions through the owner's function
+        jdbc.sql("CREATE UNLOGGED TABLE nightshift_work.scratch_test (x int)").update();
+        jdbc.sql("DROP TABLE nightshift_work.scratch_test").update();
+        assertThat(jdbc.sql("SELECT nightshift.ensure_predictions_partition(DATE '2031-07-04')").query(String.class).single())
+                .isEqualTo("predictions_y2031m07");
+
+        try (Connection c = ownerConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("SET LOCAL ROLE nightshift_analyst");
+            for (String table : List.of("api_tokens", "audit_log", "runs", "predictions", "pipeline_specs")) {
+                s.execute("SAVEPOINT p");
+                assertThatThrownBy(() -> s.executeQuery("SELECT * FROM nightshift." + table + " LIMIT 1"))
+                        .as(table).hasMessageContaining("permission denied");
+                s.execute("ROLLBACK TO SAVEPOINT p");
+            }
+            s.executeQuery("SELECT count(*) FROM analytics.run_history").close();
+            c.rollback();
+        }
+    }
+
+    private Connection ownerConnection() throws Exception {
+        return DriverManager.getConnection(owner.endpoint().url(), owner.endpoint().user(), owner.endpoint().password());
     }
 
     private HttpResponse<String> call(Role role, String method, String path) throws Exception {
