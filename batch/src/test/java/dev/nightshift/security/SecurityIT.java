@@ -131,6 +131,7 @@ class SecurityIT extends IntegrationTest {
 
     @Test
     void theDashboardSignsInWithAPastedTokenAndItsFormsNeedTheCsrfToken() throws Exception {
+        String operator = tokens.create("dashboard-operator", Role.OPERATOR, "test").secret();
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         HttpResponse<String> page = browser.send(get("/pipelines/churn").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(302);
@@ -139,12 +140,12 @@ class SecurityIT extends IntegrationTest {
         String csrf = csrf(browser.send(get("/login").build(), HttpResponse.BodyHandlers.ofString()).body());
         HttpResponse<String> wrong = browser.send(form("/login", Map.of("token", "nst_nope", "_csrf", csrf)), HttpResponse.BodyHandlers.ofString());
         assertThat(wrong.headers().firstValue("location")).hasValueSatisfying(v -> assertThat(v).endsWith("/login?error"));
-        HttpResponse<String> withoutCsrf = browser.send(form("/login", Map.of("token", TestTokens.token(tokens, Role.OPERATOR))),
+        HttpResponse<String> withoutCsrf = browser.send(form("/login", Map.of("token", operator)),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(withoutCsrf.statusCode()).isEqualTo(403);
 
         csrf = csrf(browser.send(get("/login").build(), HttpResponse.BodyHandlers.ofString()).body());
-        HttpResponse<String> signedIn = browser.send(form("/login", Map.of("token", TestTokens.token(tokens, Role.OPERATOR), "_csrf", csrf)),
+        HttpResponse<String> signedIn = browser.send(form("/login", Map.of("token", operator, "_csrf", csrf)),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(signedIn.statusCode()).isEqualTo(302);
         assertThat(signedIn.headers().firstValue("location")).hasValueSatisfying(v -> assertThat(v).doesNotContain("login"));
@@ -162,6 +163,11 @@ class SecurityIT extends IntegrationTest {
         HttpResponse<String> promote = browser.send(form("/api/pipelines/churn/rollback", Map.of("_csrf", sessionCsrf)),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(promote.statusCode()).isEqualTo(403);
+        // revoking the token ends the session
+        tokens.revoke("dashboard-operator", "test");
+        HttpResponse<String> afterRevoke = browser.send(get("/pipelines/churn").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(afterRevoke.statusCode()).isEqualTo(302);
+        assertThat(afterRevoke.headers().firstValue("location")).hasValueSatisfying(v -> assertThat(v).endsWith("/login"));
     }
 
     @Test
