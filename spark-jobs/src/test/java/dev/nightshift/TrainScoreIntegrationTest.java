@@ -149,7 +149,7 @@ class TrainScoreIntegrationTest extends SparkTestBase {
         Dataset<Row> first = spark.read().format("delta").option("versionAsOf", 0).load(table);
         assertThat(first.count()).isEqualTo(CUSTOMERS);
         assertThat(first.where(col(Columns.RUN_ID).equalTo(run1)).count()).isEqualTo(CUSTOMERS);
-        assertThat(row("SELECT to_regclass('nightshift.predictions_stage_' || ?::text) IS NULL AS gone", run2).get("gone")).isEqualTo(true);
+        assertThat(row("SELECT to_regclass('nightshift_work.predictions_stage_' || ?::text) IS NULL AS gone", run2).get("gone")).isEqualTo(true);
 
         // when a date has no input, then the job names the date and where it looked
         long emptyRun = insertRun("churn", D.plusDays(5));

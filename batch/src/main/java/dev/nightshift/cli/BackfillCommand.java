@@ -47,7 +47,7 @@ public class BackfillCommand implements Callable<Integer> {
             try (RunProgress progress = output.human() ? new RunProgress(ctx.getBean(dev.nightshift.runs.RunRepository.class), pipeline, from,
                     to, System.err, RunProgress.isTerminal()) : null) {
                 outcomes = ctx.getBean(BackfillService.class).run(pipeline, from, to, parallel, rerun,
-                        System.getProperty("user.name", "cli"), o -> {
+                        dev.nightshift.security.Actors.cli(), o -> {
                             int n = done.incrementAndGet();
                             if (output.human()) {
                                 System.out.printf("[%d/%d] %s %s %s %s (%.0f s)%n", n, total, pipeline, o.date(), o.outcome(),

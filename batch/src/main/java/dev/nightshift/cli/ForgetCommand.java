@@ -25,7 +25,7 @@ public class ForgetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
             ForgetService.Erasure e = ctx.getBean(ForgetService.class).forget(pipeline, entities,
-                    "cli:" + System.getProperty("user.name", "unknown"));
+                    dev.nightshift.security.Actors.cli());
             System.out.println(pipeline + ": erasure " + e.id() + " forgot " + e.entities() + (e.entities() == 1 ? " entity" : " entities")
                     + ": " + e.postgresRows() + " PostgreSQL prediction rows, Delta rows " + e.deltaRows()
                     + "; old table files vacuumed (retention " + e.vacuumRetentionHours() + " h)");

@@ -310,7 +310,7 @@ public class ModelsCommand {
     }
 
     static String actor() {
-        return System.getProperty("user.name", "unknown");
+        return dev.nightshift.security.Actors.cli();
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List a pipeline's model versions, newest first.")

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         description = "Batch scoring and retraining orchestrator: nightly Spark jobs, results in PostgreSQL.",
         subcommands = {PipelinesCommand.class, RunCommand.class, BackfillCommand.class, RunsCommand.class, ModelsCommand.class,
                 DecisionsCommand.class, RetrainCommand.class, AlertsCommand.class, ForgetCommand.class,
-                ScheduleCommand.class, DemoCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
+                ScheduleCommand.class, TokensCommand.class, DemoCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed, 2 usage error, 3 invalid input, 4 run refused.",
                 "Output: --json (JSON on stdout) or --quiet (identifiers only) on list, run and backfill commands; progress and errors go to stderr.",
                 "Database: embedded under .nightshift/ unless NIGHTSHIFT_DB_URL, NIGHTSHIFT_DB_USER, NIGHTSHIFT_DB_PASSWORD are set."})

@@ -97,7 +97,7 @@ public class PipelinesCommand {
             try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
                 PipelineService pipelines = ctx.getBean(PipelineService.class);
                 for (Path file : files) {
-                    AppliedSpec applied = pipelines.apply(file, System.getProperty("user.name", "cli"));
+                    AppliedSpec applied = pipelines.apply(file, dev.nightshift.security.Actors.cli());
                     System.out.println(applied.pipeline() + ": " + (applied.changed()
                             ? "applied as spec version " + applied.version()
                             : "unchanged (spec version " + applied.version() + ")") + "  [" + file + "]");

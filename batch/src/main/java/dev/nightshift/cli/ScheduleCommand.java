@@ -40,7 +40,7 @@ public class ScheduleCommand {
         @Override
         public Integer call() throws Exception {
             try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
-                ctx.getBean(PipelineScheduler.class).setPaused(pipeline, paused(), System.getProperty("user.name", "cli"));
+                ctx.getBean(PipelineScheduler.class).setPaused(pipeline, paused(), dev.nightshift.security.Actors.cli());
                 System.out.println(pipeline + ": schedule " + (paused() ? "paused" : "resumed"));
             }
             return CliExitCodes.OK;
@@ -77,7 +77,7 @@ public class ScheduleCommand {
         @Override
         public Integer call() throws Exception {
             try (ConfigurableApplicationContext ctx = NightshiftCommand.context(WebApplicationType.NONE)) {
-                ctx.getBean(PipelineScheduler.class).fire(pipeline, date, System.getProperty("user.name", "cli"));
+                ctx.getBean(PipelineScheduler.class).fire(pipeline, date, dev.nightshift.security.Actors.cli());
                 System.out.println(pipeline + " " + date + ": handed to the scheduler");
             }
             return CliExitCodes.OK;

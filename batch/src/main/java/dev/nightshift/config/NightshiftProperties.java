@@ -31,8 +31,13 @@ public record NightshiftProperties(
         @Valid @DefaultValue Shutdown shutdown,
         @Valid @DefaultValue Alerts alerts) {
 
-    /** An external PostgreSQL; when {@code url} is empty an embedded one is started under {@code home}. */
-    public record Db(String url, @DefaultValue("postgres") String user, String password) {
+    /**
+     * An external PostgreSQL; when {@code url} is empty an embedded one is started under {@code home}. {@code user} is
+     * the application's login (the role {@code nightshift_app} or a member of it); {@code ownerUser} and
+     * {@code ownerPassword}, when set, are the login that runs the migrations (the owner {@code nightshift_owner} or a
+     * member), otherwise {@code user} runs them.
+     */
+    public record Db(String url, @DefaultValue("postgres") String user, String password, String ownerUser, String ownerPassword) {
         public boolean external() {
             return url != null && !url.isBlank();
         }

@@ -1,10 +1,10 @@
 package dev.nightshift.database;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.nightshift.config.NightshiftProperties;
 import dev.nightshift.contract.Tables;
 import javax.sql.DataSource;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -18,6 +18,7 @@ public class DatabaseConfiguration {
                 : new EmbeddedDatabaseHolder(EmbeddedDatabase.start(props.home(), props.embedded().port()));
     }
 
+    /** The application's login: what the pool and the Spark jobs connect as. */
     @Bean
     DatabaseEndpoint databaseEndpoint(NightshiftProperties props, EmbeddedDatabaseHolder embedded) {
         if (props.db().external()) {
@@ -27,16 +28,41 @@ public class DatabaseConfiguration {
         return embedded.database().endpoint();
     }
 
+    /** The login that runs the migrations: the owner's. */
+    @Bean
+    OwnerEndpoint ownerEndpoint(NightshiftProperties props, EmbeddedDatabaseHolder embedded, DatabaseEndpoint application) {
+        if (!props.db().external()) {
+            return new OwnerEndpoint(embedded.database().ownerEndpoint());
+        }
+        if (props.db().ownerUser() == null || props.db().ownerUser().isBlank()) {
+            return new OwnerEndpoint(application);
+        }
+        return new OwnerEndpoint(new DatabaseEndpoint(props.db().url(), props.db().ownerUser(),
+                props.db().ownerPassword() == null ? "" : props.db().ownerPassword(), false));
+    }
+
+    /** Flyway migrates as the owner; the application's pool never holds DDL rights on the schema. */
+    @Bean
+    FlywayConfigurationCustomizer migrateAsOwner(OwnerEndpoint owner) {
+        return configuration -> configuration.dataSource(owner.endpoint().url(), owner.endpoint().user(), owner.endpoint().password());
+    }
+
+    /** Where and as whom migrations run (the embedded superuser, or {@code nightshift.db.owner-user}). */
+    public record OwnerEndpoint(DatabaseEndpoint endpoint) {
+    }
+
     @Bean(destroyMethod = "close")
     DataSource dataSource(DatabaseEndpoint endpoint) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(endpoint.url());
-        config.setUsername(endpoint.user());
-        config.setPassword(endpoint.password());
-        config.setSchema(Tables.SCHEMA);
-        config.setMaximumPoolSize(10);
-        config.setPoolName("nightshift");
-        return new HikariDataSource(config);
+        // Started on first use, not here: on a new database the application's role exists only once Flyway (as the
+        // owner) has run V14.
+        HikariDataSource pool = new HikariDataSource();
+        pool.setJdbcUrl(endpoint.url());
+        pool.setUsername(endpoint.user());
+        pool.setPassword(endpoint.password());
+        pool.setSchema(Tables.SCHEMA);
+        pool.setMaximumPoolSize(10);
+        pool.setPoolName("nightshift");
+        return pool;
     }
 
     /** Keeps the embedded server's lifetime tied to the context's, closing it after the pool. */

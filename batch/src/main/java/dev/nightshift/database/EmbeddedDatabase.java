@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
+    static final String APPLICATION_ROLE = "nightshift_app";
     private final EmbeddedPostgres postgres;
     private final DatabaseEndpoint endpoint;
 
@@ -51,8 +52,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /** The application connects as nightshift_app (V14), which the embedded server's local trust lets in without a password. */
     private static DatabaseEndpoint endpoint(int port) {
-        return new DatabaseEndpoint("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "", true);
+        return new DatabaseEndpoint("jdbc:postgresql://localhost:" + port + "/postgres", APPLICATION_ROLE, "", true);
+    }
+
+    /** The superuser that created the server: it runs the migrations (and owns what V14 does not move to nightshift_owner). */
+    public DatabaseEndpoint ownerEndpoint() {
+        return new DatabaseEndpoint(endpoint.url(), "postgres", "", true);
     }
 
     /** Reads postmaster.pid: line 1 is the server's pid, line 4 its port. */

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.nightshift.database.DatabaseConfiguration;
+import java.sql.DriverManager;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,12 +22,18 @@ import org.springframework.beans.factory.annotation.Autowired;
 /** The analysts' contract: every view is documented, the README's example queries run, and the role sees nothing else. */
 class AnalyticsViewsIT extends IntegrationTest {
     @Autowired DataSource dataSource;
+    @Autowired DatabaseConfiguration.OwnerEndpoint owner;
+
+    /** SET ROLE to the analyst needs membership: the owner's login has it, the application's role does not. */
+    private Connection ownerConnection() throws Exception {
+        return DriverManager.getConnection(owner.endpoint().url(), owner.endpoint().user(), owner.endpoint().password());
+    }
 
     @Test
     void theReadmesExampleQueriesRunAsTheAnalystRole() throws Exception {
         List<String> queries = readmeQueries();
         assertThat(queries).hasSizeGreaterThanOrEqualTo(3);
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ownerConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("SET LOCAL ROLE nightshift_analyst");
             for (String q : queries) {
@@ -39,7 +47,7 @@ class AnalyticsViewsIT extends IntegrationTest {
 
     @Test
     void theAnalystRoleCannotReadInternalTables() throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ownerConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("SET LOCAL ROLE nightshift_analyst");
             assertThatThrownBy(() -> s.executeQuery("SELECT * FROM nightshift.predictions LIMIT 1"))

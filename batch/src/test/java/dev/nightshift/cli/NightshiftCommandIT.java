@@ -124,6 +124,36 @@ class NightshiftCommandIT {
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(decisions.out).isArray()).as(decisions.out).isTrue();
     }
 
+    @Test
+    void tokensArePrintedOnceListedWithoutTheirSecretAndRevoked() {
+        Result created = run("tokens", "create", "--name", "ci-bot", "--role", "operator");
+        Result duplicate = run("tokens", "create", "--name", "ci-bot", "--role", "viewer");
+        Result badRole = run("tokens", "create", "--name", "x", "--role", "root");
+        Result list = run("tokens", "list");
+        Result revoked = run("tokens", "revoke", "ci-bot");
+        Result again = run("tokens", "revoke", "ci-bot");
+        Result after = run("tokens", "list");
+
+        assertThat(created.code).as(created.err).isZero();
+        java.util.regex.Matcher printed = java.util.regex.Pattern.compile("(?m)^(nst_[0-9a-f]{12}_[A-Za-z0-9_-]{43})$").matcher(created.out);
+        assertThat(printed.find()).as(created.out).isTrue();
+        String token = printed.group(1);
+        assertThat(created.err).contains("shown only this once");
+        assertThat(duplicate.code).isEqualTo(CliExitCodes.INVALID_INPUT);
+        assertThat(duplicate.err).contains("an active token named 'ci-bot' exists");
+        assertThat(badRole.code).isEqualTo(CliExitCodes.INVALID_INPUT);
+        assertThat(badRole.err).contains("unknown role 'root'; expected one of: viewer, operator, admin");
+        assertThat(list.out).contains("ci-bot").contains("operator").contains(token.substring(0, 16))
+                .doesNotContain(token.substring(17)).contains("cli:" + System.getProperty("user.name"));
+        assertThat(revoked.code).isZero();
+        assertThat(again.code).isEqualTo(CliExitCodes.INVALID_INPUT);
+        assertThat(again.err).contains("no active token named 'ci-bot'");
+        assertThat(after.out).contains("cli:" + System.getProperty("user.name"));
+        for (Result r : java.util.List.of(list, revoked, again, after)) {
+            assertThat(r.out + r.err).doesNotContain(token.substring(17));
+        }
+    }
+
     private record Result(int code, String out, String err) {
     }
 

@@ -3,6 +3,8 @@ package dev.nightshift.contract;
 /** Qualified names of the PostgreSQL tables the jobs and the orchestrator share (schema {@code nightshift}). */
 public final class Tables {
     public static final String SCHEMA = "nightshift";
+    /** Scratch tables of running jobs (the application role may create tables here, and only here). */
+    public static final String WORK_SCHEMA = "nightshift_work";
 
     public static final String PIPELINES = SCHEMA + ".pipelines";
     public static final String PIPELINE_SPECS = SCHEMA + ".pipeline_specs";

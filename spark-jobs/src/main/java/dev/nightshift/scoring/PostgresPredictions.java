@@ -34,7 +34,7 @@ public final class PostgresPredictions {
     }
 
     public static String stagingTable(long runId) {
-        return Tables.SCHEMA + ".predictions_stage_" + runId;
+        return Tables.WORK_SCHEMA + ".predictions_stage_" + runId;
     }
 
     /**

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 
-/** One embedded PostgreSQL for the whole test run, migrated with the db module's Flyway migrations. */
+/** One embedded PostgreSQL for the whole test run, migrated by the superuser with the db module's migrations; tests connect as nightshift_app. */
 public final class PostgresTestSupport implements AutoCloseable {
 
     private final EmbeddedPostgres postgres;
@@ -15,14 +15,17 @@ public final class PostgresTestSupport implements AutoCloseable {
 
     private PostgresTestSupport() throws IOException {
         postgres = EmbeddedPostgres.builder().start();
-        db = new DbConfig(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
+        String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
         Flyway.configure()
-                .dataSource(db.url(), db.user(), db.password())
+                .dataSource(url, "postgres", "postgres")
                 .schemas("nightshift")
                 .defaultSchema("nightshift")
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+        // The jobs connect as the application role, as in production: only the rights V14 grants it (the local
+        // server trusts it without a password).
+        db = new DbConfig(url, "nightshift_app", "");
     }
 
     /** The shared database, started on first use and stopped when the test run ends. */

@@ -1,5 +1,6 @@
 package dev.nightshift.web.api;
 
+import dev.nightshift.security.Actors;
 import dev.nightshift.pipelines.PipelineService;
 import dev.nightshift.registry.ModelRegistry;
 import dev.nightshift.registry.ModelVersion;
@@ -71,7 +72,7 @@ public class ModelsApi {
         if (m.hasAlias(ModelRegistry.CHAMPION)) {
             throw new ApiErrors.ConflictException(pipeline + ": model v" + m.version() + " is already the champion");
         }
-        registry.promote(pipeline, m, Actors.current(), body == null || body.reason() == null ? "promoted through the API" : body.reason());
+        registry.promote(pipeline, m, Actors.currentRequest(), body == null || body.reason() == null ? "promoted through the API" : body.reason());
         return registry.find(pipeline, m.version()).orElseThrow();
     }
 
@@ -84,7 +85,7 @@ public class ModelsApi {
                 pipeline + " has no champion to roll back"));
         ModelVersion restored;
         try {
-            restored = registry.rollback(pipeline, Actors.current(), body == null ? null : body.reason());
+            restored = registry.rollback(pipeline, Actors.currentRequest(), body == null ? null : body.reason());
         } catch (IllegalArgumentException e) {
             // The registry refuses with IllegalArgumentException when the champion replaced no earlier one: a state conflict here.
             throw new ApiErrors.ConflictException(e.getMessage());

@@ -1,5 +1,6 @@
 package dev.nightshift.web.api;
 
+import dev.nightshift.security.Actors;
 import dev.nightshift.contract.PipelineSpec;
 import dev.nightshift.pipelines.AppliedSpec;
 import dev.nightshift.pipelines.PipelineService;
@@ -61,7 +62,7 @@ public class PipelinesApi {
     @Operation(summary = "Apply a spec (YAML body); an unchanged spec keeps its version (admin)",
             description = "422 with the spec's problems (field and what was expected) if it is invalid; audited as pipeline.apply")
     public Applied apply(@PathVariable String pipeline, @RequestBody String yaml) {
-        AppliedSpec applied = pipelines.applyText("PUT /api/pipelines/" + pipeline, yaml, pipeline, Actors.current());
+        AppliedSpec applied = pipelines.applyText("PUT /api/pipelines/" + pipeline, yaml, pipeline, Actors.currentRequest());
         return new Applied(applied.pipeline(), applied.version(), applied.sha256(), applied.changed());
     }
 
@@ -81,7 +82,7 @@ public class PipelinesApi {
         if (pipelines.current(pipeline).spec().schedule() == null) {
             throw new ApiErrors.ConflictException("pipeline " + pipeline + " has no schedule to pause or resume (manual runs only)");
         }
-        scheduler.setPaused(pipeline, paused, Actors.current());
+        scheduler.setPaused(pipeline, paused, Actors.currentRequest());
         return new ScheduleState(pipeline, paused);
     }
 }

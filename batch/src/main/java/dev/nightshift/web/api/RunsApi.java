@@ -1,5 +1,6 @@
 package dev.nightshift.web.api;
 
+import dev.nightshift.security.Actors;
 import dev.nightshift.backfill.BackfillService;
 import dev.nightshift.pipelines.PipelineService;
 import dev.nightshift.runs.RunRecord;
@@ -120,7 +121,7 @@ public class RunsApi {
             throw new ApiErrors.BadFieldException("businessDate", "required, a date YYYY-MM-DD");
         }
         return accepted(runService.start(new RunRequest(pipeline, body.businessDate(), RunTrigger.API, Boolean.TRUE.equals(body.rerun()),
-                Actors.current(), Boolean.TRUE.equals(body.retrain())), executor));
+                Actors.currentRequest(), Boolean.TRUE.equals(body.retrain())), executor));
     }
 
     @PostMapping("/pipelines/{pipeline}/retrain")
@@ -131,7 +132,7 @@ public class RunsApi {
         LocalDate date = body != null && body.businessDate() != null ? body.businessDate()
                 : runs.latestCompletedDate(pipeline).orElseThrow(() -> new ApiErrors.ConflictException(
                         pipeline + " has no completed night yet; send a businessDate"));
-        return accepted(runService.start(new RunRequest(pipeline, date, RunTrigger.API, true, Actors.current(), true), executor));
+        return accepted(runService.start(new RunRequest(pipeline, date, RunTrigger.API, true, Actors.currentRequest(), true), executor));
     }
 
     @PostMapping("/pipelines/{pipeline}/backfills")
@@ -169,7 +170,7 @@ public class RunsApi {
                 skipped.add(date);
             }
         }
-        String actor = Actors.current();
+        String actor = Actors.currentRequest();
         executor.execute(() -> backfill.run(pipeline, body.from(), body.to(), parallel, rerun, actor, outcome -> { }));
         URI location = UriComponentsBuilder.fromPath("/api/runs").queryParam("pipeline", pipeline)
                 .queryParam("from", body.from()).queryParam("to", body.to()).build().toUri();

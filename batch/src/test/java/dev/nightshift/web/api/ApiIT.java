@@ -45,6 +45,7 @@ class ApiIT extends IntegrationTest {
 
     @LocalServerPort int port;
     @Autowired PipelineService pipelines;
+    @Autowired dev.nightshift.security.ApiTokens tokens;
     @Autowired JdbcClient jdbc;
     @Autowired SparkSubmitter submitter;
     @Autowired NightlyService nightly;
@@ -186,7 +187,7 @@ class ApiIT extends IntegrationTest {
         assertThat(resumed.body()).contains("\"paused\":false");
         assertThat(jdbc.sql("SELECT paused FROM pipelines WHERE name = 'churn'").query(Boolean.class).single()).isFalse();
         assertThat(jdbc.sql("""
-                        SELECT action FROM audit_log WHERE actor = 'anonymous' AND target = 'pipeline:churn' ORDER BY id""")
+                        SELECT action FROM audit_log WHERE actor LIKE 'token:test-admin-%' AND target = 'pipeline:churn' ORDER BY id""")
                 .query(String.class).list()).containsSubsequence("pipeline.apply", "schedule.pause", "schedule.resume");
         assertThat(post("/api/pipelines/churn/models/1/promote", "{}").statusCode()).isEqualTo(404);
         HttpResponse<String> rollback = post("/api/pipelines/churn/rollback", "{}");
@@ -260,7 +261,7 @@ class ApiIT extends IntegrationTest {
         assertThat(run.path("run").path("rowsScored").asLong()).isEqualTo(300);
         assertThat(run.path("steps").findValuesAsText("step")).contains("champion", "score", "decide");
         assertThat(jdbc.sql("SELECT actor FROM audit_log WHERE action = 'run.start' AND (after ->> 'runId')::bigint = ?").param(runId)
-                .query(String.class).single()).isEqualTo("anonymous");
+                .query(String.class).single()).startsWith("token:test-admin-");
 
         var summary = new java.io.ByteArrayOutputStream();
         dev.nightshift.cli.RunsCommand.print(summaries.find(runId, nightly.warehouse()).orElseThrow(),
@@ -347,7 +348,9 @@ class ApiIT extends IntegrationTest {
     }
 
     /** Every HTTP call of this class goes through here (the place to add authentication). */
+    /** Every call goes as an admin (admin includes operator and viewer; SecurityIT checks the roles themselves). */
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(dev.nightshift.TestTokens.authorize(request, tokens, dev.nightshift.security.Role.ADMIN).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -65,6 +65,7 @@ class DashboardBrowserIT extends IntegrationTest {
     @Autowired NightlyService nightly;
     @Autowired RunReportService reports;
     @Autowired JdbcClient jdbc;
+    @Autowired dev.nightshift.security.ApiTokens tokens;
 
     ChromeDriver browser;
     RunRecord night1;
@@ -109,6 +110,16 @@ class DashboardBrowserIT extends IntegrationTest {
         options.setCapability("goog:loggingPrefs", logs);
         browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(Path.of(CHROMEDRIVER).toFile())
                 .usingAnyFreePort().build(), options);
+        signIn();
+    }
+
+    /** As a person would: the dashboard sends an unauthenticated browser to /login, where a viewer token is pasted. */
+    private void signIn() {
+        open("/", "login");
+        assertThat(browser.getCurrentUrl()).endsWith("/login");
+        browser.findElement(By.id("token")).sendKeys(dev.nightshift.TestTokens.token(tokens, dev.nightshift.security.Role.VIEWER));
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        assertThat(browser.getCurrentUrl()).doesNotContain("/login");
     }
 
     @AfterAll
