@@ -37,6 +37,8 @@ public class ServeCommand implements Callable<Integer> {
         String base = "http://localhost:" + env.getProperty("local.server.port", "8080");
         System.out.println("nightshift serving the dashboard on " + base + "/ and the API on " + base
                 + "/api (database " + ctx.getBean(DatabaseEndpoint.class).maskedUrl() + "); Ctrl-C stops it.");
+        System.out.println("sign in with an API token: the admin token is in "
+                + ctx.getBean(dev.nightshift.security.AdminTokenBootstrap.class).file() + "; `nightshift tokens create` makes others");
         stopped.await();
         return CliExitCodes.OK;
     }

@@ -31,8 +31,8 @@ class LoginPage {
                   <input type="hidden" name="%s" value="%s">
                   <button type="submit">Sign in</button>
                 </form>
-                <p>Create a token with <code>nightshift tokens create --name NAME --role viewer</code>; after
-                <code>scripts/demo</code>, <code>.nightshift/admin-token</code> holds an admin token.</p>
+                <p>Create a token with <code>nightshift tokens create --name NAME --role viewer</code>; from its first
+                start-up <code>nightshift serve</code> keeps an admin token in its admin-token file (<code>.nightshift/admin-token</code> by default).</p>
                 </main>
                 </body></html>
                 """.formatted(message, HtmlUtils.htmlEscape(csrf.getParameterName()), HtmlUtils.htmlEscape(csrf.getToken()));
