@@ -97,6 +97,38 @@ class SecurityIT extends IntegrationTest {
     }
 
     @Test
+    void anAdminManagesTokensOverTheApiAndTheNewTokenHasExactlyItsRole() throws Exception {
+        String admin = TestTokens.token(tokens, Role.ADMIN);
+        HttpResponse<String> created = HttpClient.newHttpClient().send(get("/api/tokens").header("Authorization", "Bearer " + admin)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"api-made\",\"role\":\"operator\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Matcher secret = Pattern.compile("\"secret\":\"(nst_[^\"]+)\"").matcher(created.body());
+        assertThat(secret.find()).as(created.body()).isTrue();
+        String token = secret.group(1);
+
+        assertThat(send(token, "GET", "/api/pipelines").statusCode()).isEqualTo(200);
+        assertThat(send(token, "POST", "/api/pipelines/churn/models/1/promote").statusCode()).isEqualTo(403);
+        assertThat(send(token, "GET", "/api/tokens").statusCode()).isEqualTo(403);
+        HttpResponse<String> listed = send(admin, "GET", "/api/tokens?limit=500");
+        assertThat(listed.body()).contains("\"name\":\"api-made\"").doesNotContain(token.substring(17));
+        assertThat(jdbc.sql("SELECT actor FROM audit_log WHERE action = 'token.create' AND target = 'token:api-made'")
+                .query(String.class).single()).startsWith("token:test-admin-");
+
+        HttpResponse<String> duplicate = HttpClient.newHttpClient().send(get("/api/tokens").header("Authorization", "Bearer " + admin)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"api-made\",\"role\":\"root\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(duplicate.statusCode()).isEqualTo(400);
+        assertThat(duplicate.body()).contains("\"field\":\"role\"");
+
+        assertThat(send(admin, "DELETE", "/api/tokens/api-made").statusCode()).isEqualTo(200);
+        assertThat(send(token, "GET", "/api/pipelines").statusCode()).isEqualTo(401);
+        assertThat(send(admin, "DELETE", "/api/tokens/api-made").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void aBadOrRevokedTokenIsUnauthorized() throws Exception {
         ApiTokens.Created created = tokens.create("revoked-soon", Role.ADMIN, "test");
         assertThat(send(created.secret(), "GET", "/api/pipelines").statusCode()).isEqualTo(200);
