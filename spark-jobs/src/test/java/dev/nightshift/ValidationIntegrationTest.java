@@ -129,7 +129,7 @@ class ValidationIntegrationTest extends SparkTestBase {
         assertThat(dq).hasSize(2 + 4 * 3 + 2 * 2 + 3);
         assertThat(DbRows.row(db, "SELECT rows_quarantined, rows_scored FROM nightshift.runs WHERE id = ?", run))
                 .containsEntry("rows_quarantined", 6L).containsEntry("rows_scored", (long) CUSTOMERS - 5);
-        assertThat(DbRows.row(db, "SELECT count(*) AS n, min(value) AS share FROM analytics.data_quality"
+        assertThat(DbRows.rowAsAnalyst(db, "SELECT count(*) AS n, min(value) AS share FROM analytics.data_quality"
                 + " WHERE pipeline = ? AND business_date = ? AND check_name = 'bad_row_share'", PIPELINE, D))
                 .containsEntry("n", 1L).containsEntry("share", 6.0 / 301);
 

@@ -46,7 +46,9 @@ public final class Profiling {
                                              Dataset<Row> outputs, String outputColumn) {
         List<String> numeric = names(features, FeatureType.NUMERIC);
         List<String> categorical = names(features, FeatureType.CATEGORICAL);
-        Parts parts = profile(rows, numeric, categorical, bins);
+        // as for a night (DriftJob): NaN and ±Infinity are missing values, not points of the distribution; training
+        // rows are not validated, so a window holding a night with such bad rows would otherwise poison the sketches
+        Parts parts = profile(DriftJob.nonFiniteAsNull(rows, features), numeric, categorical, bins);
         Parts output = profile(outputs, List.of(outputColumn), List.of(), bins);
         return new ReferenceProfile(ReferenceProfile.FORMAT_VERSION, parts.rows, bins, QuantileSketch.ACCURACY,
                 parts.numeric, parts.categorical, output.numeric.get(0));

@@ -112,4 +112,27 @@ class ProfilingTest extends SparkTestBase {
         assertThat(cleaned).extracting(r -> r.isNullAt(0) ? null : r.getDouble(0)).containsExactly(1.0, null, null, 4.0);
         assertThat(cleaned).extracting(r -> r.getString(1)).containsExactly("a", "a", "b", "b");
     }
+
+    @Test
+    void aReferenceProfileCountsNonFiniteTrainingValuesAsNullsLikeANight() {
+        // given training rows (never validated) where one x is NaN and one +Infinity
+        List<Row> rows = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            rows.add(RowFactory.create((double) i, "a"));
+        }
+        rows.add(RowFactory.create(Double.NaN, "a"));
+        rows.add(RowFactory.create(Double.POSITIVE_INFINITY, "b"));
+        Dataset<Row> frame = spark.createDataFrame(rows, SCHEMA);
+
+        // when
+        ReferenceProfile.NumericProfile x = Profiling.reference(frame, FEATURES, 4, frame.selectExpr("0.5 AS score"), "score").numeric("x");
+
+        // then: the profile is that of 1..8 with two nulls, and every stored number is finite
+        assertThat(x.count()).isEqualTo(8);
+        assertThat(x.nullCount()).isEqualTo(2);
+        assertThat(x.mean()).isEqualTo(4.5);
+        assertThat(x.max()).isEqualTo(8.0);
+        assertThat(x.quantiles()).containsExactly(QuantileSketch.exactQuantiles(new double[] {1, 2, 3, 4, 5, 6, 7, 8}));
+        assertThat(java.util.Arrays.stream(x.binEdges()).allMatch(Double::isFinite)).as(java.util.Arrays.toString(x.binEdges())).isTrue();
+    }
 }

@@ -44,7 +44,26 @@ public final class DbRows {
 
     /** The single row of a query, column label to value. */
     public static Map<String, Object> row(DbConfig db, String sql, Object... params) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = db.connect()) {
+            return row(c, sql, params);
+        }
+    }
+
+    /**
+     * The single row of a query run as the read-only analyst role (analytics views only; the jobs' own role cannot read
+     * them): the test database's superuser connects and {@code SET ROLE nightshift_analyst}.
+     */
+    public static Map<String, Object> rowAsAnalyst(DbConfig db, String sql, Object... params) throws SQLException {
+        try (Connection c = new DbConfig(db.url(), "postgres", "postgres").connect()) {
+            try (var st = c.createStatement()) {
+                st.execute("SET ROLE nightshift_analyst");
+            }
+            return row(c, sql, params);
+        }
+    }
+
+    private static Map<String, Object> row(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
