@@ -35,7 +35,10 @@ public class NightshiftCommand implements Runnable {
         try {
             return cli.execute(args);
         } finally {
-            System.clearProperty(Output.CONSOLE_THRESHOLD);
+            if (System.getProperty(Output.CONSOLE_THRESHOLD) != null) {
+                System.clearProperty(Output.CONSOLE_THRESHOLD);
+                Output.restoreConsole();
+            }
         }
     }
 

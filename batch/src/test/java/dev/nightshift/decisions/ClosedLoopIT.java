@@ -152,9 +152,9 @@ class ClosedLoopIT extends IntegrationTest {
         ModelVersion restored = registry.rollback(PIPELINE, "test", null);
         assertThat(restored.version()).isEqualTo(1);
         assertThat(champion()).isEqualTo(1);
-        List<Map<String, Object>> moves = jdbc.sql("""
+        List<Map<String, Object>> moves = asAnalyst("""
                         SELECT from_version, to_version, actor FROM analytics.alias_history
-                        WHERE pipeline = ? AND alias = 'champion' ORDER BY at""").param(PIPELINE).query().listOfRows();
+                        WHERE pipeline = ? AND alias = 'champion' ORDER BY at""", PIPELINE);
         assertThat(moves).extracting(m -> m.get("from_version"), m -> m.get("to_version"))
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(null, 1), org.assertj.core.groups.Tuple.tuple(1, 2),
                         org.assertj.core.groups.Tuple.tuple(2, 1));
@@ -220,9 +220,9 @@ class ClosedLoopIT extends IntegrationTest {
                 "live auc over 1 labelled nights " + N4 + ".." + N4);
         assertThat(champion()).isEqualTo(3);
         assertThat(registry.challenger(PIPELINE)).isEmpty();
-        assertThat(jdbc.sql("""
+        assertThat(asAnalyst("""
                         SELECT actor FROM analytics.alias_history WHERE pipeline = ? AND alias = 'champion' AND to_version = 3
-                        ORDER BY at DESC LIMIT 1""").param(PIPELINE).query(String.class).single()).isEqualTo("nightshift");
+                        ORDER BY at DESC LIMIT 1""", PIPELINE)).singleElement().satisfies(r -> assertThat(r.get("actor")).isEqualTo("nightshift"));
     }
 
     @Test
@@ -261,5 +261,21 @@ class ClosedLoopIT extends IntegrationTest {
         assertThat(jdbc.sql("""
                         SELECT after ->> 'action' FROM audit_log WHERE action = 'model.import' AND target = ? AND actor = 'data-scientist'""")
                 .param("pipeline:" + PIPELINE).query(String.class).list()).containsExactly("challenger");
+    }
+
+    @Autowired dev.nightshift.database.DatabaseConfiguration.OwnerEndpoint owner;
+
+    /** An analytics query as the analyst role (the application's role cannot read analytics; the owner's login may SET ROLE). */
+    private List<Map<String, Object>> asAnalyst(String sql, Object... params) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(owner.endpoint().url(), owner.endpoint().user(),
+                owner.endpoint().password())) {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("SET ROLE nightshift_analyst");
+            }
+            return JdbcClient.create(new org.springframework.jdbc.datasource.SingleConnectionDataSource(c, true)).sql(sql).params(params)
+                    .query().listOfRows();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("analyst query failed: " + sql, e);
+        }
     }
 }
