@@ -35,10 +35,7 @@ public class NightshiftCommand implements Runnable {
         try {
             return cli.execute(args);
         } finally {
-            if (System.getProperty(Output.CONSOLE_THRESHOLD) != null) {
-                System.clearProperty(Output.CONSOLE_THRESHOLD);
-                Output.restoreConsole();
-            }
+            System.clearProperty(Output.CONSOLE_THRESHOLD);
         }
     }
 

@@ -37,24 +37,6 @@ public class Output {
         }
     }
 
-    /**
-     * Lets the console log through again after a --json or --quiet command. Logback keeps the threshold the command's
-     * context configured until another context configures logging, which matters when commands run inside a longer-lived
-     * JVM (tests); a command's own process simply ends.
-     */
-    static void restoreConsole() {
-        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
-            var console = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE");
-            if (console != null) {
-                for (var filter : console.getCopyOfAttachedFiltersList()) {
-                    if (filter instanceof ch.qos.logback.classic.filter.ThresholdFilter threshold) {
-                        threshold.setLevel("TRACE");
-                    }
-                }
-            }
-        }
-    }
-
     boolean json() {
         check();
         return json;
