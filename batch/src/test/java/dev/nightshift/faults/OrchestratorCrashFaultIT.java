@@ -71,7 +71,8 @@ class OrchestratorCrashFaultIT {
         assertThat(again.exitCode()).as(again.output()).isZero();
         assertThat(ns.column("SELECT status FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id", d)).containsExactly("FAILED", "COMPLETED");
         assertThat((String) ns.queryOne("SELECT error FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id LIMIT 1", d))
-                .contains("no longer exists").contains("marked failed");
+                // either proof of death may come first: a restart slower than the lease (a loaded machine) finds the old heartbeat first
+                .containsAnyOf("no longer exists", "longer ago than the lease").contains("marked failed");
         assertOneRowPerEntity(d);
         assertOneRowPerEntity(D1);
         // the restart resumed the killed job instance at its score step rather than starting over
