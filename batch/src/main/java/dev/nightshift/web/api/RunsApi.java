@@ -3,6 +3,7 @@ package dev.nightshift.web.api;
 import dev.nightshift.security.Actors;
 import dev.nightshift.backfill.BackfillService;
 import dev.nightshift.pipelines.PipelineService;
+import dev.nightshift.runs.RunLogFiles;
 import dev.nightshift.runs.RunRecord;
 import dev.nightshift.runs.RunRefusedException;
 import dev.nightshift.runs.RunRepository;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.io.FileSystemResource;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -47,9 +49,11 @@ public class RunsApi {
     private final RunService runService;
     private final BackfillService backfill;
     private final ExecutorService executor;
+    private final RunLogFiles logs;
 
     public RunsApi(PipelineService pipelines, RunRepository runs, RunService runService, BackfillService backfill,
-                   @Qualifier(ApiConfiguration.RUN_EXECUTOR) ExecutorService executor) {
+                   @Qualifier(ApiConfiguration.RUN_EXECUTOR) ExecutorService executor, RunLogFiles logs) {
+        this.logs = logs;
         this.pipelines = pipelines;
         this.runs = runs;
         this.runService = runService;
@@ -111,6 +115,15 @@ public class RunsApi {
                                                 @RequestParam(defaultValue = "100") int limit) {
         find(id);
         return Page.slice(runs.steps(id), offset, limit);
+    }
+
+    @GetMapping(value = "/runs/{id}/log", produces = "text/plain;charset=UTF-8")
+    @Operation(summary = "A run's log: its orchestrator lines and its Spark applications' output, as plain text",
+            description = "404 if the run has no log file (it ran in an orchestrator with another home)")
+    public ResponseEntity<FileSystemResource> log(@PathVariable long id) {
+        find(id);
+        return ResponseEntity.ok(new FileSystemResource(logs.existing(id).orElseThrow(() -> new ApiErrors.NotFoundException(
+                "run " + id + " has no log file at " + logs.file(id)))));
     }
 
     @PostMapping("/pipelines/{pipeline}/runs")

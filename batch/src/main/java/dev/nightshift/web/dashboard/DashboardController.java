@@ -1,11 +1,13 @@
 package dev.nightshift.web.dashboard;
 
 import dev.nightshift.pipelines.PipelineService;
+import dev.nightshift.runs.RunLogFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import org.springframework.core.io.FileSystemResource;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
@@ -19,10 +21,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 public class DashboardController {
     private final DashboardService dashboard;
     private final PipelineService pipelines;
+    private final RunLogFiles logs;
 
-    public DashboardController(DashboardService dashboard, PipelineService pipelines) {
+    public DashboardController(DashboardService dashboard, PipelineService pipelines, RunLogFiles logs) {
         this.dashboard = dashboard;
         this.pipelines = pipelines;
+        this.logs = logs;
     }
 
     @GetMapping("/")
@@ -65,6 +69,7 @@ public class DashboardController {
         DashboardService.RunDetail detail = dashboard.run(id).orElseThrow(() -> new DashboardErrors.NotFound("There is no run " + id + "."));
         model.addAttribute("pipeline", detail.run().pipeline());
         model.addAttribute("d", detail);
+        model.addAttribute("hasLog", logs.existing(id).isPresent());
         return "dashboard/run";
     }
 
@@ -83,6 +88,16 @@ public class DashboardController {
         }
         return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
                 .body(Files.readAllBytes(file));
+    }
+
+    /** The run's own log lines (orchestrator and Spark applications), as plain text. */
+    @GetMapping("/runs/{id}/log")
+    public ResponseEntity<FileSystemResource> log(@PathVariable long id) {
+        DashboardService.RunDetail detail = dashboard.run(id).orElseThrow(() -> new DashboardErrors.NotFound("There is no run " + id + "."));
+        Path file = logs.existing(id).orElseThrow(() -> new DashboardErrors.NotFound("Run " + id + " of " + detail.run().pipeline()
+                + " has no log file at " + logs.file(id) + ": it ran in an orchestrator with another home, or before run log files existed."));
+        return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, java.nio.charset.StandardCharsets.UTF_8))
+                .body(new FileSystemResource(file));
     }
 
     private static int checkNights(int nights) {

@@ -305,6 +305,13 @@ class ApiIT extends IntegrationTest {
 
         assertThat(output.getOut().lines().filter(l -> l.contains("\"runId\":\"" + runId + "\"") && l.contains("\"pipeline\":\"" + pipeline + "\""))
                 .count()).as("JSON log lines of run " + runId).isGreaterThan(3);
+
+        // the run's own log file, whatever the console's format
+        HttpResponse<String> runLog = get("/api/runs/" + runId + "/log");
+        assertThat(runLog.statusCode()).isEqualTo(200);
+        assertThat(runLog.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(runLog.body()).contains("Submitting Spark application").contains(date.toString());
+        assertThat(get("/api/runs/999999/log").statusCode()).isEqualTo(404);
     }
 
     private JsonNode poll(long runId, Duration bound) throws Exception {

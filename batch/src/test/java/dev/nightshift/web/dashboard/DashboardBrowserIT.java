@@ -196,6 +196,16 @@ class DashboardBrowserIT extends IntegrationTest {
         assertThat(browser.findElement(By.id("decision")).getText()).containsPattern("keep|no_decision");
         assertThat(browser.findElement(By.id("metrics")).getText()).contains("auc");
         assertThat(browser.findElement(By.id("report-link")).getText()).contains("Open the run report");
+
+        // the run's own log: the orchestrator's lines and the Spark application's output, nothing of other runs
+        String href = browser.findElement(By.id("log-link")).findElement(By.linkText("The run's log")).getAttribute("href");
+        assertThat(href).endsWith("/runs/" + night2.id() + "/log");
+        open("/runs/" + night2.id() + "/log", "run-log");
+        String log = browser.findElement(By.tagName("body")).getText();
+        assertThat(log).contains("rows published to nightshift.predictions").contains(" spark.")
+                .doesNotContain("Submitting Spark application train-" + PIPELINE + "-" + D1); // the first night's training
+        assertThat(log.lines().filter(l -> l.contains("Submitting Spark application")).toList()).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).contains(D2.toString()));
     }
 
     @Test
@@ -253,6 +263,7 @@ class DashboardBrowserIT extends IntegrationTest {
             assertThat(Files.readString(Path.of(URI.create(written.uri())))).contains("FAILED").contains("has no rows for 2026-11-03");
             open("/runs/" + failed, "run-failed");
             assertThat(browser.findElement(By.id("failure")).getText()).contains("has no rows for 2026-11-03");
+            assertThat(browser.findElement(By.id("log-link")).getText()).contains("No log file for this run");
 
             // when the report's folder cannot be created (a file is in the way)
             Files.delete(reports.location(PIPELINE, d3, failed));

@@ -1,0 +1,135 @@
+package dev.nightshift.runs;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.StackTraceElementProxy;
+import ch.qos.logback.core.AppenderBase;
+import dev.nightshift.config.NightshiftProperties;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps one log file per run: every log line written while a run's id is in the MDC ({@link RunLogContext}), its Spark
+ * applications' output included (the submitter's output pump carries the run's MDC), is appended to
+ * {@code <home>/logs/runs/run-<id>.log}, whatever the console shows (plain, JSON, or silenced by {@code --quiet}).
+ * The dashboard's run page links to it. Files are never deleted by Nightshift; a run of another home or one from before
+ * this file existed has none.
+ */
+@Component
+public class RunLogFiles implements DisposableBean {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+    /** Runs of one orchestrator that log at once (runs of different pipelines); more only reopen their file. */
+    private static final int OPEN_FILES = 16;
+
+    private final Path directory;
+    private final Appender appender = new Appender();
+    private final Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+
+    @Autowired
+    public RunLogFiles(NightshiftProperties props) {
+        this(props.home().resolve("logs").resolve("runs"));
+    }
+
+    /** Writes the files into {@code directory} (created on the first line). */
+    RunLogFiles(Path directory) {
+        this.directory = directory.toAbsolutePath().normalize();
+        appender.setContext(root.getLoggerContext());
+        appender.setName("nightshift-run-log-files");
+        appender.start();
+        root.addAppender(appender);
+    }
+
+    /** The file of run {@code runId}, whether or not it exists. */
+    public Path file(long runId) {
+        return directory.resolve("run-" + runId + ".log");
+    }
+
+    /** The run's log file if it has one. */
+    public Optional<Path> existing(long runId) {
+        Path f = file(runId);
+        return Files.isRegularFile(f) ? Optional.of(f) : Optional.empty();
+    }
+
+    @Override
+    public void destroy() {
+        root.detachAppender(appender);
+        appender.stop();
+    }
+
+    /** One line as written to the file: time, level, logger, message, then any exception with its causes. */
+    static String format(ILoggingEvent e) {
+        StringBuilder line = new StringBuilder(160).append(TIME.format(Instant.ofEpochMilli(e.getTimeStamp()))).append(' ')
+                .append(String.format("%-5s", e.getLevel())).append(' ').append(e.getLoggerName()).append(": ")
+                .append(e.getFormattedMessage()).append('\n');
+        for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+            line.append(t == e.getThrowableProxy() ? "" : "Caused by: ").append(t.getClassName()).append(": ").append(t.getMessage()).append('\n');
+            StackTraceElementProxy[] frames = t.getStackTraceElementProxyArray();
+            for (int i = 0; i < Math.min(frames.length, 20); i++) {
+                line.append("\tat ").append(frames[i].getStackTraceElement()).append('\n');
+            }
+        }
+        return line.toString();
+    }
+
+    private final class Appender extends AppenderBase<ILoggingEvent> {
+        /** Writers of the runs that logged last, least recently used first; AppenderBase serializes {@link #append}. */
+        private final Map<String, BufferedWriter> open = new LinkedHashMap<>(OPEN_FILES, 0.75f, true);
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            String runId = event.getMDCPropertyMap().get(RunLogContext.RUN_ID);
+            if (runId == null || !runId.chars().allMatch(Character::isDigit) || runId.isEmpty()) {
+                return;
+            }
+            try {
+                BufferedWriter w = open.get(runId);
+                if (w == null) {
+                    if (open.size() >= OPEN_FILES) {
+                        var eldest = open.entrySet().iterator().next();
+                        eldest.getValue().close();
+                        open.remove(eldest.getKey());
+                    }
+                    Files.createDirectories(directory);
+                    w = Files.newBufferedWriter(file(Long.parseLong(runId)), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
+                    open.put(runId, w);
+                }
+                w.write(format(event));
+                w.flush();
+            } catch (IOException e) {
+                // An appender must not throw into the code that logged; logback reports this on its status console.
+                addError("cannot write the log file of run " + runId + " in " + directory, new UncheckedIOException(e));
+            }
+        }
+
+        @Override
+        public void stop() {
+            for (BufferedWriter w : open.values()) {
+                try {
+                    w.close();
+                } catch (IOException e) {
+                    addError("cannot close a run log file in " + directory, e);
+                }
+            }
+            open.clear();
+            super.stop();
+        }
+    }
+}
