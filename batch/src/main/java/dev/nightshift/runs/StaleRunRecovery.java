@@ -1,6 +1,7 @@
 package dev.nightshift.runs;
 
 import dev.nightshift.config.NightshiftProperties;
+import dev.nightshift.reports.RunReportService;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -28,9 +29,11 @@ public class StaleRunRecovery {
     private final JobRepository jobRepository;
     private final JobOperator jobOperator;
     private final NightshiftProperties props;
+    private final RunReportService reports;
 
     public StaleRunRecovery(JdbcClient jdbc, InstanceRegistry self, JobRepository jobRepository, JobOperator jobOperator,
-                            NightshiftProperties props) {
+                            NightshiftProperties props, RunReportService reports) {
+        this.reports = reports;
         this.jdbc = jdbc;
         this.self = self;
         this.jobRepository = jobRepository;
@@ -65,6 +68,8 @@ public class StaleRunRecovery {
             if (updated == 1) {
                 recoverBatchExecution(c);
                 log.warn("run {} ({} {}) was stale: {}", c.runId(), c.pipeline(), c.businessDate(), error);
+                // its own orchestrator never reached the end of the job, where reports are written
+                reports.write(c.runId());
                 recovered++;
             }
         }

@@ -183,6 +183,8 @@ class NightlyRunIT extends IntegrationTest {
                         java.time.OffsetDateTime.now(), null, rs.getString(2))).single();
         assertThat(marked.status()).isEqualTo("FAILED");
         assertThat(marked.error()).contains("gone-host:1:dead").contains("longer ago than the lease");
+        // its orchestrator never wrote the report; the one that marked it failed did
+        assertThat(jdbc.sql("SELECT status FROM run_reports WHERE run_id = ?").param(stale).query(String.class).optional()).contains("WRITTEN");
         assertOnePredictionPerEntity(D3);
     }
 
