@@ -42,6 +42,10 @@ class OrchestratorCrashFaultIT {
         // the first night trains the champion; the faults below hit scoring nights
         NightshiftProcesses.Result first = ns.run(BOUND, "run", "churn", "--date", D1.toString());
         assertThat(first.exitCode()).as(first.output()).isZero();
+        // not a terminal: the progress of the run comes as plain lines, each step as it starts and ends, with the rows
+        assertThat(first.output()).contains("churn " + D1 + " run ").contains(": step champion started")
+                .containsPattern("churn " + D1 + " run \\d+: step score COMPLETED in \\d+\\.\\d s, \\d+ rows scored")
+                .doesNotContain("\r");
     }
 
     @AfterAll
