@@ -171,7 +171,14 @@ public final class NightlyRunBenchmark {
         }
         Path showLog = log.resolveSibling(log.getFileName().toString().replace(".log", "-show.json"));
         cli.run(showLog, "runs", "show", Long.toString(runId), "--json");
-        JsonNode summary = new ObjectMapper().readTree(showLog.toFile());
+        // The embedded database logs its start on stdout before --json silences the console: the document starts at
+        // the first line that opens an object.
+        String shown = Files.readString(showLog);
+        int document = shown.startsWith("{") ? 0 : shown.indexOf("\n{") + 1;
+        if (document < 0 || !shown.startsWith("{", document)) {
+            throw new IllegalStateException("`nightshift runs show " + runId + " --json` printed no JSON object; see " + showLog);
+        }
+        JsonNode summary = new ObjectMapper().readTree(shown.substring(document));
         JsonNode r = summary.path("run");
         if (!"COMPLETED".equals(r.path("status").asText())) {
             throw new IllegalStateException("run " + runId + " is " + r.path("status").asText() + ", expected COMPLETED; see " + showLog);

@@ -95,6 +95,14 @@ public final class ScoringBenchmark {
                     positional.add(a);
                 }
             }
+            if (!scaling.isEmpty()) {
+                // --scaling SIZES [JSON_OUT] [ROUNDS] [WORK_DIR]: the sizes replace ROWS.
+                if (positional.size() > 3) {
+                    throw new IllegalArgumentException("with --scaling expected at most 3 arguments (JSON_OUT ROUNDS WORK_DIR), got "
+                            + positional);
+                }
+                positional.add(0, Long.toString(scaling.get(scaling.size() - 1)));
+            }
             if (positional.size() > 4) {
                 throw new IllegalArgumentException("expected at most 4 arguments (ROWS JSON_OUT ROUNDS WORK_DIR), got " + positional);
             }

@@ -37,6 +37,13 @@ class BenchmarkArgsTest {
 
         assertThat(args.scaling()).containsExactly(1_000_000L, 4_000_000L, 16_000_000L);
         assertThat(args.json()).isEqualTo(Path.of("spark-jobs/target/bench/scaling.json"));
+
+        ScoringBenchmark.Args positional = ScoringBenchmark.Args.parse(new String[] {"--scaling", "1000000,4000000", "s.json", "2", "w"});
+        assertThat(positional.json()).isEqualTo(Path.of("s.json"));
+        assertThat(positional.rounds()).isEqualTo(2);
+        assertThat(positional.work()).isEqualTo(Path.of("w"));
+        assertThatThrownBy(() -> ScoringBenchmark.Args.parse(new String[] {"--scaling", "1000000", "5000000", "s.json", "2", "w"}))
+                .hasMessageContaining("with --scaling expected at most 3 arguments");
     }
 
     @Test
