@@ -37,9 +37,9 @@ import static org.apache.spark.sql.functions.lit;
  * the model artifact (its manifest covers {@code profile.json}), summarizes the night's input in one aggregation and
  * its predictions (Delta table) in another, computes every statistic and replaces the night's rows of
  * {@code nightshift.feature_drift} in one transaction. Inside NightJob both summaries come from the score step
- * ({@link NightSummaries}: computed in the validation pass and the scored-row count), so neither is read again. The input is profiled whole, rows quarantined by validation
- * included. Fails, writing nothing, if the artifact was tampered with, the input is empty or lacks a model column, or
- * the night has not been scored by that model version.
+ * ({@link NightSummaries}: computed in the validation pass and the scored-row count), so neither is read again. The
+ * input is profiled whole, rows quarantined by validation included. Fails, writing nothing, if the artifact was
+ * tampered with, the input is empty or lacks a model column, or the night has not been scored by that model version.
  */
 public final class DriftJob {
 
