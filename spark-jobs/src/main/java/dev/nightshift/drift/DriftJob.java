@@ -36,9 +36,10 @@ import static org.apache.spark.sql.functions.lit;
  * Measures one business date's drift against the reference profile of the model version that scored it: verifies
  * the model artifact (its manifest covers {@code profile.json}), summarizes the night's input in one aggregation and
  * its predictions (Delta table) in another, computes every statistic and replaces the night's rows of
- * {@code nightshift.feature_drift} in one transaction. The input is profiled whole, rows quarantined by validation
- * included. Fails, writing nothing, if the artifact was tampered with, the input is empty or lacks a model column, or
- * the night has not been scored by that model version.
+ * {@code nightshift.feature_drift} in one transaction. Inside NightJob both summaries come from the score step
+ * ({@link NightSummaries}: computed in the validation pass and the scored-row count), so neither is read again. The
+ * input is profiled whole, rows quarantined by validation included. Fails, writing nothing, if the artifact was
+ * tampered with, the input is empty or lacks a model column, or the night has not been scored by that model version.
  */
 public final class DriftJob {
 
@@ -70,6 +71,16 @@ public final class DriftJob {
 
     /** Returns the rows written. */
     public static List<DriftResult> run(SparkSession spark, DriftArgs args, DbConfig db) throws Exception {
+        return run(spark, args, db, null);
+    }
+
+    /**
+     * Like {@link #run(SparkSession, DriftArgs, DbConfig)}, but with the night's input and prediction summaries the
+     * score step already computed over its cached rows ({@code scored}, nullable), if they were computed for the model
+     * version and reference profile verified here; otherwise (or when null) it reads the input and the predictions.
+     * Returns the rows written.
+     */
+    public static List<DriftResult> run(SparkSession spark, DriftArgs args, DbConfig db, NightSummaries scored) throws Exception {
         PipelineSpec spec;
         ModelVersion model;
         var conf = spark.sparkContext().hadoopConfiguration();
@@ -82,19 +93,27 @@ public final class DriftJob {
         ReferenceProfile reference = ReferenceProfile.read(conf, model.artifactUri(), model.version());
         log.info("{} {}: model v{} artifact and reference profile verified", args.pipeline(), args.businessDate(), model.version());
 
-        Dataset<Row> raw = PipelineInput.forDate(spark, spec, args.warehouse(), args.businessDate());
-        // Drift describes the night's input as it arrived, quarantined rows included (their nulls and unseen
-        // categories are part of the shift); validation, not this job, decides which rows are scored.
-        InputFrames.checkSchema(raw.schema(), spec.input().idColumn(), model.features());
-        Dataset<Row> input = nonFiniteAsNull(InputFrames.toModelFrame(raw, spec.input().idColumn(), model.features()), model.features());
-        CurrentProfile current = Profiling.current(input, reference.numeric(), reference.categorical());
+        boolean reuse = scored != null && scored.usableFor(model.id(), reference);
+        CurrentProfile current;
+        if (reuse) {
+            current = scored.input();
+        } else {
+            Dataset<Row> raw = PipelineInput.forDate(spark, spec, args.warehouse(), args.businessDate());
+            // Drift describes the night's input as it arrived, quarantined rows included (their nulls and unseen
+            // categories are part of the shift); validation, not this job, decides which rows are scored.
+            InputFrames.checkSchema(raw.schema(), spec.input().idColumn(), model.features());
+            Dataset<Row> input = Profiling.nightFrame(raw, spec.input().idColumn(), model.features());
+            current = Profiling.current(input, reference.numeric(), reference.categorical());
+        }
         if (current.rows() == 0) {
             throw new InputValidationException("no input rows for business date " + args.businessDate() + " in "
                     + PipelineInput.describe(spec, args.warehouse(), args.businessDate()));
         }
-        log.info("{} {}: {} input rows summarized", args.pipeline(), args.businessDate(), current.rows());
+        log.info("{} {}: {} input rows summarized{}", args.pipeline(), args.businessDate(), current.rows(),
+                reuse ? " (in the validation pass of the score step)" : "");
 
-        CurrentProfile.NumericSummary prediction = predictionSummary(spark, args, model, reference);
+        CurrentProfile.NumericSummary prediction = reuse ? scoredPrediction(args, model, reference, scored.prediction())
+                : predictionSummary(spark, args, model, reference);
         // pii features have no reference profile (TrainJob leaves them out) and get no drift rows
         List<DriftResult> rows = DriftCalculator.compute(dev.nightshift.privacy.PiiColumns.withoutPii(spec, model.features()), reference,
                 current, prediction, policy);
@@ -112,6 +131,15 @@ public final class DriftJob {
     static DriftPolicy policy(PipelineSpec spec) {
         DriftPolicy p = spec.monitoring() == null ? null : spec.monitoring().drift();
         return p != null ? p : new DriftPolicy(null, null, null, null, null);
+    }
+
+    private static CurrentProfile.NumericSummary scoredPrediction(DriftArgs args, ModelVersion model, ReferenceProfile reference,
+                                                                  CurrentProfile summary) {
+        if (summary.rows() == 0) {
+            throw new InputValidationException("no predictions of model version id " + model.id() + " for " + args.businessDate()
+                    + " in " + Warehouse.predictions(args.warehouse(), args.pipeline()) + "; score the date with that version first");
+        }
+        return summary.numeric().get(reference.prediction().name());
     }
 
     private static CurrentProfile.NumericSummary predictionSummary(SparkSession spark, DriftArgs args, ModelVersion model,

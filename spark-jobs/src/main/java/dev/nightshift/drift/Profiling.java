@@ -1,6 +1,7 @@
 package dev.nightshift.drift;
 
 import dev.nightshift.contract.FeatureType;
+import dev.nightshift.input.InputFrames;
 import dev.nightshift.registry.ModelFeature;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -140,12 +141,76 @@ public final class Profiling {
     }
 
     /**
+     * What a night's drift profile is computed against: the features of the model version (the model frame's
+     * columns) and its reference profile's numeric and categorical profiles (pii features have none).
+     */
+    public record Request(List<ModelFeature> features, List<ReferenceProfile.NumericProfile> numeric,
+                          List<ReferenceProfile.CategoricalProfile> categorical) {
+        public Request {
+            features = List.copyOf(features);
+            numeric = List.copyOf(numeric);
+            categorical = List.copyOf(categorical);
+        }
+
+        public static Request of(List<ModelFeature> features, ReferenceProfile reference) {
+            return new Request(features, reference.numeric(), reference.categorical());
+        }
+    }
+
+    /**
+     * Whether a night summarized against {@code a} is summarized against {@code b} too: the same numeric features
+     * with the same bin edges, the same categorical features with the same categories, the same prediction bins.
+     */
+    public static boolean sameBins(ReferenceProfile a, ReferenceProfile b) {
+        if (a.numeric().size() != b.numeric().size() || a.categorical().size() != b.categorical().size()
+                || !sameBins(a.prediction(), b.prediction())) {
+            return false;
+        }
+        for (int i = 0; i < a.numeric().size(); i++) {
+            if (!sameBins(a.numeric().get(i), b.numeric().get(i))) {
+                return false;
+            }
+        }
+        for (int i = 0; i < a.categorical().size(); i++) {
+            ReferenceProfile.CategoricalProfile x = a.categorical().get(i);
+            ReferenceProfile.CategoricalProfile y = b.categorical().get(i);
+            if (!x.name().equals(y.name()) || !x.categories().keySet().equals(y.categories().keySet())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameBins(ReferenceProfile.NumericProfile x, ReferenceProfile.NumericProfile y) {
+        return x.name().equals(y.name()) && java.util.Arrays.equals(x.binEdges(), y.binEdges());
+    }
+
+    /**
      * A night's model-frame rows against a reference profile, in ONE aggregation: per numeric feature the non-null
      * count, the cumulative counts at the reference bin edges and the quantile sketch; per categorical feature the
      * non-null count and the count of each reference category.
      */
     public static CurrentProfile current(Dataset<Row> rows, List<ReferenceProfile.NumericProfile> numeric,
                                          List<ReferenceProfile.CategoricalProfile> categorical) {
+        List<Column> aggs = currentAggregates(numeric, categorical);
+        Row r = rows.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
+        return readCurrent(r, 1, r.getLong(0), numeric, categorical);
+    }
+
+    /**
+     * The night's frame as drift profiles it: the model frame of {@code raw} (features cast to their model types,
+     * then {@code extra} columns as they are) with NaN and ±Infinity as nulls ({@link DriftJob#nonFiniteAsNull}).
+     */
+    public static Dataset<Row> nightFrame(Dataset<Row> raw, String idColumn, List<ModelFeature> features, String... extra) {
+        return DriftJob.nonFiniteAsNull(InputFrames.toModelFrame(raw, idColumn, features, extra), features);
+    }
+
+    /**
+     * The aggregate expressions of {@link #current}, without its leading row count, over a frame holding the
+     * features under their names; put them in any aggregation and read them back with {@link #readCurrent}.
+     */
+    public static List<Column> currentAggregates(List<ReferenceProfile.NumericProfile> numeric,
+                                                 List<ReferenceProfile.CategoricalProfile> categorical) {
         List<Column> aggs = new ArrayList<>();
         for (ReferenceProfile.NumericProfile p : numeric) {
             Column c = col(p.name());
@@ -162,9 +227,13 @@ public final class Profiling {
                 aggs.add(sum(when(c.equalTo(category), 1L).otherwise(0L)));
             }
         }
-        Row r = rows.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
-        long total = r.getLong(0);
-        int i = 1;
+        return aggs;
+    }
+
+    /** The profile from the values of {@link #currentAggregates} at {@code offset} of {@code r}, over {@code total} rows. */
+    public static CurrentProfile readCurrent(Row r, int offset, long total, List<ReferenceProfile.NumericProfile> numeric,
+                                             List<ReferenceProfile.CategoricalProfile> categorical) {
+        int i = offset;
         Map<String, CurrentProfile.NumericSummary> numericSummaries = new HashMap<>();
         for (ReferenceProfile.NumericProfile p : numeric) {
             long n = r.getLong(i++);

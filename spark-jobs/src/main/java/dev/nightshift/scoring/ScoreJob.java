@@ -1,9 +1,14 @@
 package dev.nightshift.scoring;
 
+import dev.nightshift.contract.Columns;
 import dev.nightshift.contract.PipelineSpec;
 import dev.nightshift.contract.ScoreArgs;
 import dev.nightshift.contract.Tables;
+import dev.nightshift.contract.Task;
 import dev.nightshift.contract.Warehouse;
+import dev.nightshift.drift.CurrentProfile;
+import dev.nightshift.drift.NightSummaries;
+import dev.nightshift.drift.Profiling;
 import dev.nightshift.drift.ReferenceProfile;
 import dev.nightshift.input.InputFrames;
 import dev.nightshift.input.PipelineInput;
@@ -29,6 +34,9 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
 
 /**
  * Validates and scores one business date of a pipeline with one registered model version: verifies the model
@@ -54,6 +62,22 @@ public final class ScoreJob {
 
     /** Returns the number of prediction rows landed. */
     public static long run(SparkSession spark, ScoreArgs args, DbConfig db) throws Exception {
+        return run(spark, args, db, false).published();
+    }
+
+    /**
+     * The rows landed and, when the night's drift was asked for, its drift summaries ({@code drift}; null when not
+     * asked for or when the model has no reference profile, in which case DriftJob reports that itself).
+     */
+    public record Result(long published, NightSummaries drift) {
+    }
+
+    /**
+     * Scores the night; with {@code profileForDrift}, also summarizes it for {@link dev.nightshift.drift.DriftJob} over
+     * rows this job holds anyway: the input profile in the same aggregation as the validation counts, over the cached
+     * flagged rows, and the prediction profile in the same aggregation as the count of the cached scored rows.
+     */
+    public static Result run(SparkSession spark, ScoreArgs args, DbConfig db, boolean profileForDrift) throws Exception {
         PipelineSpec spec;
         ModelVersion model;
         var conf = spark.sparkContext().hadoopConfiguration();
@@ -72,12 +96,17 @@ public final class ScoreJob {
         // Pseudonymized before anything else sees the rows: quarantine and predictions only ever hold the pseudonym.
         Dataset<Row> raw = IdPseudonymization.apply(spec, PipelineInput.forDate(spark, spec, args.warehouse(), args.businessDate()),
                 spec.input().idColumn());
+        // A feature named like the validation reasons column cannot be profiled beside it: DriftJob re-reads then.
+        ReferenceProfile driftReference = profileForDrift && profile != null
+                && model.features().stream().noneMatch(f -> f.name().equals(Columns.REASONS)) ? profile : null;
         NightValidation.Outcome validated = NightValidation.run(db, spec, model, DataContract.of(spec, model.features(), profile), raw,
-                args.warehouse(), args.businessDate(), args.runId(), PipelineInput.describe(spec, args.warehouse(), args.businessDate()));
+                args.warehouse(), args.businessDate(), args.runId(), PipelineInput.describe(spec, args.warehouse(), args.businessDate()),
+                driftReference == null ? null : Profiling.Request.of(model.features(), driftReference));
         try {
-            long published = score(spark, args, db, spec, model, validated);
+            Scored scored = score(spark, args, db, spec, model, validated, driftReference);
             shadow(spark, args, db, spec, validated);
-            return published;
+            return new Result(scored.published(), driftReference == null ? null
+                    : new NightSummaries(model.id(), driftReference, validated.inputProfile(), scored.prediction()));
         } finally {
             validated.flagged().unpersist();
         }
@@ -114,8 +143,11 @@ public final class ScoreJob {
         log.info("{} {}: challenger v{} scored in shadow into {}", args.pipeline(), args.businessDate(), challenger.version(), table);
     }
 
-    private static long score(SparkSession spark, ScoreArgs args, DbConfig db, PipelineSpec spec, ModelVersion model,
-                              NightValidation.Outcome validated) throws Exception {
+    private record Scored(long published, CurrentProfile prediction) {
+    }
+
+    private static Scored score(SparkSession spark, ScoreArgs args, DbConfig db, PipelineSpec spec, ModelVersion model,
+                                NightValidation.Outcome validated, ReferenceProfile driftReference) throws Exception {
         Dataset<Row> input = InputFrames.toModelFrame(RowChecks.valid(validated.flagged()), spec.input().idColumn(), model.features());
         PipelineModel pipelineModel = PipelineModel.load(model.artifactUri());
         Predictions.Stamp stamp = new Predictions.Stamp(args.pipeline(), args.businessDate(), model.id(), args.runId(),
@@ -127,7 +159,11 @@ public final class ScoreJob {
         // between "nothing changed" and "both changed".
         predictions = predictions.persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            long rows = predictions.count();
+            // With drift asked for, the count that fills the cache also profiles the scored rows (drift's prediction row).
+            CurrentProfile prediction = driftReference == null ? null : Profiling.current(
+                    predictions.select(col(model.task() == Task.BINARY_CLASSIFICATION ? Columns.SCORE : Columns.PREDICTION)
+                            .as(driftReference.prediction().name())), List.of(driftReference.prediction()), List.of());
+            long rows = prediction == null ? predictions.count() : prediction.rows();
             log.info("{} {}: {} rows scored", args.pipeline(), args.businessDate(), rows);
             PostgresPredictions.stage(predictions, db, args.runId());
             log.info("{} {}: staged in {}", args.pipeline(), args.businessDate(), PostgresPredictions.stagingTable(args.runId()));
@@ -135,7 +171,7 @@ public final class ScoreJob {
             log.info("{} {}: replaced in Delta table {}", args.pipeline(), args.businessDate(), table);
             long published = PostgresPredictions.publish(db, args.pipeline(), args.businessDate(), model.id(), args.runId(), rows);
             log.info("{} {}: {} rows published to {}", args.pipeline(), args.businessDate(), published, Tables.PREDICTIONS);
-            return published;
+            return new Scored(published, prediction);
         } finally {
             predictions.unpersist();
         }

@@ -1,13 +1,17 @@
 package dev.nightshift.validation;
 
+import dev.nightshift.contract.Columns;
 import dev.nightshift.contract.DataQualityPolicy;
 import dev.nightshift.contract.PipelineSpec;
 import dev.nightshift.contract.Tables;
 import dev.nightshift.contract.Warehouse;
+import dev.nightshift.drift.CurrentProfile;
+import dev.nightshift.drift.Profiling;
 import dev.nightshift.input.InputFrames;
 import dev.nightshift.input.InputValidationException;
 import dev.nightshift.registry.ModelVersion;
 import dev.nightshift.spark.DbConfig;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -18,7 +22,11 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 
 /**
  * The validation phase of a night, run by ScoreJob in its own Spark application before scoring (see the package
@@ -38,7 +46,11 @@ public final class NightValidation {
      * The night's input rows tagged with their reasons (persisted: the caller scores {@link RowChecks#valid} of it and
      * must unpersist it), with the counts and the checks written.
      */
-    public record Outcome(Dataset<Row> flagged, ValidationCounts counts, List<CheckResult> checks) {
+    public record Outcome(Dataset<Row> flagged, ValidationCounts counts, List<CheckResult> checks, CurrentProfile inputProfile) {
+    }
+
+    /** The validation counts and, when asked for, the drift profile of the same rows, from one aggregation. */
+    public record Pass(ValidationCounts counts, CurrentProfile inputProfile) {
     }
 
     /**
@@ -47,6 +59,16 @@ public final class NightValidation {
      */
     public static Outcome run(DbConfig db, PipelineSpec spec, ModelVersion model, DataContract contract, Dataset<Row> raw,
                               String warehouse, LocalDate date, long runId, String source) throws Exception {
+        return run(db, spec, model, contract, raw, warehouse, date, runId, source, null);
+    }
+
+    /**
+     * Like {@link #run(DbConfig, PipelineSpec, ModelVersion, DataContract, Dataset, String, LocalDate, long, String)},
+     * and, when {@code drift} is not null, profiles the night's input for drift in the same aggregation as the counts
+     * ({@link #countAndProfile}): the outcome's {@code inputProfile} (null otherwise).
+     */
+    public static Outcome run(DbConfig db, PipelineSpec spec, ModelVersion model, DataContract contract, Dataset<Row> raw,
+                              String warehouse, LocalDate date, long runId, String source, Profiling.Request drift) throws Exception {
         Instant checkedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         try {
             InputFrames.checkSchema(raw.schema(), contract.idColumn(), model.features());
@@ -60,7 +82,8 @@ public final class NightValidation {
 
         Dataset<Row> flagged = RowChecks.flag(raw, contract).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            ValidationCounts counts = RowChecks.counts(flagged, contract);
+            Pass pass = countAndProfile(flagged, contract, drift);
+            ValidationCounts counts = pass.counts();
             if (counts.rows() == 0) {
                 throw new InputValidationException("no input rows for business date " + date + " in " + source);
             }
@@ -80,10 +103,34 @@ public final class NightValidation {
             if (!failed.isEmpty()) {
                 throw new InputValidationException(DataQualityGates.failureMessage(spec.name(), date, failed, quarantine));
             }
-            return new Outcome(flagged, counts, checks);
+            return new Outcome(flagged, counts, checks, pass.inputProfile());
         } catch (Exception | Error e) {
             flagged.unpersist();
             throw e;
         }
+    }
+
+    /**
+     * The counts of {@link RowChecks#counts} over a flagged frame and, when {@code drift} is not null, the drift
+     * profile of all its rows (quarantined ones included: drift describes the input as it arrived) exactly as
+     * {@link Profiling#current} computes it over {@link Profiling#nightFrame}, in ONE aggregation, so that Spark reads
+     * the (cached) rows once for both.
+     */
+    public static Pass countAndProfile(Dataset<Row> flagged, DataContract contract, Profiling.Request drift) {
+        if (drift == null) {
+            return new Pass(RowChecks.counts(flagged, contract), null);
+        }
+        if (drift.features().stream().anyMatch(f -> f.name().equals(Columns.REASONS))) {
+            throw new IllegalArgumentException("a feature named '" + Columns.REASONS + "' cannot be profiled beside the validation"
+                    + " reasons; profile it separately");
+        }
+        List<Column> aggs = new ArrayList<>(RowChecks.countAggregates(contract));
+        int profileAt = 1 + aggs.size();
+        aggs.addAll(Profiling.currentAggregates(drift.numeric(), drift.categorical()));
+        Row r = Profiling.nightFrame(flagged, contract.idColumn(), drift.features(), Columns.REASONS)
+                .agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
+        long rows = r.getLong(0);
+        return new Pass(RowChecks.readCounts(r, 1, rows, contract),
+                Profiling.readCurrent(r, profileAt, rows, drift.numeric(), drift.categorical()));
     }
 }

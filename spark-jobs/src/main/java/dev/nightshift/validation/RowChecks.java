@@ -77,19 +77,32 @@ public final class RowChecks {
 
     /** Input rows, quarantined rows and rows failing each check of the contract, in one aggregation over a flagged frame. */
     public static ValidationCounts counts(Dataset<Row> flagged, DataContract contract) {
-        List<RowCheck> checks = contract.rowChecks();
+        List<Column> aggs = countAggregates(contract);
+        Row r = flagged.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
+        return readCounts(r, 1, r.getLong(0), contract);
+    }
+
+    /**
+     * The aggregate expressions of {@link #counts}, without its leading row count, over a frame holding
+     * {@link Columns#REASONS}; put them in any aggregation and read them back with {@link #readCounts}.
+     */
+    public static List<Column> countAggregates(DataContract contract) {
         List<Column> aggs = new ArrayList<>();
-        aggs.add(count(lit(1)));
         aggs.add(count(when(size(col(Columns.REASONS)).gt(0), 1)));
-        for (RowCheck check : checks) {
+        for (RowCheck check : contract.rowChecks()) {
             aggs.add(count(when(array_contains(col(Columns.REASONS), check.reason()), 1)));
         }
-        Row r = flagged.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+        return aggs;
+    }
+
+    /** The counts from the values of {@link #countAggregates} at {@code offset} of {@code r}, over {@code rows} input rows. */
+    public static ValidationCounts readCounts(Row r, int offset, long rows, DataContract contract) {
+        List<RowCheck> checks = contract.rowChecks();
         Map<RowCheck, Long> failing = new LinkedHashMap<>();
         for (int i = 0; i < checks.size(); i++) {
-            failing.put(checks.get(i), r.getLong(i + 2));
+            failing.put(checks.get(i), r.getLong(offset + 1 + i));
         }
-        return new ValidationCounts(r.getLong(0), r.getLong(1), failing);
+        return new ValidationCounts(rows, r.getLong(offset), failing);
     }
 
     private static Column condition(RowCheck check, DataContract contract) {

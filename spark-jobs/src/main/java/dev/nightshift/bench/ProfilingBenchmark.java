@@ -1,0 +1,218 @@
+package dev.nightshift.bench;
+
+import dev.nightshift.contract.Columns;
+import dev.nightshift.contract.FeatureType;
+import dev.nightshift.drift.Profiling;
+import dev.nightshift.drift.ReferenceProfile;
+import dev.nightshift.registry.ModelFeature;
+import dev.nightshift.spark.SparkSessions;
+import dev.nightshift.validation.DataContract;
+import dev.nightshift.validation.NightValidation;
+import dev.nightshift.validation.RowChecks;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * Times a night's validation counts and drift profile over input of the scoring benchmark's shape (10 numeric features
+ * with nulls, 2 categorical ones; {@link ScoringBenchmark#generate}) in alternating rounds within one JVM, after one
+ * untimed warm-up round: one plain scan of every input column, validation alone (flag, cache, count), the separate
+ * path (validation, then the drift profile re-reading the input, as a standalone DriftJob does) and the one-pass path
+ * (validation counts and drift profile in one aggregation over the cached flagged rows, as NightJob does). Reports
+ * the median rows/s and each variant's time as a multiple of the plain scan's. Spark only: no PostgreSQL.
+ */
+public final class ProfilingBenchmark {
+
+    static final String PLAIN_SCAN = "plain scan";
+    static final String VALIDATION = "validation only";
+    static final String SEPARATE = "validation, then drift re-read";
+    static final String ONE_PASS = "validation + drift, one pass";
+    private static final int NUMERIC = 10;
+    private static final int REFERENCE_ROWS = 200_000;
+    private static final int BINS = 10;
+
+    /** Seconds per timed round and median rows/s per variant, and each variant's median time over the plain scan's. */
+    public record Result(long rows, int rounds, Map<String, List<Double>> seconds, Map<String, Double> rowsPerSecond,
+                         Map<String, Double> timeVsPlainScan) {
+    }
+
+    private record Variant(String name, Runnable work) {
+    }
+
+    private ProfilingBenchmark() {
+    }
+
+    /** Arguments: rows (default 5,000,000), timed rounds (3), scratch directory, JSON output file. */
+    public static void main(String[] argv) throws IOException {
+        long rows = argv.length > 0 ? Long.parseLong(argv[0]) : 5_000_000L;
+        int rounds = argv.length > 1 ? Integer.parseInt(argv[1]) : 3;
+        Path work = Path.of(argv.length > 2 ? argv[2] : "spark-jobs/target/bench/profiling");
+        Path json = Path.of(argv.length > 3 ? argv[3] : "spark-jobs/target/bench/profiling.json");
+        if (rows < REFERENCE_ROWS || rounds < 1) {
+            throw new IllegalArgumentException("expected rows >= " + REFERENCE_ROWS + " and rounds >= 1, got rows " + rows
+                    + ", rounds " + rounds);
+        }
+        SparkSession spark = SparkSessions.configure(SparkSession.builder().master("local[2]").appName("nightshift-profiling-bench"))
+                .getOrCreate();
+        try {
+            String input = work.resolve("input").toAbsolutePath().toString();
+            System.out.printf(Locale.ROOT, "generating %,d rows into %s%n", rows, input);
+            ScoringBenchmark.generate(spark, rows).drop(Columns.LABEL).write().mode("overwrite").parquet(input);
+            Result result = measure(spark, input, rounds);
+            System.out.print(table(result));
+            Files.createDirectories(json.toAbsolutePath().getParent());
+            Files.writeString(json, json(result));
+            System.out.println("written " + json);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /**
+     * Measures the four variants over the Parquet input at {@code input} ({@code entity_id}, {@code n0..n9},
+     * {@code c0}, {@code c1}; other columns are read as part of the input). The reference profile and the data
+     * contract come from the first rows of the input, untimed.
+     */
+    public static Result measure(SparkSession spark, String input, int rounds) {
+        List<ModelFeature> features = new ArrayList<>();
+        for (int i = 0; i < NUMERIC; i++) {
+            features.add(new ModelFeature("n" + i, FeatureType.NUMERIC));
+        }
+        features.add(new ModelFeature("c0", FeatureType.CATEGORICAL));
+        features.add(new ModelFeature("c1", FeatureType.CATEGORICAL));
+        Dataset<Row> sample = Profiling.nightFrame(spark.read().parquet(input).limit(REFERENCE_ROWS), Columns.ENTITY_ID, features).cache();
+        ReferenceProfile reference = Profiling.reference(sample, features, BINS, sample.select(col("n0").as(Columns.SCORE)), Columns.SCORE);
+        sample.unpersist(true);
+        DataContract contract = contract(features, reference);
+        Profiling.Request drift = Profiling.Request.of(features, reference);
+
+        List<Variant> variants = List.of(
+                new Variant(PLAIN_SCAN, () -> plainScan(spark.read().parquet(input))),
+                new Variant(VALIDATION, () -> {
+                    Dataset<Row> flagged = RowChecks.flag(spark.read().parquet(input), contract).persist(StorageLevel.MEMORY_AND_DISK());
+                    RowChecks.counts(flagged, contract);
+                    flagged.unpersist(true);
+                }),
+                new Variant(SEPARATE, () -> {
+                    Dataset<Row> raw = spark.read().parquet(input);
+                    Dataset<Row> flagged = RowChecks.flag(raw, contract).persist(StorageLevel.MEMORY_AND_DISK());
+                    RowChecks.counts(flagged, contract);
+                    Profiling.current(Profiling.nightFrame(spark.read().parquet(input), Columns.ENTITY_ID, features),
+                            reference.numeric(), reference.categorical());
+                    flagged.unpersist(true);
+                }),
+                new Variant(ONE_PASS, () -> {
+                    Dataset<Row> flagged = RowChecks.flag(spark.read().parquet(input), contract).persist(StorageLevel.MEMORY_AND_DISK());
+                    NightValidation.countAndProfile(flagged, contract, drift);
+                    flagged.unpersist(true);
+                }));
+
+        long rows = spark.read().parquet(input).count();
+        Map<String, List<Double>> seconds = new LinkedHashMap<>();
+        variants.forEach(v -> seconds.put(v.name(), new ArrayList<>()));
+        System.out.println("warm-up round (untimed: class loading, code generation, JIT)");
+        variants.forEach(v -> v.work().run());
+        for (int round = 0; round < rounds; round++) {
+            // Alternating rounds, the order rotated each round, so that drift (JIT, page cache, a neighbour's load)
+            // spreads over all variants instead of landing on one.
+            for (int k = 0; k < variants.size(); k++) {
+                Variant v = variants.get((k + round) % variants.size());
+                long start = System.nanoTime();
+                v.work().run();
+                double s = (System.nanoTime() - start) / 1e9;
+                seconds.get(v.name()).add(s);
+                System.out.printf(Locale.ROOT, "round %d  %-32s %7.2f s%n", round + 1, v.name(), s);
+            }
+        }
+        Map<String, Double> rate = new LinkedHashMap<>();
+        Map<String, Double> vsScan = new LinkedHashMap<>();
+        double scan = median(seconds.get(PLAIN_SCAN));
+        seconds.forEach((name, s) -> {
+            rate.put(name, rows / median(s));
+            vsScan.put(name, median(s) / scan);
+        });
+        return new Result(rows, rounds, seconds, rate, vsScan);
+    }
+
+    /** Counts every column's non-null values: reads (and decodes) all of them, and nothing else. */
+    private static void plainScan(Dataset<Row> rows) {
+        List<Column> aggs = Arrays.stream(rows.columns()).map(c -> count(col(c))).toList();
+        rows.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
+    }
+
+    /** The benchmark's contract: the id checks, null and non-finite per numeric feature (n0 bounded), unseen categories. */
+    private static DataContract contract(List<ModelFeature> features, ReferenceProfile reference) {
+        List<DataContract.FeatureRule> rules = new ArrayList<>();
+        for (ModelFeature f : features) {
+            if (f.type() == FeatureType.NUMERIC) {
+                rules.add(new DataContract.FeatureRule(f.name(), f.type(), f.name().equals("n0") ? -4.0 : null,
+                        f.name().equals("n0") ? 4.0 : null, null));
+            } else {
+                rules.add(new DataContract.FeatureRule(f.name(), f.type(), null, null,
+                        new TreeSet<>(reference.categorical(f.name()).categories().keySet())));
+            }
+        }
+        return new DataContract(Columns.ENTITY_ID, rules, List.of());
+    }
+
+    static String table(Result r) {
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%n%,d rows, %d cores, median of %d rounds%n", r.rows(),
+                Runtime.getRuntime().availableProcessors(), r.rounds()));
+        t.append("| variant | rows/s | time vs plain scan | seconds per round |\n|---|---|---|---|\n");
+        r.seconds().forEach((name, s) -> t.append(String.format(Locale.ROOT, "| %s | %s | %.2f× | %s |%n", name,
+                human(r.rowsPerSecond().get(name)), r.timeVsPlainScan().get(name),
+                s.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).collect(Collectors.joining(" ")))));
+        t.append(String.format(Locale.ROOT, "one pass vs separate: %.2f× the time%n",
+                median(r.seconds().get(ONE_PASS)) / median(r.seconds().get(SEPARATE))));
+        return t.toString();
+    }
+
+    private static String json(Result r) {
+        StringBuilder s = new StringBuilder("{\n");
+        s.append("  \"rows\": ").append(r.rows()).append(",\n");
+        s.append("  \"rounds\": ").append(r.rounds()).append(",\n");
+        s.append("  \"cores\": ").append(Runtime.getRuntime().availableProcessors()).append(",\n");
+        s.append("  \"java\": \"").append(System.getProperty("java.version")).append("\",\n");
+        s.append("  \"spark\": \"").append(org.apache.spark.package$.MODULE$.SPARK_VERSION()).append("\",\n");
+        s.append("  \"measuredAt\": \"").append(Instant.now()).append("\",\n");
+        s.append("  \"variants\": [\n");
+        List<String> names = new ArrayList<>(r.seconds().keySet());
+        for (int i = 0; i < names.size(); i++) {
+            String n = names.get(i);
+            s.append(String.format(Locale.ROOT, "    {\"name\": \"%s\", \"rowsPerSecond\": %.0f, \"timeVsPlainScan\": %.4f, \"seconds\": %s}%s%n",
+                    n, r.rowsPerSecond().get(n), r.timeVsPlainScan().get(n),
+                    Arrays.toString(r.seconds().get(n).stream().mapToDouble(Double::doubleValue).toArray()), i + 1 < names.size() ? "," : ""));
+        }
+        s.append("  ]\n}\n");
+        return s.toString();
+    }
+
+    private static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static String human(double rowsPerSecond) {
+        return rowsPerSecond >= 1e6 ? String.format(Locale.ROOT, "%.2fM", rowsPerSecond / 1e6)
+                : String.format(Locale.ROOT, "%.0fk", rowsPerSecond / 1e3);
+    }
+}
