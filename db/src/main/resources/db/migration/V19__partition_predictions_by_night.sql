@@ -29,9 +29,9 @@ CREATE TABLE predictions (
 COMMENT ON TABLE predictions IS 'Scores per entity and business date; one partition per pipeline and business date, so a night is replaced whole.';
 COMMENT ON COLUMN predictions.score IS 'Probability of the positive class (classification); null for regression.';
 
--- Name of the leaf partition of (pipeline, d): predictions_<sanitized pipeline, at most 24 chars>_<8 hex of md5>_<yyyymmdd>,
--- at most 54 characters so that "<leaf>_pkey" fits PostgreSQL's 63. Distinct pipelines whose sanitized names agree
--- differ in the hash.
+-- Name of the leaf partition of (pipeline, d): predictions_<sanitized pipeline, at most 24 chars>_<12 hex of md5>_<yyyymmdd>,
+-- at most 58 characters so that "<leaf>_pkey" fits PostgreSQL's 63. Distinct pipelines whose sanitized names agree
+-- differ in the hash; should two hashes ever collide too, the bound checks below refuse to touch the other's leaf.
 CREATE FUNCTION predictions_leaf_name(p_pipeline text, d date) RETURNS text
     LANGUAGE plpgsql IMMUTABLE AS
 $$
@@ -42,7 +42,30 @@ BEGIN
     END IF;
     RETURN format('predictions_%s_%s_%s',
                   trim(BOTH '_' FROM left(regexp_replace(lower(p_pipeline), '[^a-z0-9]+', '_', 'g'), 24)),
-                  left(md5(p_pipeline), 8), to_char(d, 'YYYYMMDD'));
+                  left(md5(p_pipeline), 12), to_char(d, 'YYYYMMDD'));
+END
+$$;
+
+-- The partition bound of the leaf of (p_pipeline, d) as pg_get_expr prints it.
+CREATE FUNCTION predictions_leaf_bound(p_pipeline text, d date) RETURNS text
+    LANGUAGE sql IMMUTABLE AS
+$$
+SELECT format('FOR VALUES FROM (%L, %L) TO (%L, %L)', p_pipeline, d, p_pipeline, d + 1)
+$$;
+
+-- Refuses a leaf named like the night's that is bound to another night (a hash collision), before anything touches it.
+CREATE FUNCTION check_predictions_leaf(leaf text, p_pipeline text, d date) RETURNS void
+    LANGUAGE plpgsql AS
+$$
+DECLARE
+    bound text;
+BEGIN
+    SELECT pg_get_expr(c.relpartbound, c.oid) INTO bound FROM pg_class c
+    WHERE c.oid = to_regclass(format('nightshift.%I', leaf));
+    IF bound IS DISTINCT FROM nightshift.predictions_leaf_bound(p_pipeline, d) THEN
+        RAISE EXCEPTION 'leaf partition nightshift.% is %, not the night % %; refusing to touch it', leaf,
+            coalesce(bound, 'not a partition'), p_pipeline, d;
+    END IF;
 END
 $$;
 
@@ -58,6 +81,8 @@ BEGIN
     IF to_regclass(format('nightshift.%I', leaf)) IS NULL THEN
         EXECUTE format('CREATE TABLE nightshift.%I PARTITION OF nightshift.predictions FOR VALUES FROM (%L, %L) TO (%L, %L)',
                        leaf, p_pipeline, d, p_pipeline, d + 1);
+    ELSE
+        PERFORM nightshift.check_predictions_leaf(leaf, p_pipeline, d);
     END IF;
     RETURN leaf;
 END
@@ -126,11 +151,14 @@ BEGIN
             stage, staged, p_expected, p_pipeline, d;
     END IF;
     EXECUTE format('ALTER TABLE nightshift_work.%I DROP COLUMN spark_partition', stage);
+    -- The default 64 MB would sort a night of a million keys on disk; this transaction only.
+    PERFORM set_config('maintenance_work_mem', '256MB', true);
     EXECUTE format('ALTER TABLE nightshift_work.%I ADD CONSTRAINT %I PRIMARY KEY (pipeline, business_date, entity_id)',
                    stage, stage || '_pkey');
     -- From here the parent is locked against readers until commit: only catalog work follows.
     LOCK TABLE ONLY nightshift.predictions IN ACCESS EXCLUSIVE MODE; -- ONLY: not every leaf
     IF to_regclass(format('nightshift.%I', leaf)) IS NOT NULL THEN
+        PERFORM nightshift.check_predictions_leaf(leaf, p_pipeline, d);
         EXECUTE format('ALTER TABLE nightshift.predictions DETACH PARTITION nightshift.%I', leaf);
         EXECUTE format('DROP TABLE nightshift.%I', leaf);
     END IF;
@@ -151,7 +179,8 @@ DECLARE
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'nightshift_owner') THEN
         ALTER TABLE nightshift.predictions OWNER TO nightshift_owner;
-        FOREACH fn IN ARRAY ARRAY['predictions_leaf_name(text, date)', 'ensure_predictions_partition(text, date)',
+        FOREACH fn IN ARRAY ARRAY['predictions_leaf_name(text, date)', 'predictions_leaf_bound(text, date)',
+                                  'check_predictions_leaf(text, text, date)', 'ensure_predictions_partition(text, date)',
                                   'create_predictions_stage(bigint, text, date)', 'drop_predictions_stage(bigint)',
                                   'publish_predictions_stage(bigint, text, date, bigint)'] LOOP
             EXECUTE format('ALTER FUNCTION nightshift.%s OWNER TO nightshift_owner', fn);

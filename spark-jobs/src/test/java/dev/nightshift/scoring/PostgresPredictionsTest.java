@@ -254,7 +254,7 @@ class PostgresPredictionsTest extends SparkTestBase {
         // and a hostile pipeline name is only ever a literal: its leaf name is sanitized and hashed, nothing else happens
         String hostile = "x'); DROP TABLE nightshift.runs; -- Ö";
         Map<String, Object> made = DbRows.row(db, "SELECT nightshift.ensure_predictions_partition(?, ?) AS leaf", hostile, D);
-        assertThat((String) made.get("leaf")).matches("predictions_x_drop_table_nightshift_[0-9a-f]{8}_20261103");
+        assertThat((String) made.get("leaf")).matches("predictions_x_drop_table_nightshift_[0-9a-f]{12}_20261103");
         assertThat(DbRows.row(db, "SELECT to_regclass('nightshift.runs') IS NOT NULL AS kept").get("kept")).isEqualTo(true);
         assertThatThrownBy(() -> DbRows.row(db, "SELECT nightshift.ensure_predictions_partition('', ?)", D))
                 .hasMessageContaining("invalid predictions night");
