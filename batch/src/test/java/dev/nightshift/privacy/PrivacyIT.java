@@ -140,7 +140,7 @@ class PrivacyIT extends IntegrationTest {
     }
 
     private void insertPrediction(String pipeline, LocalDate date, String id, long run) {
-        jdbc.sql("SELECT ensure_predictions_partition(?)").param(date).query(String.class).single();
+        jdbc.sql("SELECT ensure_predictions_partition(?, ?)").params(pipeline, date).query(String.class).single();
         jdbc.sql("INSERT INTO predictions (pipeline, business_date, entity_id, model_version_id, score, prediction, run_id, scored_at)"
                 + " VALUES (?, ?, ?, 1, 0.5, 1, ?, now())").params(pipeline, date, id, run).update();
     }

@@ -274,11 +274,14 @@ class SecurityIT extends IntegrationTest {
         assertThatThrownBy(() -> jdbc.sql("ALTER TABLE nightshift.runs ADD COLUMN x int").update()).rootCause().hasMessageContaining("must be owner");
         assertThatThrownBy(() -> jdbc.sql("DROP TABLE nightshift.predictions").update()).rootCause().hasMessageContaining("must be owner");
         assertThatThrownBy(() -> jdbc.sql("TRUNCATE nightshift.runs").update()).rootCause().hasMessageContaining("permission denied");
-        // what it does need: scratch tables of its own, and new months of predictions through the owner's function
+        // what it does need: scratch tables of its own, and nights of predictions through the owner's functions (V19)
         jdbc.sql("CREATE UNLOGGED TABLE nightshift_work.scratch_test (x int)").update();
         jdbc.sql("DROP TABLE nightshift_work.scratch_test").update();
-        assertThat(jdbc.sql("SELECT nightshift.ensure_predictions_partition(DATE '2031-07-04')").query(String.class).single())
-                .isEqualTo("predictions_y2031m07");
+        assertThat(jdbc.sql("SELECT nightshift.ensure_predictions_partition('churn', DATE '2031-07-04')").query(String.class).single())
+                .matches("predictions_churn_[0-9a-f]{12}_20310704");
+        assertThatThrownBy(() -> jdbc.sql("ALTER TABLE nightshift.predictions DETACH PARTITION nightshift."
+                + jdbc.sql("SELECT nightshift.predictions_leaf_name('churn', DATE '2031-07-04')").query(String.class).single()).update())
+                .rootCause().hasMessageContaining("must be owner");
 
         try (Connection c = ownerConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);

@@ -22,8 +22,14 @@ public final class Tables {
     /** One row per (pipeline, business date, validation check, column): the night's data quality. */
     public static final String DATA_QUALITY = SCHEMA + ".data_quality";
 
-    /** SQL function that creates the month partition of {@link #PREDICTIONS} holding a date. */
+    /** SQL function (pipeline, date): creates the empty leaf partition of {@link #PREDICTIONS} of one night if missing. */
     public static final String ENSURE_PREDICTIONS_PARTITION = SCHEMA + ".ensure_predictions_partition";
+    /** SQL function (run, pipeline, date): creates a run's staging table for landing one night; returns its name. */
+    public static final String CREATE_PREDICTIONS_STAGE = SCHEMA + ".create_predictions_stage";
+    /** SQL function (run, pipeline, date, expected rows): swaps a run's staging table in as the night's leaf. */
+    public static final String PUBLISH_PREDICTIONS_STAGE = SCHEMA + ".publish_predictions_stage";
+    /** SQL function (run): drops a run's staging table if it exists. */
+    public static final String DROP_PREDICTIONS_STAGE = SCHEMA + ".drop_predictions_stage";
 
     private Tables() {
     }

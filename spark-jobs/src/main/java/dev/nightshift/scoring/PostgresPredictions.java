@@ -1,8 +1,8 @@
 package dev.nightshift.scoring;
 
-import dev.nightshift.contract.Columns;
 import dev.nightshift.contract.Tables;
 import dev.nightshift.spark.DbConfig;
+import dev.nightshift.spark.PgBinaryCopy;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.sql.Dataset;
@@ -10,25 +10,27 @@ import org.apache.spark.sql.Row;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Iterator;
 
 /**
- * Lands one night's predictions in {@code nightshift.predictions}. Executors COPY their partitions into an
- * UNLOGGED staging table of the run (each task first deletes its own partition's rows in the same transaction,
- * so a retried task does not duplicate); then the driver swaps the night in one transaction. Until that commit,
- * readers and any failure see the previous rows of the night.
+ * Lands one night's predictions in {@code nightshift.predictions}, where a night of one pipeline is one leaf partition
+ * (V19). Executors binary-COPY their partitions into the run's staging table, which has the leaf's shape and no index
+ * (a retried task first deletes what an earlier attempt of it committed); then the driver, in one transaction under the
+ * night's advisory lock, has PostgreSQL build the primary key and swap the staging table in as the night's leaf. Until
+ * that commit, readers and any failure see the previous rows of the night.
  */
 public final class PostgresPredictions {
 
     private static final String COLUMN_LIST = String.join(", ", Predictions.COLUMNS);
     private static final int FLUSH_BYTES = 1 << 20;
+    /** {@link Predictions#COLUMNS} plus spark_partition. */
+    private static final int FIELDS = Predictions.COLUMNS.length + 1;
 
     private PostgresPredictions() {
     }
@@ -38,72 +40,67 @@ public final class PostgresPredictions {
     }
 
     /**
-     * Creates the run's staging table and COPYs {@code rows} (contract columns) into it, one transaction per Spark
-     * partition. Nothing readers see changes; on failure the staging table is dropped.
+     * Creates the run's staging table for the night (pipeline, date) and binary-COPYs {@code rows} (contract columns,
+     * all of that night) into it, one transaction per Spark partition. Nothing readers see changes; on failure the
+     * staging table is dropped.
      */
-    public static void stage(Dataset<Row> rows, DbConfig db, long runId) throws SQLException {
-        String stage = stagingTable(runId);
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + stage);
-            s.execute("CREATE UNLOGGED TABLE " + stage + " (pipeline text, business_date date, entity_id text,"
-                    + " model_version_id bigint, score double precision, prediction double precision, run_id bigint,"
-                    + " scored_at timestamptz, spark_partition integer)");
+    public static void stage(Dataset<Row> rows, DbConfig db, String pipeline, LocalDate date, long runId) throws SQLException {
+        String stage;
+        try (Connection c = db.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT " + Tables.CREATE_PREDICTIONS_STAGE + "(?, ?, ?)")) {
+            ps.setLong(1, runId);
+            ps.setString(2, pipeline);
+            ps.setObject(3, date);
+            try (ResultSet r = ps.executeQuery()) {
+                r.next();
+                stage = r.getString(1);
+            }
         }
         try {
             rows.selectExpr(Predictions.COLUMNS).foreachPartition(new CopyPartition(db, stage));
-        } catch (RuntimeException e) {
-            dropQuietly(db, stage, e);
+        } catch (Throwable e) { // a failed task surfaces as SparkException, a checked exception Scala throws undeclared
+            dropQuietly(db, runId, e);
             throw e;
         }
     }
 
     /**
-     * In one transaction: replaces the rows of (pipeline, date) with the staged rows, records the count and model
-     * on the run row and drops the staging table. Fails (changing nothing) unless exactly {@code expectedRows}
-     * were staged. Returns the number of rows published.
+     * In one transaction: replaces the night (pipeline, date) by the staged rows, records the count and model on the
+     * run row. Fails (changing nothing) unless exactly {@code expectedRows} were staged. The staging table is gone
+     * afterwards either way. Returns the number of rows published.
      */
     public static long publish(DbConfig db, String pipeline, LocalDate date, long modelVersionId, long runId, long expectedRows)
             throws SQLException {
-        String stage = stagingTable(runId);
         try {
-            return publish(db, stage, pipeline, date, modelVersionId, runId, expectedRows);
+            return swap(db, pipeline, date, modelVersionId, runId, expectedRows);
         } catch (RuntimeException | SQLException e) {
-            dropQuietly(db, stage, e);
+            dropQuietly(db, runId, e);
             throw e;
         }
     }
 
-    private static long publish(DbConfig db, String stage, String pipeline, LocalDate date, long modelVersionId, long runId,
-                                long expectedRows) throws SQLException {
+    private static long swap(DbConfig db, String pipeline, LocalDate date, long modelVersionId, long runId, long expectedRows)
+            throws SQLException {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
             try {
-                // Two publishers of the same night (e.g. a restarted run and a late one) take turns: the second
-                // one's DELETE then sees, and replaces, the first one's committed rows instead of colliding with them.
+                // Two publishers of the same night (e.g. a restarted run and a late one) take turns: the second one
+                // then replaces the leaf the first one committed.
                 try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?), ?)")) {
                     ps.setString(1, "predictions:" + pipeline);
                     ps.setInt(2, (int) date.toEpochDay());
                     ps.executeQuery().close();
                 }
-                try (PreparedStatement ps = c.prepareStatement("SELECT " + Tables.ENSURE_PREDICTIONS_PARTITION + "(?)")) {
-                    ps.setObject(1, date);
-                    ps.executeQuery().close();
-                }
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + Tables.PREDICTIONS
-                        + " WHERE " + Columns.PIPELINE + " = ? AND " + Columns.BUSINESS_DATE + " = ?")) {
-                    ps.setString(1, pipeline);
-                    ps.setObject(2, date);
-                    ps.executeUpdate();
-                }
                 long landed;
-                try (Statement s = c.createStatement()) {
-                    landed = s.executeLargeUpdate("INSERT INTO " + Tables.PREDICTIONS + " (" + COLUMN_LIST + ") SELECT "
-                            + COLUMN_LIST + " FROM " + stage);
-                }
-                if (landed != expectedRows) {
-                    // e.g. two concurrent attempts of one task (speculative execution) both committed their COPY.
-                    throw new IllegalStateException("staging table " + stage + " holds " + landed + " rows, expected "
-                            + expectedRows + "; not publishing " + pipeline + " " + date);
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + Tables.PUBLISH_PREDICTIONS_STAGE + "(?, ?, ?, ?)")) {
+                    ps.setLong(1, runId);
+                    ps.setString(2, pipeline);
+                    ps.setObject(3, date);
+                    ps.setLong(4, expectedRows);
+                    try (ResultSet r = ps.executeQuery()) {
+                        r.next();
+                        landed = r.getLong(1);
+                    }
                 }
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + Tables.RUNS
                         + " SET rows_scored = ?, model_version_id = ? WHERE id = ?")) {
@@ -114,9 +111,6 @@ public final class PostgresPredictions {
                         throw new IllegalStateException("run " + runId + " does not exist in " + Tables.RUNS);
                     }
                 }
-                try (Statement s = c.createStatement()) {
-                    s.execute("DROP TABLE " + stage);
-                }
                 c.commit();
                 return landed;
             } catch (SQLException | RuntimeException e) {
@@ -126,15 +120,17 @@ public final class PostgresPredictions {
         }
     }
 
-    private static void dropQuietly(DbConfig db, String stage, Exception failure) {
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + stage);
+    private static void dropQuietly(DbConfig db, long runId, Throwable failure) {
+        try (Connection c = db.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT " + Tables.DROP_PREDICTIONS_STAGE + "(?)")) {
+            ps.setLong(1, runId);
+            ps.executeQuery().close();
         } catch (SQLException e) {
             failure.addSuppressed(e);
         }
     }
 
-    /** COPYs one Spark partition into the staging table, replacing whatever an earlier attempt of it left. */
+    /** Binary-COPYs one Spark partition into the staging table, replacing whatever an earlier attempt of it left. */
     static final class CopyPartition implements ForeachPartitionFunction<Row> {
         private final DbConfig db;
         private final String stage;
@@ -146,30 +142,28 @@ public final class PostgresPredictions {
 
         @Override
         public void call(Iterator<Row> rows) throws Exception {
-            int partition = TaskContext.getPartitionId();
+            TaskContext task = TaskContext.get();
+            int partition = task == null ? 0 : task.partitionId();
+            // Only a retried task (or a task of a retried stage) can find rows of its own: a first attempt skips the
+            // DELETE, which has no index to use. Two attempts committing both are caught by publish's row count. Outside
+            // a Spark task (a test replaying one) it counts as a retry of partition 0.
+            boolean retry = task == null || task.attemptNumber() > 0 || task.stageAttemptNumber() > 0;
             try (Connection c = db.connect()) {
                 c.setAutoCommit(false);
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + stage + " WHERE spark_partition = ?")) {
-                    ps.setInt(1, partition);
-                    ps.executeUpdate();
+                if (retry) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + stage + " WHERE spark_partition = ?")) {
+                        ps.setInt(1, partition);
+                        ps.executeUpdate();
+                    }
                 }
                 CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI()
-                        .copyIn("COPY " + stage + " (" + COLUMN_LIST + ", spark_partition) FROM STDIN WITH (FORMAT csv)");
+                        .copyIn("COPY " + stage + " (" + COLUMN_LIST + ", spark_partition) FROM STDIN WITH (FORMAT binary)");
                 try {
-                    ByteArrayOutputStream buffer = new ByteArrayOutputStream(FLUSH_BYTES + 4096);
-                    StringBuilder line = new StringBuilder(256);
+                    PgBinaryCopy out = new PgBinaryCopy(copy, FLUSH_BYTES);
                     while (rows.hasNext()) {
-                        line.setLength(0);
-                        csvLine(rows.next(), partition, line);
-                        buffer.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
-                        if (buffer.size() >= FLUSH_BYTES) {
-                            copy.writeToCopy(buffer.toByteArray(), 0, buffer.size());
-                            buffer.reset();
-                        }
+                        write(rows.next(), partition, out);
                     }
-                    if (buffer.size() > 0) {
-                        copy.writeToCopy(buffer.toByteArray(), 0, buffer.size());
-                    }
+                    out.finish();
                     copy.endCopy();
                 } finally {
                     if (copy.isActive()) {
@@ -181,31 +175,42 @@ public final class PostgresPredictions {
         }
     }
 
-    /** One CSV line in {@link Predictions#COLUMNS} order plus the partition; text quoted, null as an empty field. */
-    static void csvLine(Row r, int partition, StringBuilder out) {
-        quoted(r.getString(0), out).append(',');
-        out.append(r.<LocalDate>getAs(1)).append(',');
-        quoted(r.getString(2), out).append(',');
-        out.append(r.getLong(3)).append(',');
-        if (!r.isNullAt(4)) {
-            out.append(r.getDouble(4));
-        }
-        out.append(',');
-        out.append(r.getDouble(5)).append(',');
-        out.append(r.getLong(6)).append(',');
-        out.append(r.<java.time.Instant>getAs(7)).append(',');
-        out.append(partition).append('\n');
+    /** One row in {@link Predictions#COLUMNS} order plus the partition; nulls where the row has them. */
+    static void write(Row r, int partition, PgBinaryCopy out) throws SQLException {
+        out.row(FIELDS);
+        out.text(r.isNullAt(0) ? null : r.getString(0));
+        out.date(r.isNullAt(1) ? null : localDate(r.get(1)));
+        out.text(r.isNullAt(2) ? null : r.getString(2));
+        int8(r, 3, out);
+        float8(r, 4, out);
+        float8(r, 5, out);
+        int8(r, 6, out);
+        out.timestamptz(r.isNullAt(7) ? null : instant(r.get(7)));
+        out.int4(partition);
     }
 
-    private static StringBuilder quoted(String s, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (ch == '"') {
-                out.append('"');
-            }
-            out.append(ch);
+    private static void int8(Row r, int i, PgBinaryCopy out) {
+        if (r.isNullAt(i)) {
+            out.nullValue();
+        } else {
+            out.int8(r.getLong(i));
         }
-        return out.append('"');
+    }
+
+    private static void float8(Row r, int i, PgBinaryCopy out) {
+        if (r.isNullAt(i)) {
+            out.nullValue();
+        } else {
+            out.float8(r.getDouble(i));
+        }
+    }
+
+    /** Spark hands dates as LocalDate with spark.sql.datetime.java8API.enabled (our sessions), else as java.sql.Date. */
+    private static LocalDate localDate(Object v) {
+        return v instanceof java.sql.Date d ? d.toLocalDate() : (LocalDate) v;
+    }
+
+    private static Instant instant(Object v) {
+        return v instanceof java.sql.Timestamp t ? t.toInstant() : (Instant) v;
     }
 }

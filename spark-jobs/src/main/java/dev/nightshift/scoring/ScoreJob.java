@@ -165,7 +165,7 @@ public final class ScoreJob {
                             .as(driftReference.prediction().name())), List.of(driftReference.prediction()), List.of());
             long rows = prediction == null ? predictions.count() : prediction.rows();
             log.info("{} {}: {} rows scored", args.pipeline(), args.businessDate(), rows);
-            PostgresPredictions.stage(predictions, db, args.runId());
+            PostgresPredictions.stage(predictions, db, args.pipeline(), args.businessDate(), args.runId());
             log.info("{} {}: staged in {}", args.pipeline(), args.businessDate(), PostgresPredictions.stagingTable(args.runId()));
             DeltaPredictions.replaceDate(predictions, table, args.businessDate());
             log.info("{} {}: replaced in Delta table {}", args.pipeline(), args.businessDate(), table);

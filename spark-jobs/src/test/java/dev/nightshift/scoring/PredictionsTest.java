@@ -59,14 +59,4 @@ class PredictionsTest extends SparkTestBase {
         assertThat(first.isNullAt(first.fieldIndex(Columns.SCORE))).isTrue();
         assertThat(first.<Double>getAs(Columns.PREDICTION)).isEqualTo(0.0);
     }
-
-    @Test
-    void csvLinesQuoteTextAndLeaveNullEmpty() {
-        Row row = RowFactory.create("p", LocalDate.of(2026, 10, 1), "id,\"x\"", 3L, null, 1.5, 7L, Instant.parse("2026-10-02T02:30:00.123456Z"));
-        StringBuilder line = new StringBuilder();
-
-        PostgresPredictions.csvLine(row, 4, line);
-
-        assertThat(line).hasToString("\"p\",2026-10-01,\"id,\"\"x\"\"\",3,,1.5,7,2026-10-02T02:30:00.123456Z,4\n");
-    }
 }
