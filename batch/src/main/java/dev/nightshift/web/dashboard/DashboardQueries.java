@@ -68,6 +68,18 @@ public class DashboardQueries {
                 .list();
     }
 
+    /** How one night's predictions by one model version scored against their labels (its latest evaluation). */
+    public List<MetricPoint> metricsOfNight(String pipeline, LocalDate date, long modelVersionId) {
+        return jdbc.sql("""
+                        SELECT m.business_date, mv.version, m.metric, m.value, m.ci_low, m.ci_high, m.n
+                        FROM model_metrics m JOIN model_versions mv ON mv.id = m.model_version_id
+                        WHERE m.pipeline = ? AND m.business_date = ? AND m.model_version_id = ? ORDER BY m.metric""")
+                .params(pipeline, date, modelVersionId)
+                .query((rs, i) -> new MetricPoint(rs.getObject(1, LocalDate.class), rs.getInt(2), rs.getString(3), rs.getDouble(4),
+                        (Double) rs.getObject(5), (Double) rs.getObject(6), rs.getLong(7)))
+                .list();
+    }
+
     /** The metrics evaluated by one run (every labelled night it re-evaluated). */
     public List<MetricPoint> metricsOfRun(long runId) {
         return jdbc.sql("""

@@ -139,7 +139,11 @@ public class DashboardService {
         return new Grid(runs, steps, cells);
     }
 
-    /** One chart per metric the pipeline has evaluated, its policy's limits and the nights where the champion changed. */
+    /**
+     * One chart per metric the pipeline has evaluated, its policy's limits and the nights where the champion changed. A
+     * metric without limits that is 0 on every night (say {@code duplicate_labels}) gets no chart ({@code svg} empty): a
+     * flat line at zero says less than a sentence.
+     */
     public record Chart(String metric, String svg, boolean primary, int points, List<MetricChart.Limit> limits) {
     }
 
@@ -157,8 +161,9 @@ public class DashboardService {
                 continue;
             }
             List<MetricChart.Limit> limits = limits(spec, metric);
-            charts.add(new Chart(metric, MetricChart.svg(metric, points, limits, changes, 760, 260), metric.equals(primary),
-                    points.size(), limits));
+            boolean zeroEverywhere = !metric.equals(primary) && limits.isEmpty() && points.stream().allMatch(p -> p.value() == 0.0);
+            charts.add(new Chart(metric, zeroEverywhere ? "" : MetricChart.svg(metric, points, limits, changes, 760, 260),
+                    metric.equals(primary), points.size(), limits));
         }
         return charts;
     }
@@ -210,8 +215,8 @@ public class DashboardService {
 
     /** Everything known about one run: the run detail page and the run report show the same. */
     public record RunDetail(RunRecord run, Long rowsQuarantined, List<DashboardQueries.StepCell> steps,
-                            Optional<DashboardQueries.DecisionRow> decision, List<DashboardQueries.MetricPoint> metrics,
-                            List<DashboardQueries.DriftCell> drift, List<DashboardQueries.QualityCheck> quality,
+                            Optional<DashboardQueries.DecisionRow> decision, List<DashboardQueries.MetricPoint> nightMetrics,
+                            List<DashboardQueries.MetricPoint> metrics, List<DashboardQueries.DriftCell> drift, List<DashboardQueries.QualityCheck> quality,
                             List<DashboardQueries.AlertRow> alerts, Optional<DashboardQueries.ReportRow> report,
                             Optional<ModelVersion> trained) {
         public long driftedFeatures() {
@@ -230,7 +235,9 @@ public class DashboardService {
 
     public Optional<RunDetail> run(long runId) {
         return runs.find(runId).map(r -> new RunDetail(r, queries.rowsQuarantined(runId),
-                queries.steps(List.of(runId)), queries.decision(runId), queries.metricsOfRun(runId), queries.driftOfRun(runId),
+                queries.steps(List.of(runId)), queries.decision(runId),
+                r.modelVersionId() == null ? List.of() : queries.metricsOfNight(r.pipeline(), r.businessDate(), r.modelVersionId()),
+                queries.metricsOfRun(runId), queries.driftOfRun(runId),
                 queries.quality(runId), queries.alertsOfRun(runId), queries.report(runId), registry.createdByRun(runId)));
     }
 }

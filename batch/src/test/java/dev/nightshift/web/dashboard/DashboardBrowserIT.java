@@ -194,7 +194,7 @@ class DashboardBrowserIT extends IntegrationTest {
         assertThat(quarantined).isPositive();
         assertThat(browser.findElement(By.id("summary")).getText()).contains(String.valueOf(quarantined));
         assertThat(browser.findElement(By.id("decision")).getText()).containsPattern("keep|no_decision");
-        assertThat(browser.findElement(By.id("metrics")).getText()).contains("auc");
+        assertThat(browser.findElement(By.id("metrics")).getText()).contains("auc").contains(D1.toString());
         assertThat(browser.findElement(By.id("report-link")).getText()).contains("Open the run report");
 
         // the run's own log: the orchestrator's lines and the Spark application's output, nothing of other runs
@@ -206,6 +206,10 @@ class DashboardBrowserIT extends IntegrationTest {
                 .doesNotContain("Submitting Spark application train-" + PIPELINE + "-" + D1); // the first night's training
         assertThat(log.lines().filter(l -> l.contains("Submitting Spark application")).toList()).isNotEmpty()
                 .allSatisfy(l -> assertThat(l).contains(D2.toString()));
+
+        // the first night's page says how its predictions scored once the second night's run evaluated them
+        open("/runs/" + night1.id(), "run-first-night");
+        assertThat(browser.findElement(By.id("night-metrics")).getText()).contains("v1").contains("auc");
     }
 
     @Test
