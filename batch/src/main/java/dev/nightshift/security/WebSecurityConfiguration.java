@@ -48,7 +48,7 @@ public class WebSecurityConfiguration {
                 .addFilterBefore(new BearerTokenFilter(tokens, problems), UsernamePasswordAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-                        .requestMatchers("/login", "/assets/**", "/error", "/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers("/login", "/assets/**", "/favicon.ico", "/error", "/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/pipelines/*/runs", "/api/pipelines/*/backfills",
                                 "/api/pipelines/*/retrain", "/api/pipelines/*/pause", "/api/pipelines/*/resume").hasRole("OPERATOR")
                         .requestMatchers(HttpMethod.POST, "/api/pipelines/*/models/*/promote", "/api/pipelines/*/rollback").hasRole("ADMIN")

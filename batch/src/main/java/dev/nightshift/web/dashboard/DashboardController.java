@@ -100,6 +100,15 @@ public class DashboardController {
                 .body(new FileSystemResource(file));
     }
 
+    /**
+     * No icon: 204 instead of a 404, which browsers report as a console error. The HTML pages declare an empty icon, but
+     * a plain-text page (a run's log) cannot, and the browser then asks for this one.
+     */
+    @GetMapping("/favicon.ico")
+    public ResponseEntity<Void> favicon() {
+        return ResponseEntity.noContent().build();
+    }
+
     private static int checkNights(int nights) {
         if (nights < 1 || nights > 366) {
             throw new IllegalArgumentException("nights must be between 1 and 366, got " + nights);
