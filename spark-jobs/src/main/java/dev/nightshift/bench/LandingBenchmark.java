@@ -123,7 +123,7 @@ public final class LandingBenchmark {
             }
         }
         Map<String, Double> rate = new LinkedHashMap<>();
-        seconds.forEach((name, s) -> rate.put(name, rows / median(s)));
+        seconds.forEach((name, s) -> rate.put(name, rows / ScoringBenchmark.median(s)));
         Map<String, Double> ratio = new LinkedHashMap<>();
         rate.forEach((name, r) -> ratio.put(name, r / rate.get("raw-binary-copy")));
         return new Result(rows, rounds, rate, ratio, seconds);
@@ -279,12 +279,6 @@ public final class LandingBenchmark {
         long start = System.nanoTime();
         step.run();
         return (System.nanoTime() - start) / 1e9;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     public static void main(String[] argv) throws Exception {

@@ -145,10 +145,10 @@ public final class ProfilingBenchmark {
         }
         Map<String, Double> rate = new LinkedHashMap<>();
         Map<String, Double> vsScan = new LinkedHashMap<>();
-        double scan = median(seconds.get(PLAIN_SCAN));
+        double scan = ScoringBenchmark.median(seconds.get(PLAIN_SCAN));
         seconds.forEach((name, s) -> {
-            rate.put(name, rows / median(s));
-            vsScan.put(name, median(s) / scan);
+            rate.put(name, rows / ScoringBenchmark.median(s));
+            vsScan.put(name, ScoringBenchmark.median(s) / scan);
         });
         return new Result(rows, rounds, seconds, rate, vsScan);
     }
@@ -179,10 +179,10 @@ public final class ProfilingBenchmark {
                 Runtime.getRuntime().availableProcessors(), r.rounds()));
         t.append("| variant | rows/s | time vs plain scan | seconds per round |\n|---|---|---|---|\n");
         r.seconds().forEach((name, s) -> t.append(String.format(Locale.ROOT, "| %s | %s | %.2f× | %s |%n", name,
-                human(r.rowsPerSecond().get(name)), r.timeVsPlainScan().get(name),
+                ScoringBenchmark.human(r.rowsPerSecond().get(name)), r.timeVsPlainScan().get(name),
                 s.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).collect(Collectors.joining(" ")))));
         t.append(String.format(Locale.ROOT, "one pass vs separate: %.2f× the time%n",
-                median(r.seconds().get(ONE_PASS)) / median(r.seconds().get(SEPARATE))));
+                ScoringBenchmark.median(r.seconds().get(ONE_PASS)) / ScoringBenchmark.median(r.seconds().get(SEPARATE))));
         return t.toString();
     }
 
@@ -206,13 +206,4 @@ public final class ProfilingBenchmark {
         return s.toString();
     }
 
-    private static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    private static String human(double rowsPerSecond) {
-        return rowsPerSecond >= 1e6 ? String.format(Locale.ROOT, "%.2fM", rowsPerSecond / 1e6)
-                : String.format(Locale.ROOT, "%.0fk", rowsPerSecond / 1e3);
-    }
 }
