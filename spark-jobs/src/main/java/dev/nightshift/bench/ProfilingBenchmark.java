@@ -13,7 +13,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,22 +107,21 @@ public final class ProfilingBenchmark {
         List<Variant> variants = List.of(
                 new Variant(PLAIN_SCAN, () -> plainScan(spark.read().parquet(input))),
                 new Variant(VALIDATION, () -> {
-                    Dataset<Row> flagged = RowChecks.flag(spark.read().parquet(input), contract).persist(StorageLevel.MEMORY_AND_DISK());
-                    RowChecks.counts(flagged, contract);
-                    flagged.unpersist(true);
+                    RowChecks.Flagged flags = RowChecks.flagCached(spark.read().parquet(input), contract);
+                    RowChecks.counts(flags.rows(), contract);
+                    flags.release();
                 }),
                 new Variant(SEPARATE, () -> {
-                    Dataset<Row> raw = spark.read().parquet(input);
-                    Dataset<Row> flagged = RowChecks.flag(raw, contract).persist(StorageLevel.MEMORY_AND_DISK());
-                    RowChecks.counts(flagged, contract);
+                    RowChecks.Flagged flags = RowChecks.flagCached(spark.read().parquet(input), contract);
+                    RowChecks.counts(flags.rows(), contract);
                     Profiling.current(Profiling.nightFrame(spark.read().parquet(input), Columns.ENTITY_ID, features),
                             reference.numeric(), reference.categorical());
-                    flagged.unpersist(true);
+                    flags.release();
                 }),
                 new Variant(ONE_PASS, () -> {
-                    Dataset<Row> flagged = RowChecks.flag(spark.read().parquet(input), contract).persist(StorageLevel.MEMORY_AND_DISK());
-                    NightValidation.countAndProfile(flagged, contract, drift);
-                    flagged.unpersist(true);
+                    RowChecks.Flagged flags = RowChecks.flagCached(spark.read().parquet(input), contract);
+                    NightValidation.countAndProfile(flags.rows(), contract, drift);
+                    flags.release();
                 }));
 
         long rows = spark.read().parquet(input).count();

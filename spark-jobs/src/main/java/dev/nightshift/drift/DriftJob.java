@@ -20,6 +20,7 @@ import dev.nightshift.spark.JobMain;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,8 +103,13 @@ public final class DriftJob {
             // Drift describes the night's input as it arrived, quarantined rows included (their nulls and unseen
             // categories are part of the shift); validation, not this job, decides which rows are scored.
             InputFrames.checkSchema(raw.schema(), spec.input().idColumn(), model.features());
-            Dataset<Row> input = Profiling.nightFrame(raw, spec.input().idColumn(), model.features());
-            current = Profiling.current(input, reference.numeric(), reference.categorical());
+            // cached: the profile's two aggregations (counts, sketches) then read the night once
+            Dataset<Row> input = Profiling.nightFrame(raw, spec.input().idColumn(), model.features()).persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                current = Profiling.current(input, reference.numeric(), reference.categorical());
+            } finally {
+                input.unpersist();
+            }
         }
         if (current.rows() == 0) {
             throw new InputValidationException("no input rows for business date " + args.businessDate() + " in "
@@ -152,8 +158,14 @@ public final class DriftJob {
         String column = model.task() == Task.BINARY_CLASSIFICATION ? Columns.SCORE : Columns.PREDICTION;
         Dataset<Row> predictions = DeltaPredictions.readDate(spark, table, args.businessDate())
                 .where(col(Columns.MODEL_VERSION_ID).equalTo(lit(model.id())))
-                .select(col(column).as(reference.prediction().name()));
-        CurrentProfile summary = Profiling.current(predictions, List.of(reference.prediction()), List.of());
+                .select(col(column).as(reference.prediction().name()), col(Columns.ENTITY_ID));
+        predictions = predictions.persist(StorageLevel.MEMORY_AND_DISK());
+        CurrentProfile summary;
+        try {
+            summary = Profiling.current(predictions, List.of(reference.prediction()), List.of());
+        } finally {
+            predictions.unpersist();
+        }
         if (summary.rows() == 0) {
             throw new InputValidationException("no predictions of model version id " + model.id() + " for " + args.businessDate()
                     + " in " + table + "; score the date with that version first");

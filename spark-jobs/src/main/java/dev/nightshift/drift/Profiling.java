@@ -31,7 +31,7 @@ import static org.apache.spark.sql.functions.when;
 /**
  * Summarizes frames for drift, all features at once: a reference profile of training rows (two aggregations: the
  * first gives moments and quantile sketches, from which the bin edges come; the second counts bins and categories
- * together), and a night's rows against that profile (one aggregation). Only one row per aggregation, or one per
+ * together), and a night's rows against that profile (two: the counts, then the sketches of a sample). Only one row per aggregation, or one per
  * (feature, bin or category), reaches the driver.
  */
 public final class Profiling {
@@ -186,31 +186,58 @@ public final class Profiling {
     }
 
     /**
-     * A night's model-frame rows against a reference profile, in ONE aggregation: per numeric feature the non-null
-     * count, the cumulative counts at the reference bin edges and the quantile sketch; per categorical feature the
-     * non-null count and the count of each reference category.
+     * A night's model-frame rows against a reference profile: per numeric feature the non-null count, the cumulative
+     * counts at the reference bin edges and the quantile sketch; per categorical feature the non-null count and the
+     * count of each reference category. Two aggregations ({@link #summarize}).
      */
     public static CurrentProfile current(Dataset<Row> rows, List<ReferenceProfile.NumericProfile> numeric,
                                          List<ReferenceProfile.CategoricalProfile> categorical) {
-        List<Column> aggs = currentAggregates(numeric, categorical);
-        Row r = rows.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
-        return readCurrent(r, 1, r.getLong(0), numeric, categorical);
+        return summarize(rows, List.of(), numeric, categorical).profile();
     }
 
     /**
-     * The night's frame as drift profiles it: the model frame of {@code raw} (features cast to their model types,
-     * then {@code extra} columns as they are) with NaN and ±Infinity as nulls ({@link DriftJob#nonFiniteAsNull}).
+     * The values of a caller's {@code extra} aggregates (at 1.., after the row count at 0) and the drift profile of the
+     * same rows, in two aggregations over {@code rows}:
+     * <ol>
+     *   <li>the row count, the extra aggregates and every count (bins, categories), which Spark compiles into one
+     *   whole-stage generated loop;</li>
+     *   <li>the quantile sketches, over at most {@link QuantileSketch#SAMPLE_ROWS} of the rows
+     *   ({@link QuantileSketch#sampled}). {@code percentile_approx} is an object aggregate that Spark does not compile:
+     *   in the first aggregation it would make Spark evaluate all the counts row by row too (measured: the profile of
+     *   a million rows took 10 s as one aggregation, see the README's profiling benchmark).</li>
+     * </ol>
+     * Meant for cached rows (or a cheap read): both aggregations read them.
+     */
+    public static Summary summarize(Dataset<Row> rows, List<Column> extra, List<ReferenceProfile.NumericProfile> numeric,
+                                    List<ReferenceProfile.CategoricalProfile> categorical) {
+        List<Column> aggs = new ArrayList<>(extra);
+        aggs.addAll(countAggregates(numeric, categorical));
+        Row r = rows.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
+        long total = r.getLong(0);
+        int offset = 1 + extra.size();
+        Map<String, double[]> sketches = sketches(rows, numeric, total, r, offset);
+        return new Summary(r, readCurrent(r, offset, total, numeric, categorical, sketches));
+    }
+
+    /**
+     * The night's frame as drift profiles it: the model frame of {@code raw} (the id, the features cast to their model
+     * types, then {@code extra} columns as they are) with NaN and ±Infinity as nulls ({@link DriftJob#nonFiniteAsNull}).
      */
     public static Dataset<Row> nightFrame(Dataset<Row> raw, String idColumn, List<ModelFeature> features, String... extra) {
         return DriftJob.nonFiniteAsNull(InputFrames.toModelFrame(raw, idColumn, features, extra), features);
     }
 
+    /** The row of {@link #summarize}'s first aggregation (row count at 0, the extra aggregates from 1) and the profile. */
+    public record Summary(Row counts, CurrentProfile profile) {
+    }
+
     /**
-     * The aggregate expressions of {@link #current}, without its leading row count, over a frame holding the
-     * features under their names; put them in any aggregation and read them back with {@link #readCurrent}.
+     * The counting aggregates of a night's profile over a frame holding the features under their names: per numeric
+     * feature its non-null count and the cumulative counts at the reference bin edges, per categorical feature its
+     * non-null count and the count of each reference category.
      */
-    public static List<Column> currentAggregates(List<ReferenceProfile.NumericProfile> numeric,
-                                                 List<ReferenceProfile.CategoricalProfile> categorical) {
+    private static List<Column> countAggregates(List<ReferenceProfile.NumericProfile> numeric,
+                                                List<ReferenceProfile.CategoricalProfile> categorical) {
         List<Column> aggs = new ArrayList<>();
         for (ReferenceProfile.NumericProfile p : numeric) {
             Column c = col(p.name());
@@ -218,7 +245,6 @@ public final class Profiling {
             for (double edge : p.binEdges()) {
                 aggs.add(sum(when(c.leq(edge), 1L).otherwise(0L)));
             }
-            aggs.add(sketch(c));
         }
         for (ReferenceProfile.CategoricalProfile p : categorical) {
             Column c = col(p.name());
@@ -230,9 +256,32 @@ public final class Profiling {
         return aggs;
     }
 
-    /** The profile from the values of {@link #currentAggregates} at {@code offset} of {@code r}, over {@code total} rows. */
-    public static CurrentProfile readCurrent(Row r, int offset, long total, List<ReferenceProfile.NumericProfile> numeric,
-                                             List<ReferenceProfile.CategoricalProfile> categorical) {
+    /** The sketch of every numeric feature that has a non-null value (per the counts in {@code r} from {@code offset}). */
+    private static Map<String, double[]> sketches(Dataset<Row> rows, List<ReferenceProfile.NumericProfile> numeric, long total,
+                                                  Row r, int offset) {
+        List<String> names = new ArrayList<>();
+        int i = offset;
+        for (ReferenceProfile.NumericProfile p : numeric) {
+            if (r.getLong(i) > 0) {
+                names.add(p.name());
+            }
+            i += 1 + p.binEdges().length;
+        }
+        Map<String, double[]> sketches = new HashMap<>();
+        if (names.isEmpty()) {
+            return sketches;
+        }
+        Column[] aggs = names.stream().map(n -> sketch(col(n))).toArray(Column[]::new);
+        Row q = QuantileSketch.sampled(rows, total).agg(aggs[0], java.util.Arrays.copyOfRange(aggs, 1, aggs.length)).first();
+        for (int k = 0; k < names.size(); k++) {
+            sketches.put(names.get(k), q.isNullAt(k) ? new double[0] : doubles(q.getList(k)));
+        }
+        return sketches;
+    }
+
+    /** The profile from the counts of {@link #countAggregates} at {@code offset} of {@code r}, over {@code total} rows. */
+    private static CurrentProfile readCurrent(Row r, int offset, long total, List<ReferenceProfile.NumericProfile> numeric,
+                                              List<ReferenceProfile.CategoricalProfile> categorical, Map<String, double[]> sketches) {
         int i = offset;
         Map<String, CurrentProfile.NumericSummary> numericSummaries = new HashMap<>();
         for (ReferenceProfile.NumericProfile p : numeric) {
@@ -245,9 +294,8 @@ public final class Profiling {
                 previous = cumulative;
             }
             bins[bins.length - 1] = n - previous;
-            double[] quantiles = r.isNullAt(i) ? new double[0] : doubles(r.getList(i));
-            i++;
-            numericSummaries.put(p.name(), new CurrentProfile.NumericSummary(n, total - n, bins, quantiles));
+            numericSummaries.put(p.name(), new CurrentProfile.NumericSummary(n, total - n, bins,
+                    sketches.getOrDefault(p.name(), new double[0])));
         }
         Map<String, CurrentProfile.CategoricalSummary> categoricalSummaries = new HashMap<>();
         for (ReferenceProfile.CategoricalProfile p : categorical) {

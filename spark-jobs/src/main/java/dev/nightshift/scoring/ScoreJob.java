@@ -108,7 +108,7 @@ public final class ScoreJob {
             return new Result(scored.published(), driftReference == null ? null
                     : new NightSummaries(model.id(), driftReference, validated.inputProfile(), scored.prediction()));
         } finally {
-            validated.flagged().unpersist();
+            validated.release();
         }
     }
 
@@ -162,7 +162,7 @@ public final class ScoreJob {
             // With drift asked for, the count that fills the cache also profiles the scored rows (drift's prediction row).
             CurrentProfile prediction = driftReference == null ? null : Profiling.current(
                     predictions.select(col(model.task() == Task.BINARY_CLASSIFICATION ? Columns.SCORE : Columns.PREDICTION)
-                            .as(driftReference.prediction().name())), List.of(driftReference.prediction()), List.of());
+                            .as(driftReference.prediction().name()), col(Columns.ENTITY_ID)), List.of(driftReference.prediction()), List.of());
             long rows = prediction == null ? predictions.count() : prediction.rows();
             log.info("{} {}: {} rows scored", args.pipeline(), args.businessDate(), rows);
             PostgresPredictions.stage(predictions, db, args.pipeline(), args.businessDate(), args.runId());

@@ -31,6 +31,11 @@ public final class SparkSessions {
                 .config("spark.databricks.delta.properties.defaults.dataSkippingNumIndexedCols", "0")
                 // HotSpot does not JIT methods over 8,000 bytes of bytecode: fall back from whole-stage code generation
                 // rather than run such a method interpreted (measured 3x slower, see DESIGN.md).
-                .config("spark.sql.codegen.hugeMethodLimit", "8000");
+                .config("spark.sql.codegen.hugeMethodLimit", "8000")
+                // Spark compiles no plan whose rows have more than spark.sql.codegen.maxFields (default 100) fields. A
+                // night's validation counts and drift counts are one aggregation of about 130 values for 12 features:
+                // at the default it ran row by row, 3x slower (README, profiling benchmark). Large generated methods
+                // still fall back by the limit above.
+                .config("spark.sql.codegen.maxFields", "2000");
     }
 }

@@ -14,7 +14,6 @@ import dev.nightshift.spark.DbConfig;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +42,17 @@ public final class NightValidation {
     }
 
     /**
-     * The night's input rows tagged with their reasons (persisted: the caller scores {@link RowChecks#valid} of it and
-     * must unpersist it), with the counts and the checks written.
+     * The night's input rows tagged with their reasons (over cached input: the caller scores {@link RowChecks#valid}
+     * of {@link #flagged} and must {@link #release} them), with the counts and the checks written.
      */
-    public record Outcome(Dataset<Row> flagged, ValidationCounts counts, List<CheckResult> checks, CurrentProfile inputProfile) {
+    public record Outcome(RowChecks.Flagged flags, ValidationCounts counts, List<CheckResult> checks, CurrentProfile inputProfile) {
+        public Dataset<Row> flagged() {
+            return flags.rows();
+        }
+
+        public void release() {
+            flags.release();
+        }
     }
 
     /** The validation counts and, when asked for, the drift profile of the same rows, from one aggregation. */
@@ -80,7 +86,8 @@ public final class NightValidation {
             throw e;
         }
 
-        Dataset<Row> flagged = RowChecks.flag(raw, contract).persist(StorageLevel.MEMORY_AND_DISK());
+        RowChecks.Flagged flags = RowChecks.flagCached(raw, contract);
+        Dataset<Row> flagged = flags.rows();
         try {
             Pass pass = countAndProfile(flagged, contract, drift);
             ValidationCounts counts = pass.counts();
@@ -103,9 +110,9 @@ public final class NightValidation {
             if (!failed.isEmpty()) {
                 throw new InputValidationException(DataQualityGates.failureMessage(spec.name(), date, failed, quarantine));
             }
-            return new Outcome(flagged, counts, checks, pass.inputProfile());
+            return new Outcome(flags, counts, checks, pass.inputProfile());
         } catch (Exception | Error e) {
-            flagged.unpersist();
+            flags.release();
             throw e;
         }
     }
@@ -113,8 +120,8 @@ public final class NightValidation {
     /**
      * The counts of {@link RowChecks#counts} over a flagged frame and, when {@code drift} is not null, the drift
      * profile of all its rows (quarantined ones included: drift describes the input as it arrived) exactly as
-     * {@link Profiling#current} computes it over {@link Profiling#nightFrame}, in ONE aggregation, so that Spark reads
-     * the (cached) rows once for both.
+     * {@link Profiling#current} computes it over {@link Profiling#nightFrame}: the counts in the same aggregation as
+     * the profile's counts, then the profile's sketches ({@link Profiling#summarize}), both over the cached rows.
      */
     public static Pass countAndProfile(Dataset<Row> flagged, DataContract contract, Profiling.Request drift) {
         if (drift == null) {
@@ -124,13 +131,8 @@ public final class NightValidation {
             throw new IllegalArgumentException("a feature named '" + Columns.REASONS + "' cannot be profiled beside the validation"
                     + " reasons; profile it separately");
         }
-        List<Column> aggs = new ArrayList<>(RowChecks.countAggregates(contract));
-        int profileAt = 1 + aggs.size();
-        aggs.addAll(Profiling.currentAggregates(drift.numeric(), drift.categorical()));
-        Row r = Profiling.nightFrame(flagged, contract.idColumn(), drift.features(), Columns.REASONS)
-                .agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
-        long rows = r.getLong(0);
-        return new Pass(RowChecks.readCounts(r, 1, rows, contract),
-                Profiling.readCurrent(r, profileAt, rows, drift.numeric(), drift.categorical()));
+        Profiling.Summary summary = Profiling.summarize(Profiling.nightFrame(flagged, contract.idColumn(), drift.features(), Columns.REASONS),
+                RowChecks.countAggregates(contract), drift.numeric(), drift.categorical());
+        return new Pass(RowChecks.readCounts(summary.counts(), 1, summary.profile().rows(), contract), summary.profile());
     }
 }

@@ -4,7 +4,7 @@ import dev.nightshift.contract.Columns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.storage.StorageLevel;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -16,45 +16,95 @@ import java.util.Set;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 
 /**
  * The row-level checks of a {@link DataContract} as DataFrame expressions: every input row gets the array of
- * reasons it fails ({@link Columns#REASONS}, empty when valid) in one projection after one window over the entity id
- * (for duplicates); the counts come from one aggregation. Nothing here runs a Spark job per column.
+ * reasons it fails ({@link Columns#REASONS}, null when valid) in one projection after a broadcast join with the ids
+ * that occur more than once (for duplicates); the counts come from one aggregation. Nothing here runs a Spark job per column.
  */
 public final class RowChecks {
 
     /** Input columns with these names are renamed {@code input_<name>} in the quarantine table, whose own columns they are. */
     static final Set<String> RESERVED = Set.of(Columns.BUSINESS_DATE, Columns.RUN_ID, Columns.REASONS);
 
-    private static final String ID_ROWS = "__nightshift_id_rows";
+    private static final String DUPLICATE_KEY = "__nightshift_duplicate_id";
+    private static final String ID_DUPLICATED = "__nightshift_id_duplicated";
 
     private RowChecks() {
     }
 
-    /** {@code rows} with {@link Columns#REASONS} appended: the reasons of every failing check, in {@link DataContract#rowChecks()} order. */
+    /**
+     * {@code rows} with {@link Columns#REASONS} appended: the reasons of every failing check, in
+     * {@link DataContract#rowChecks()} order; null for a row that passes every check. Each action on the result
+     * reads {@code rows} twice (the ids, then the rows): for a night's input use {@link #flagCached}.
+     */
     public static Dataset<Row> flag(Dataset<Row> rows, DataContract contract) {
+        return flag(rows, duplicateIds(rows, contract), contract);
+    }
+
+    /**
+     * A night's input flagged as by {@link #flag}, read once: the input is cached, the ids that occur more than once
+     * are computed from that cache and cached too (a few rows, normally), and the flagged rows are a projection over
+     * both that every action evaluates again, cheaply (the reasons exist for failing rows only). Call
+     * {@link Flagged#release} when done.
+     */
+    public static Flagged flagCached(Dataset<Row> raw, DataContract contract) {
+        Dataset<Row> input = raw.persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> duplicates = duplicateIds(input, contract).persist(StorageLevel.MEMORY_AND_DISK());
+        return new Flagged(flag(input, duplicates, contract), input, duplicates);
+    }
+
+    /** Rows flagged over cached input ({@link #flagCached}) and the caches to release. */
+    public record Flagged(Dataset<Row> rows, Dataset<Row> input, Dataset<Row> duplicates) {
+        public void release() {
+            rows.unpersist();
+            duplicates.unpersist();
+            input.unpersist();
+        }
+    }
+
+    /**
+     * The ids that occur more than once in {@code rows} (nulls aside), as {@code (DUPLICATE_KEY, ID_DUPLICATED = true)}:
+     * an aggregation of the id column alone, joined back by {@link #flag}. A window over the id, the first design,
+     * shuffled and sorted every row with all its columns; this shuffles one column (measured in the profiling
+     * benchmark).
+     */
+    private static Dataset<Row> duplicateIds(Dataset<Row> rows, DataContract contract) {
+        String id = contract.idColumn();
+        return rows.where(col(id).isNotNull()).groupBy(col(id).as(DUPLICATE_KEY)).count()
+                .where(col("count").gt(1)).select(col(DUPLICATE_KEY), lit(true).as(ID_DUPLICATED));
+    }
+
+    private static Dataset<Row> flag(Dataset<Row> rows, Dataset<Row> duplicates, DataContract contract) {
         if (java.util.Arrays.asList(rows.columns()).contains(Columns.REASONS)) {
             rows = rows.withColumnRenamed(Columns.REASONS, "input_" + Columns.REASONS);
         }
-        Dataset<Row> counted = rows.withColumn(ID_ROWS, count(lit(1)).over(Window.partitionBy(col(contract.idColumn()))));
+        // Broadcast: a night normally has few repeated ids; even a night sent twice over is one column of ids.
+        Dataset<Row> counted = rows.join(broadcast(duplicates), rows.col(contract.idColumn()).equalTo(duplicates.col(DUPLICATE_KEY)),
+                "left_outer").drop(DUPLICATE_KEY);
         List<Column> reasons = new ArrayList<>();
+        Column fails = lit(false);
         for (RowCheck check : contract.rowChecks()) {
-            reasons.add(when(condition(check, contract), lit(check.reason())));
+            Column condition = condition(check, contract);
+            reasons.add(when(condition, lit(check.reason())));
+            fails = fails.or(condition);
         }
-        return counted.withColumn(Columns.REASONS, array_compact(array(reasons.toArray(Column[]::new)))).drop(ID_ROWS);
+        // null for a valid row: building (and caching) an empty array for each of them cost as much as reading the
+        // night, for nothing (measured in the profiling benchmark)
+        return counted.withColumn(Columns.REASONS, when(fails, array_compact(array(reasons.toArray(Column[]::new)))))
+                .drop(ID_DUPLICATED);
     }
 
     /** The rows of a flagged frame that pass every check. */
     public static Dataset<Row> valid(Dataset<Row> flagged) {
-        return flagged.where(size(col(Columns.REASONS)).equalTo(0)).drop(Columns.REASONS);
+        return flagged.where(col(Columns.REASONS).isNull()).drop(Columns.REASONS);
     }
 
     /**
@@ -72,7 +122,7 @@ public final class RowChecks {
         cols.add(lit(date).as(Columns.BUSINESS_DATE));
         cols.add(lit(runId).as(Columns.RUN_ID));
         cols.add(col(Columns.REASONS));
-        return flagged.where(size(col(Columns.REASONS)).gt(0)).select(cols.toArray(Column[]::new));
+        return flagged.where(col(Columns.REASONS).isNotNull()).select(cols.toArray(Column[]::new));
     }
 
     /** Input rows, quarantined rows and rows failing each check of the contract, in one aggregation over a flagged frame. */
@@ -88,7 +138,7 @@ public final class RowChecks {
      */
     public static List<Column> countAggregates(DataContract contract) {
         List<Column> aggs = new ArrayList<>();
-        aggs.add(count(when(size(col(Columns.REASONS)).gt(0), 1)));
+        aggs.add(count(col(Columns.REASONS)));
         for (RowCheck check : contract.rowChecks()) {
             aggs.add(count(when(array_contains(col(Columns.REASONS), check.reason()), 1)));
         }
@@ -109,7 +159,7 @@ public final class RowChecks {
         Column c = col(check.column());
         return switch (check.name()) {
             case RowCheck.NULL_ID, RowCheck.NULL -> c.isNull();
-            case RowCheck.DUPLICATE_ID -> c.isNotNull().and(col(ID_ROWS).gt(1));
+            case RowCheck.DUPLICATE_ID -> c.isNotNull().and(col(ID_DUPLICATED).isNotNull());
             case RowCheck.NON_FINITE -> nonFinite(c);
             case RowCheck.OUT_OF_RANGE -> outOfRange(c, contract.feature(check.column()));
             case RowCheck.UNSEEN_CATEGORY -> c.isNotNull().and(not(c.isin(contract.feature(check.column()).categories().toArray())));

@@ -63,7 +63,7 @@ class ProfilingTest extends SparkTestBase {
     }
 
     @Test
-    void aNightIsSummarizedInOneSparkJob() {
+    void aNightIsSummarizedInTwoAggregations() {
         // given a reference with edges 5, 10, 15 and categories a, b; a night with an unseen category and a null
         ReferenceProfile.NumericProfile x = new ReferenceProfile.NumericProfile("x", 19, 1, 10.0, 5.6, 1.0, 19.0,
                 new double[] {5, 10, 15}, new long[] {5, 5, 5, 4}, new double[0]);
@@ -77,8 +77,9 @@ class ProfilingTest extends SparkTestBase {
         int jobs = jobsOf(() -> summaries[0] = Profiling.current(night, List.of(x), List.of(c)));
         CurrentProfile summary = summaries[0];
 
-        // then it takes as many Spark jobs as one count(*) aggregation (with adaptive execution: the shuffle map stage and the result)
-        assertThat(jobs).isEqualTo(jobsOf(() -> night.agg(count(lit(1))).first()));
+        // then it takes as many Spark jobs as two count(*) aggregations (with adaptive execution: the shuffle map stage and
+        // the result of each): the counts, then the sketches
+        assertThat(jobs).isEqualTo(2 * jobsOf(() -> night.agg(count(lit(1))).first()));
         assertThat(summary.rows()).isEqualTo(6);
         CurrentProfile.NumericSummary xs = summary.numeric().get("x");
         assertThat(xs.count()).isEqualTo(5);
@@ -89,6 +90,34 @@ class ProfilingTest extends SparkTestBase {
         assertThat(cs.counts()).containsExactly(2, 1);
         assertThat(cs.unseen()).isEqualTo(2);
         assertThat(cs.nullCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aLargeNightIsSketchedFromAStableSampleWithinTheDkwBound() {
+        // given 100,000 rows whose x is 1..100,000 in a shuffled order, every value twice over with the same c
+        Dataset<Row> night = spark.range(100_000).selectExpr("concat('id-', id) AS entity_id",
+                "CAST(pmod(id * 7919, 100000) + 1 AS double) AS x", "CASE WHEN id % 2 = 0 THEN 'a' ELSE 'b' END AS c");
+
+        // when sampled down to about 10,000 rows, twice, once from another partitioning
+        Dataset<Row> sample = QuantileSketch.sampled(night, 100_000, 10_000);
+        Dataset<Row> again = QuantileSketch.sampled(night.repartition(7), 100_000, 10_000);
+
+        // then it holds about 10,000 rows (binomial: sd about 95), the same ones both times
+        long n = sample.count();
+        assertThat(n).isBetween(9_500L, 10_500L);
+        assertThat(again.count()).isEqualTo(n);
+        assertThat(sample.join(again, "entity_id").count()).isEqualTo(n);
+        // and the sample's 101 quantiles are those of x's distribution (uniform on 1..100,000) to within the DKW bound
+        // for n = 10,000 at P = 0.9999: ε = sqrt(ln(2 / 1e-4) / (2 n)) ≈ 0.0223, in rank, so 2,230 in value
+        double[] p = QuantileSketch.probabilities();
+        double[] q = sample.selectExpr("percentile_approx(x, array(" + java.util.Arrays.stream(p).mapToObj(Double::toString)
+                .collect(java.util.stream.Collectors.joining(", ")) + "), 10000)").first().getList(0).stream()
+                .mapToDouble(v -> (Double) v).toArray();
+        for (int k = 0; k < p.length; k++) {
+            assertThat(q[k]).as("quantile %s", p[k]).isCloseTo(Math.max(1, p[k] * 100_000), org.assertj.core.data.Offset.offset(2_230.0));
+        }
+        // and a night no bigger than the sample size is not sampled at all
+        assertThat(QuantileSketch.sampled(night, 100_000, 100_000)).isSameAs(night);
     }
 
     private static int jobsOf(Runnable action) {
