@@ -39,9 +39,11 @@ import java.util.Map;
  * JVM after an untimed warm-up round. Variants: {@code raw-binary-copy} (the baseline: one thread binary-COPYs the rows
  * into a fresh table of the leaf's shape without indexes), {@code csv-copy} (the same from one thread in CSV, the old
  * landing format), and {@code landing} ({@link PostgresPredictions#stage} from a cached Spark Dataset of the same rows
- * plus {@link PostgresPredictions#publish}: primary key built after load and the night's leaf swapped in). Ratios are
- * against the raw binary COPY of the same run; landing's two parts (stage: the executors' COPY; publish: count, primary
- * key build, swap) are reported beside it, as rows of the night per second of that part.
+ * plus {@link PostgresPredictions#swapIn}: the night's leaf swapped in, visible to readers). Ratios are against the raw
+ * binary COPY of the same run; landing's two parts (stage: the executors' COPY; publish: count, swap) are reported
+ * beside it, as rows of the night per second of that part, and so are the unique entity_id index that
+ * {@link PostgresPredictions#publish} builds after the swap ({@link PostgresPredictions#index}) and the whole of
+ * landing and index.
  *
  * <p>{@code main [ROWS] [ROUNDS] [JSON_OUT]} uses the database of {@code NIGHTSHIFT_BENCH_DB_URL} (+ {@code _USER},
  * {@code _PASSWORD}; migrated, with the pipeline {@value #PIPELINE} set up by this class) or, without it, starts a
@@ -58,6 +60,8 @@ public final class LandingBenchmark {
     /** The two parts of "landing", reported beside it. */
     static final String STAGE = "landing: stage";
     static final String PUBLISH = "landing: publish";
+    static final String INDEX = "index after publish";
+    static final String WITH_INDEX = "landing + index";
 
     private LandingBenchmark() {
     }
@@ -100,7 +104,7 @@ public final class LandingBenchmark {
             throw new IllegalStateException("generated " + night.count() + " rows, expected " + rows);
         }
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
-        for (String name : List.of("raw-binary-copy", "csv-copy", "landing", STAGE, PUBLISH)) {
+        for (String name : List.of("raw-binary-copy", "csv-copy", "landing", STAGE, PUBLISH, INDEX, WITH_INDEX)) {
             seconds.put(name, new ArrayList<>());
         }
         try {
@@ -114,6 +118,8 @@ public final class LandingBenchmark {
                     seconds.get("landing").add(parts[0] + parts[1]);
                     seconds.get(STAGE).add(parts[0]);
                     seconds.get(PUBLISH).add(parts[1]);
+                    seconds.get(INDEX).add(parts[2]);
+                    seconds.get(WITH_INDEX).add(parts[0] + parts[1] + parts[2]);
                 }
             }
         } finally {
@@ -247,7 +253,7 @@ public final class LandingBenchmark {
 
     /**
      * Our landing of the night: a new run each time, so each round replaces the night the previous one published.
-     * Returns the seconds of stage (COPY from the executors) and of publish (count, primary key, swap).
+     * Returns the seconds of stage (COPY from the executors), of publish (count, swap) and of the index built after it.
      */
     private static double[] land(DbConfig db, Dataset<Row> night, long rows) throws SQLException {
         long run;
@@ -263,12 +269,14 @@ public final class LandingBenchmark {
         long start = System.nanoTime();
         PostgresPredictions.stage(night, db, PIPELINE, DATE, run);
         long staged = System.nanoTime();
-        long published = PostgresPredictions.publish(db, PIPELINE, DATE, model, run, rows);
-        long end = System.nanoTime();
+        long published = PostgresPredictions.swapIn(db, PIPELINE, DATE, model, run, rows);
+        long visible = System.nanoTime();
         if (published != rows) {
             throw new IllegalStateException("published " + published + " rows, expected " + rows);
         }
-        return new double[] {(staged - start) / 1e9, (end - staged) / 1e9};
+        PostgresPredictions.index(db, PIPELINE, DATE);
+        long end = System.nanoTime();
+        return new double[] {(staged - start) / 1e9, (visible - staged) / 1e9, (end - visible) / 1e9};
     }
 
     private interface Step {

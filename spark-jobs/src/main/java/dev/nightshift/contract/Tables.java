@@ -28,6 +28,8 @@ public final class Tables {
     public static final String CREATE_PREDICTIONS_STAGE = SCHEMA + ".create_predictions_stage";
     /** SQL function (run, pipeline, date, expected rows): swaps a run's staging table in as the night's leaf. */
     public static final String PUBLISH_PREDICTIONS_STAGE = SCHEMA + ".publish_predictions_stage";
+    /** SQL function (pipeline, date): builds the unique entity_id index of a published night's leaf unless it exists. */
+    public static final String INDEX_PREDICTIONS_LEAF = SCHEMA + ".index_predictions_leaf";
     /** SQL function (run): drops a run's staging table if it exists. */
     public static final String DROP_PREDICTIONS_STAGE = SCHEMA + ".drop_predictions_stage";
 

@@ -22,7 +22,7 @@ import java.util.Iterator;
  * Lands one night's predictions in {@code nightshift.predictions}, where a night of one pipeline is one leaf partition
  * (V19). Executors binary-COPY their partitions into the run's staging table, which has the leaf's shape and no index
  * (a retried task first deletes what an earlier attempt of it committed); then the driver, in one transaction under the
- * night's advisory lock, has PostgreSQL build the primary key and swap the staging table in as the night's leaf. Until
+ * night's advisory lock, has PostgreSQL swap the staging table in as the night's leaf (and index it after: V20). Until
  * that commit, readers and any failure see the previous rows of the night.
  */
 public final class PostgresPredictions {
@@ -67,15 +67,38 @@ public final class PostgresPredictions {
     /**
      * In one transaction: replaces the night (pipeline, date) by the staged rows, records the count and model on the
      * run row. Fails (changing nothing) unless exactly {@code expectedRows} were staged. The staging table is gone
-     * afterwards either way. Returns the number of rows published.
+     * afterwards either way. Then, in a transaction of its own, indexes the published night ({@link #index}). Returns
+     * the number of rows published.
      */
     public static long publish(DbConfig db, String pipeline, LocalDate date, long modelVersionId, long runId, long expectedRows)
+            throws SQLException {
+        long published = swapIn(db, pipeline, date, modelVersionId, runId, expectedRows);
+        index(db, pipeline, date);
+        return published;
+    }
+
+    /** {@link #publish} without the index: the one transaction that makes the night visible. */
+    public static long swapIn(DbConfig db, String pipeline, LocalDate date, long modelVersionId, long runId, long expectedRows)
             throws SQLException {
         try {
             return swap(db, pipeline, date, modelVersionId, runId, expectedRows);
         } catch (RuntimeException | SQLException e) {
             dropQuietly(db, runId, e);
             throw e;
+        }
+    }
+
+    /**
+     * Builds the unique index on entity_id of the published night's leaf unless it exists: after the swap commits, so
+     * that its build is not part of the publishing transaction (readers already see the night and are not blocked by
+     * it). Fails if the night holds an entity id twice, which validation rules out.
+     */
+    public static void index(DbConfig db, String pipeline, LocalDate date) throws SQLException {
+        try (Connection c = db.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT " + Tables.INDEX_PREDICTIONS_LEAF + "(?, ?)")) {
+            ps.setString(1, pipeline);
+            ps.setObject(2, date);
+            ps.executeQuery().close();
         }
     }
 

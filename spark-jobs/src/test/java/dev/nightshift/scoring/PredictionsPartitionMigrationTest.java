@@ -63,6 +63,12 @@ class PredictionsPartitionMigrationTest {
                         "SELECT nightshift.predictions_leaf_name(?, ?) AS leaf", night[0], d).get("leaf")).get("n"))
                         .as("rows in the leaf of %s %s", night[0], d).isEqualTo(Long.parseLong(night[2]));
             }
+            // and (V20) the parent has no primary key; every leaf has its unique entity_id index instead
+            assertThat(DbRows.row(owner, "SELECT count(*) AS n FROM pg_constraint WHERE conrelid = 'nightshift.predictions'::regclass"
+                    + " AND contype = 'p'").get("n")).isEqualTo(0L);
+            assertThat(DbRows.row(owner, "SELECT count(*) AS n FROM pg_inherits h JOIN pg_index i ON i.indrelid = h.inhrelid"
+                    + " WHERE h.inhparent = 'nightshift.predictions'::regclass AND i.indisunique AND i.indisvalid"
+                    + " AND pg_get_indexdef(i.indexrelid) LIKE '%(entity_id)'").get("n")).isEqualTo(5L);
             assertThat(DbRows.row(owner, "SELECT count(*) AS n FROM pg_class WHERE relname LIKE 'predictions_by_month%'"
                     + " OR relname LIKE 'predictions_y%' OR relname = 'predictions_default'").get("n")).isEqualTo(0L);
             assertThat(DbRows.row(owner, "SELECT obj_description('nightshift.predictions'::regclass) AS c").get("c").toString())
