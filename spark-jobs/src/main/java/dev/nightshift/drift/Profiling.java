@@ -203,8 +203,8 @@ public final class Profiling {
      *   whole-stage generated loop;</li>
      *   <li>the quantile sketches, over at most {@link QuantileSketch#SAMPLE_ROWS} of the rows
      *   ({@link QuantileSketch#sampled}). {@code percentile_approx} is an object aggregate that Spark does not compile:
-     *   in the first aggregation it would make Spark evaluate all the counts row by row too (measured: the profile of
-     *   a million rows took 10 s as one aggregation, see the README's profiling benchmark).</li>
+     *   in the first aggregation it would make Spark evaluate all the counts row by row too (the README's profiling
+     *   benchmark, before and after).</li>
      * </ol>
      * Meant for cached rows (or a cheap read): both aggregations read them.
      */

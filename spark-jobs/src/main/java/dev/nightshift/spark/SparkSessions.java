@@ -34,7 +34,7 @@ public final class SparkSessions {
                 .config("spark.sql.codegen.hugeMethodLimit", "8000")
                 // Spark compiles no plan whose rows have more than spark.sql.codegen.maxFields (default 100) fields. A
                 // night's validation counts and drift counts are one aggregation of about 130 values for 12 features:
-                // at the default it ran row by row, 3x slower (README, profiling benchmark). Large generated methods
+                // at the default it ran row by row (the profiling benchmark's before and after, README). Large generated methods
                 // still fall back by the limit above.
                 .config("spark.sql.codegen.maxFields", "2000");
     }

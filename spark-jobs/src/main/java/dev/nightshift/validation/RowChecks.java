@@ -64,7 +64,6 @@ public final class RowChecks {
     /** Rows flagged over cached input ({@link #flagCached}) and the caches to release. */
     public record Flagged(Dataset<Row> rows, Dataset<Row> input, Dataset<Row> duplicates) {
         public void release() {
-            rows.unpersist();
             duplicates.unpersist();
             input.unpersist();
         }
@@ -73,8 +72,8 @@ public final class RowChecks {
     /**
      * The ids that occur more than once in {@code rows} (nulls aside), as {@code (DUPLICATE_KEY, ID_DUPLICATED = true)}:
      * an aggregation of the id column alone, joined back by {@link #flag}. A window over the id, the first design,
-     * shuffled and sorted every row with all its columns; this shuffles one column (measured in the profiling
-     * benchmark).
+     * shuffled and sorted every row with all its columns; this shuffles one column (the profiling benchmark's
+     * before and after, README).
      */
     private static Dataset<Row> duplicateIds(Dataset<Row> rows, DataContract contract) {
         String id = contract.idColumn();
@@ -97,7 +96,7 @@ public final class RowChecks {
             fails = fails.or(condition);
         }
         // null for a valid row: building (and caching) an empty array for each of them cost as much as reading the
-        // night, for nothing (measured in the profiling benchmark)
+        // night, for nothing
         return counted.withColumn(Columns.REASONS, when(fails, array_compact(array(reasons.toArray(Column[]::new)))))
                 .drop(ID_DUPLICATED);
     }
