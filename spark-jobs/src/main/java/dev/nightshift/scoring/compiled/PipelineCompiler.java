@@ -141,12 +141,12 @@ public final class PipelineCompiler {
             if (!"logistic".equals(m.getLossType())) {
                 throw new Untranslatable("GBT loss '" + m.getLossType() + "' is not compiled (only logistic)");
             }
-            Column margin = weightedTreeSum(m.trees(), m.treeWeights(), features(m.getFeaturesCol()));
+            Column margin = weightedTreeSum("gbt-classifier", m.trees(), m.treeWeights(), features(m.getFeaturesCol()));
             // MLlib: rawPrediction = [-margin, margin]; probability(0) = 1 / (1 + exp(-2 * raw(0))); probability(1) = 1 - probability(0)
             return lit(1.0).minus(lit(1.0).divide(lit(1.0).plus(exp(lit(-2.0).multiply(negate(margin))))));
         } else if (stage instanceof GBTRegressionModel m) {
             requireTask(Task.REGRESSION, stage);
-            return weightedTreeSum(m.trees(), m.treeWeights(), features(m.getFeaturesCol()));
+            return weightedTreeSum("gbt-regressor", m.trees(), m.treeWeights(), features(m.getFeaturesCol()));
         } else if (stage instanceof RandomForestClassificationModel m) {
             requireTask(Task.BINARY_CLASSIFICATION, stage);
             requireBinary(m.numClasses());
@@ -156,18 +156,18 @@ public final class PipelineCompiler {
             requireTask(Task.REGRESSION, stage);
             // MLlib: the tree predictions' sum (in tree order) divided by the number of trees
             List<Slot> features = features(m.getFeaturesCol());
-            List<Column> trees = new ArrayList<>();
-            for (DecisionTreeRegressionModel tree : m.trees()) {
-                trees.add(TreeExpressions.tree(tree.rootNode(), features, leaf -> lit(leaf.prediction())));
-            }
-            return sum(materialize(trees)).divide(lit((double) m.getNumTrees()));
+            return TreeEnsemble.mean("random-forest-regressor", Arrays.stream(m.trees()).map(DecisionTreeRegressionModel::rootNode).toList(),
+                    features.size(), LeafNode::prediction).column(features);
         } else if (stage instanceof DecisionTreeClassificationModel m) {
             requireTask(Task.BINARY_CLASSIFICATION, stage);
             requireBinary(m.numClasses());
-            return TreeExpressions.tree(m.rootNode(), features(m.getFeaturesCol()), leaf -> lit(classProbabilities(leaf)[1]));
+            List<Slot> features = features(m.getFeaturesCol());
+            return TreeEnsemble.single("decision-tree-classifier", m.rootNode(), features.size(), leaf -> classProbabilities(leaf)[1])
+                    .column(features);
         } else if (stage instanceof DecisionTreeRegressionModel m) {
             requireTask(Task.REGRESSION, stage);
-            return TreeExpressions.tree(m.rootNode(), features(m.getFeaturesCol()), leaf -> lit(leaf.prediction()));
+            List<Slot> features = features(m.getFeaturesCol());
+            return TreeEnsemble.single("decision-tree-regressor", m.rootNode(), features.size(), LeafNode::prediction).column(features);
         } else {
             throw new Untranslatable("no translation for " + stage.getClass().getName());
         }
@@ -327,43 +327,24 @@ public final class PipelineCompiler {
         return sum(terms);
     }
 
-    private Column weightedTreeSum(DecisionTreeRegressionModel[] trees, double[] weights, List<Slot> features) throws Untranslatable {
-        List<Column> predictions = new ArrayList<>();
-        for (DecisionTreeRegressionModel tree : trees) {
-            predictions.add(TreeExpressions.tree(tree.rootNode(), features, leaf -> lit(leaf.prediction())));
-        }
-        List<Column> columns = materialize(predictions);
-        List<Column> terms = new ArrayList<>();
-        for (int i = 0; i < columns.size(); i++) {
-            terms.add(columns.get(i).multiply(lit(weights[i])));
-        }
-        return sum(terms);
+    /** MLlib: the margin (or prediction) is the sum over trees, in order, of the tree's prediction times its weight. */
+    private static Column weightedTreeSum(String kind, DecisionTreeRegressionModel[] trees, double[] weights, List<Slot> features)
+            throws Untranslatable {
+        return TreeEnsemble.weightedSum(kind, Arrays.stream(trees).map(DecisionTreeRegressionModel::rootNode).toList(), weights,
+                features.size(), LeafNode::prediction).column(features);
     }
 
     /** MLlib: votes(c) = sum over trees (in order) of the leaf's class-c share; probability(1) = votes(1) / (votes(0) + votes(1)). */
-    private Column forestProbability(List<Node> roots, List<Slot> features) throws Untranslatable {
-        List<Column> ordinals = new ArrayList<>();
-        for (Node root : roots) {
-            ordinals.add(TreeExpressions.leafOrdinal(root, features));
-        }
-        ordinals = materialize(ordinals);
-        List<Column> votes0 = new ArrayList<>();
-        List<Column> votes1 = new ArrayList<>();
-        for (int t = 0; t < roots.size(); t++) {
-            List<LeafNode> leaves = TreeExpressions.leaves(roots.get(t));
-            double[] share0 = new double[leaves.size()];
-            double[] share1 = new double[leaves.size()];
-            for (int l = 0; l < leaves.size(); l++) {
-                double[] counts = leaves.get(l).impurityStats().stats();
-                double total = counts[0] + counts[1];
-                share0[l] = total != 0.0 ? counts[0] / total : 0.0;
-                share1[l] = total != 0.0 ? counts[1] / total : 0.0;
-            }
-            votes0.add(lit(share0).getItem(ordinals.get(t)));
-            votes1.add(lit(share1).getItem(ordinals.get(t)));
-        }
-        Column v1 = sum(votes1);
-        return v1.divide(sum(votes0).plus(v1));
+    private static Column forestProbability(List<Node> roots, List<Slot> features) throws Untranslatable {
+        return TreeEnsemble.voteShare("random-forest-classifier", roots, features.size(), leaf -> share(leaf, 0), leaf -> share(leaf, 1))
+                .column(features);
+    }
+
+    /** A leaf's share of class c among its training rows; 0 for a leaf without any. */
+    private static double share(LeafNode leaf, int c) {
+        double[] counts = leaf.impurityStats().stats();
+        double total = counts[0] + counts[1];
+        return total != 0.0 ? counts[c] / total : 0.0;
     }
 
     /** A single tree's leaf class counts normalised like MLlib's {@code normalizeToProbabilitiesInPlace}. */
@@ -374,25 +355,6 @@ public final class PipelineCompiler {
     }
 
     // ---- helpers ----
-
-    /**
-     * Each expression as a column of its own projection. Spark's optimizer inlines a column that is read once (a GBT's
-     * tree predictions), so a 20-tree ensemble still becomes one expression whose whole-stage method is far over
-     * HotSpot's 8,000-byte JIT limit (48 KB measured); with {@code spark.sql.codegen.hugeMethodLimit=8000}
-     * ({@code SparkSessions}) Spark then generates that stage per expression, where each CASE is split into small
-     * methods. Columns read twice (a forest's leaf ordinals) stay separate.
-     */
-    private List<Column> materialize(List<Column> expressions) {
-        Map<String, Column> out = new LinkedHashMap<>();
-        List<Column> refs = new ArrayList<>();
-        for (Column e : expressions) {
-            String name = fresh();
-            out.put(name, e);
-            refs.add(col(name));
-        }
-        projections.add(out);
-        return refs;
-    }
 
     private static Column sum(List<Column> terms) {
         Column total = lit(0.0);

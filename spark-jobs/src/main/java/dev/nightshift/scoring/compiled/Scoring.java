@@ -3,7 +3,6 @@ package dev.nightshift.scoring.compiled;
 import dev.nightshift.contract.Task;
 import dev.nightshift.scoring.Predictions;
 import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.tree.TreeEnsembleModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -21,7 +20,6 @@ public final class Scoring {
 
     private static final Logger log = LoggerFactory.getLogger(Scoring.class);
     private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
-    private static final String HUGE_METHOD_LIMIT = "spark.sql.codegen.hugeMethodLimit";
 
     private Scoring() {
     }
@@ -31,12 +29,6 @@ public final class Scoring {
         Translation translation = PipelineCompiler.compile(model, input.schema(), task);
         if (translation instanceof Translation.Compiled compiled) {
             log.debug("pipeline model {} scored as compiled Spark SQL", model.uid());
-            long limit = Long.parseLong(input.sparkSession().conf().get(HUGE_METHOD_LIMIT, "65535"));
-            boolean ensemble = model.stages().length > 0 && model.stages()[model.stages().length - 1] instanceof TreeEnsembleModel<?>;
-            if (ensemble && limit > 8000 && REPORTED.add(model.uid() + "/" + HUGE_METHOD_LIMIT)) {
-                log.warn("pipeline model {}: {} is {}: the compiled tree ensemble may run as a method too large for the JIT,"
-                        + " several times slower than MLlib (SparkSessions sets 8000)", model.uid(), HUGE_METHOD_LIMIT, limit);
-            }
             return Predictions.fromValue(compiled.pipeline().apply(input), CompiledPipeline.VALUE, task, threshold, stamp);
         }
         Translation.Fallback fallback = (Translation.Fallback) translation;

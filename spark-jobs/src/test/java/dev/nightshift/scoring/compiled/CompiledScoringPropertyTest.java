@@ -21,6 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -112,6 +113,38 @@ class CompiledScoringPropertyTest extends SparkTestBase {
                         .isEqualTo(want.<Double>getAs(Columns.PREDICTION));
             }
         }
+    }
+
+    /**
+     * A 20-tree depth-5 GBT, the benchmark's model, scores in whole-stage generated code that the JIT compiles: no
+     * generated method of the scoring plan exceeds {@code spark.sql.codegen.hugeMethodLimit} (8,000 bytes, HotSpot's JIT
+     * limit; Spark checks the same figure when it runs the stage and gives up whole-stage code generation above it). The
+     * nested-CASE design generated one method far over it for this model.
+     */
+    @Test
+    void aTwentyTreeGbtIsScoredInGeneratedMethodsWithinTheJitLimit() throws java.io.IOException {
+        Random random = new Random(20);
+        List<ModelFeature> features = List.of(new ModelFeature("n0", FeatureType.NUMERIC), new ModelFeature("n1", FeatureType.NUMERIC),
+                new ModelFeature("n2", FeatureType.NUMERIC), new ModelFeature("c0", FeatureType.CATEGORICAL));
+        PipelineModel model = ModelPipelines.build(features, Algorithm.GBT_CLASSIFIER, Map.of("maxDepth", 5, "maxIter", 20, "stepSize", 0.1), 20L)
+                .fit(rows(features, TRAIN_ROWS, random, false));
+        // read from files: over local rows the optimizer would compute the whole projection before planning
+        String files = java.nio.file.Files.createTempDirectory("nightshift-gbt-codegen").resolve("input").toString();
+        rows(features, SCORE_ROWS, random, true).drop(Columns.LABEL).write().parquet(files);
+        Dataset<Row> input = spark.read().parquet(files);
+        Translation translation = PipelineCompiler.compile(model, input.schema(), Task.BINARY_CLASSIFICATION);
+        assertThat(translation).isInstanceOf(Translation.Compiled.class);
+        Dataset<Row> scored = ((Translation.Compiled) translation).pipeline().apply(input);
+
+        List<scala.Tuple3<String, String, org.apache.spark.sql.catalyst.expressions.codegen.ByteCodeStats>> stages =
+                scala.jdk.javaapi.CollectionConverters.asJava(org.apache.spark.sql.execution.debug.package$.MODULE$
+                        .codegenStringSeq(scored.queryExecution().executedPlan()));
+
+        int limit = Integer.parseInt(spark.conf().get("spark.sql.codegen.hugeMethodLimit"));
+        assertThat(limit).isEqualTo(8000);
+        assertThat(stages).as("generated stages").isNotEmpty();
+        assertThat(stages).anySatisfy(stage -> assertThat(stage._1()).contains("gbt-classifier(20 trees"));
+        assertThat(stages).allSatisfy(stage -> assertThat(stage._3().maxMethodCodeSize()).as(stage._1()).isLessThanOrEqualTo(limit));
     }
 
     private static Map<String, Row> byId(Dataset<Row> predictions) {
