@@ -81,16 +81,39 @@ public final class Bootstrap {
         return percentiles.select(out.toArray(Column[]::new));
     }
 
-    /** Inverse of the Poisson(1) distribution function at {@code u} in [0, 1). */
+    /** Inverse of the Poisson(1) distribution function at {@code u} in [0, 1), over {@link #poissonThresholds}. */
     static Column poisson1(Column u) {
-        double term = Math.exp(-1);
-        double cdf = term;
-        Column k = when(u.lt(cdf), lit(0.0));
-        for (int i = 1; i < MAX_WEIGHT; i++) {
-            term /= i;
-            cdf += term;
-            k = k.when(u.lt(cdf), lit((double) i));
+        double[] cdf = poissonThresholds();
+        Column k = when(u.lt(cdf[0]), lit(0.0));
+        for (int i = 1; i < cdf.length; i++) {
+            k = k.when(u.lt(cdf[i]), lit((double) i));
         }
         return k.otherwise(lit((double) MAX_WEIGHT));
+    }
+
+    /** The Poisson(1) distribution function at 0 .. {@link #MAX_WEIGHT} - 1. */
+    static double[] poissonThresholds() {
+        double[] cdf = new double[MAX_WEIGHT];
+        double term = Math.exp(-1);
+        cdf[0] = term;
+        for (int i = 1; i < MAX_WEIGHT; i++) {
+            term /= i;
+            cdf[i] = cdf[i - 1] + term;
+        }
+        return cdf;
+    }
+
+    /**
+     * {@link #poisson1(Column)} in Java for a row whose {@code xxhash64(seed, entity_id, replicate)} is {@code hash}
+     * ({@link #replicate} draws {@code u} from the hash's top 53 bits).
+     */
+    static double poisson1(long hash, double[] cdf) {
+        double u = (double) (hash >>> 11) / 9007199254740992.0;
+        for (int k = 0; k < cdf.length; k++) {
+            if (u < cdf[k]) {
+                return k;
+            }
+        }
+        return MAX_WEIGHT;
     }
 }

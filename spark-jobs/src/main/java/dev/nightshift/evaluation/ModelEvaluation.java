@@ -101,8 +101,7 @@ public final class ModelEvaluation {
         String[] keyArray = keys.toArray(String[]::new);
         Dataset<Row> stats = task == Task.BINARY_CLASSIFICATION
                 ? ClassificationMetrics.compute(weighted, keys, threshold)
-                        .join(Bootstrap.intervals(weighted, keys, ClassificationMetrics.BOOTSTRAPPED, seed, replicates,
-                                (rows, k) -> ClassificationMetrics.compute(rows, k, threshold)), keyArray, "left")
+                        .join(ClassificationBootstrap.intervals(weighted, keys, threshold, seed, replicates), keyArray, "left")
                 : RegressionMetrics.compute(weighted, keys)
                         .join(Bootstrap.intervals(weighted, keys, RegressionMetrics.BOOTSTRAPPED, seed, replicates,
                                 RegressionMetrics::compute), keyArray, "left");

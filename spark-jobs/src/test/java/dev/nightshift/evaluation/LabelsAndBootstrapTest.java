@@ -137,6 +137,58 @@ class LabelsAndBootstrapTest extends SparkTestBase {
         }
     }
 
+    /**
+     * The one-pass classification bootstrap that evaluations use gives the definition's intervals (Bootstrap.intervals over
+     * ClassificationMetrics.compute: every row copied per replicate), per group: a large group with tied scores, one
+     * without positives (pr_auc and f1 have no value in any replicate), and one of three rows (replicates that draw none).
+     */
+    @Test
+    void theOnePassClassificationBootstrapGivesTheDefinitionsIntervals() {
+        java.util.Random random = new java.util.Random(5);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            double score = Math.round(random.nextDouble() * 50) / 50.0;   // 51 distinct scores: ties
+            double label = random.nextDouble() < 0.2 + 0.6 * score ? 1.0 : 0.0;
+            rows.add(RowFactory.create("fx", DAY, 1L, "e" + i, score, score >= 0.4 ? 1.0 : 0.0, label, 1.0));
+        }
+        for (int i = 0; i < 50; i++) {
+            double score = random.nextDouble();
+            rows.add(RowFactory.create("fx", DAY.plusDays(1), 1L, "n" + i, score, score >= 0.4 ? 1.0 : 0.0, 0.0, 1.0));
+        }
+        for (int i = 0; i < 3; i++) {
+            rows.add(RowFactory.create("fx", DAY.plusDays(2), 2L, "t" + i, 0.3 * i, 0.0, (double) (i % 2), 1.0));
+        }
+        Dataset<Row> labelled = spark.createDataFrame(rows, MetricFixturesTest.SCHEMA);
+        List<String> keys = LabelledPredictions.KEYS;
+
+        Map<LocalDate, Row> definition = byDate(Bootstrap.intervals(labelled, keys, ClassificationMetrics.BOOTSTRAPPED, 9L, 200,
+                (r, k) -> ClassificationMetrics.compute(r, k, 0.4)));
+        Map<LocalDate, Row> onePass = byDate(ClassificationBootstrap.intervals(labelled, keys, 0.4, 9L, 200));
+
+        assertThat(onePass.keySet()).isEqualTo(definition.keySet()).hasSize(3);
+        int compared = 0;
+        for (LocalDate date : definition.keySet()) {
+            for (String m : ClassificationMetrics.BOOTSTRAPPED) {
+                for (String column : List.of(Bootstrap.low(m), Bootstrap.high(m))) {
+                    Double want = definition.get(date).getAs(column);
+                    Double got = onePass.get(date).getAs(column);
+                    if (want == null) {
+                        assertThat(got).as(date + " " + column).isNull();
+                    } else {
+                        assertThat(got).as(date + " " + column).isCloseTo(want, within(1e-12));
+                        compared++;
+                    }
+                }
+            }
+        }
+        assertThat(definition.get(DAY.plusDays(1)).<Double>getAs(Bootstrap.low(ClassificationMetrics.PR_AUC))).isNull();
+        assertThat(compared).isGreaterThanOrEqualTo(20);
+    }
+
+    private static Map<LocalDate, Row> byDate(Dataset<Row> intervals) {
+        return intervals.collectAsList().stream().collect(Collectors.toMap(r -> r.<LocalDate>getAs(Columns.BUSINESS_DATE), r -> r));
+    }
+
     private static Row prediction(String id, double score) {
         return RowFactory.create("p", DAY, id, 5L, score, score >= 0.5 ? 1.0 : 0.0);
     }
