@@ -34,6 +34,8 @@ public final class Bootstrap {
     public static final int DEFAULT_REPLICATES = 200;
     /** Poisson(1) values above this have probability below 1e-10; they are folded into it. */
     static final int MAX_WEIGHT = 13;
+    /** 2^53: u = (hash >>> 11) / 2^53 is uniform on [0, 1) with a double's full precision. */
+    private static final double TWO_TO_53 = 9007199254740992.0;
 
     private Bootstrap() {
     }
@@ -54,7 +56,7 @@ public final class Bootstrap {
         }
         Dataset<Row> copies = rows.drop(WEIGHT).withColumn(REPLICATE, explode(sequence(lit(0), lit(replicates - 1))));
         Column uniform = shiftrightunsigned(xxhash64(lit(seed), col(Columns.ENTITY_ID), col(REPLICATE)), 11)
-                .cast("double").divide(9007199254740992.0);
+                .cast("double").divide(TWO_TO_53);
         return copies.withColumn(WEIGHT, poisson1(uniform)).where(col(WEIGHT).gt(0));
     }
 
@@ -108,7 +110,7 @@ public final class Bootstrap {
      * ({@link #replicate} draws {@code u} from the hash's top 53 bits).
      */
     static double poisson1(long hash, double[] cdf) {
-        double u = (double) (hash >>> 11) / 9007199254740992.0;
+        double u = (double) (hash >>> 11) / TWO_TO_53;
         for (int k = 0; k < cdf.length; k++) {
             if (u < cdf[k]) {
                 return k;

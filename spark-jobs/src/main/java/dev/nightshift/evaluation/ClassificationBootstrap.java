@@ -69,13 +69,12 @@ final class ClassificationBootstrap {
                 .mapPartitions(new Pass(groupKeys.size(), threshold, seed, replicates), Encoders.row(DataTypes.createStructType(fields)));
     }
 
-    /** Spark's {@code percentile} of the first {@code count} of {@code values} at {@code q}; null without values. */
-    static Double percentile(double[] values, int count, double q) {
+    /** Spark's {@code percentile} at {@code q} of {@code sorted} (ascending); null without values. */
+    static Double percentile(double[] sorted, double q) {
+        int count = sorted.length;
         if (count == 0) {
             return null;
         }
-        double[] sorted = Arrays.copyOf(values, count);
-        Arrays.sort(sorted);
         double position = (count - 1) * q;
         long lower = (long) Math.floor(position);
         long higher = (long) Math.ceil(position);
@@ -119,6 +118,7 @@ final class ClassificationBootstrap {
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
             double[] thresholds = Bootstrap.poissonThresholds();
+            long seedHash = XXH64.hashLong(seed, 42L);   // xxhash64's first column, the seed, from Spark's default seed 42
             List<Row> out = new ArrayList<>();
             Group group = null;
             while (rows.hasNext()) {
@@ -127,7 +127,7 @@ final class ClassificationBootstrap {
                     if (group != null) {
                         out.add(group.finish());
                     }
-                    group = new Group(r, thresholds);
+                    group = new Group(r, thresholds, seedHash);
                 }
                 group.add(r);
             }
@@ -141,6 +141,7 @@ final class ClassificationBootstrap {
         private final class Group {
             private final Object[] key;
             private final double[] thresholds;
+            private final long seedHash;
             private final double[] n = new double[replicates];
             private final double[] positives = new double[replicates];
             private final double[] predictedPositives = new double[replicates];
@@ -159,12 +160,13 @@ final class ClassificationBootstrap {
             private boolean open;
             private double blockScore;
 
-            Group(Row first, double[] thresholds) {
+            Group(Row first, double[] thresholds, long seedHash) {
                 key = new Object[keys];
                 for (int i = 0; i < keys; i++) {
                     key[i] = first.get(i);
                 }
                 this.thresholds = thresholds;
+                this.seedHash = seedHash;
             }
 
             boolean holds(Row r) {
@@ -196,7 +198,7 @@ final class ClassificationBootstrap {
                 if (bin < 0) {
                     throw new IllegalStateException("score " + p + " of entity " + id + " is below 0: not a probability");
                 }
-                long idHash = XXH64.hashUTF8String(UTF8String.fromString(id), XXH64.hashLong(seed, 42L));
+                long idHash = XXH64.hashUTF8String(UTF8String.fromString(id), seedHash);
                 for (int k = 0; k < replicates; k++) {
                     double w = Bootstrap.poisson1(XXH64.hashInt(k, idHash), thresholds);
                     if (w == 0.0) {
@@ -263,8 +265,10 @@ final class ClassificationBootstrap {
                 }
                 Object[] row = Arrays.copyOf(key, keys + 2 * metrics.size());
                 for (int m = 0; m < metrics.size(); m++) {
-                    row[keys + 2 * m] = percentile(values[m], counts[m], 0.025);
-                    row[keys + 2 * m + 1] = percentile(values[m], counts[m], 0.975);
+                    double[] sorted = Arrays.copyOf(values[m], counts[m]);
+                    Arrays.sort(sorted);
+                    row[keys + 2 * m] = percentile(sorted, 0.025);
+                    row[keys + 2 * m + 1] = percentile(sorted, 0.975);
                 }
                 return RowFactory.create(row);
             }

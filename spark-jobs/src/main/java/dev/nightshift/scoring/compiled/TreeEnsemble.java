@@ -236,11 +236,6 @@ public final class TreeEnsemble implements Serializable {
         return false;
     }
 
-    /** The number of trees. */
-    int trees() {
-        return feature.length;
-    }
-
     private static void preorder(Node node, List<Node> out) {
         out.add(node);
         if (node instanceof InternalNode internal) {
