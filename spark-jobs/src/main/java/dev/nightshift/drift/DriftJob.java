@@ -35,10 +35,10 @@ import static org.apache.spark.sql.functions.lit;
 
 /**
  * Measures one business date's drift against the reference profile of the model version that scored it: verifies
- * the model artifact (its manifest covers {@code profile.json}), summarizes the night's input in one aggregation and
- * its predictions (Delta table) in another, computes every statistic and replaces the night's rows of
+ * the model artifact (its manifest covers {@code profile.json}), summarizes the night's input in one pass and
+ * its predictions (Delta table) in another ({@link OnePass}), computes every statistic and replaces the night's rows of
  * {@code nightshift.feature_drift} in one transaction. Inside NightJob both summaries come from the score step
- * ({@link NightSummaries}: computed in the validation pass and the scored-row count), so neither is read again. The
+ * ({@link NightSummaries}: computed in the validation pass and over the cached scored rows), so neither is read again. The
  * input is profiled whole, rows quarantined by validation included. Fails, writing nothing, if the artifact was
  * tampered with, the input is empty or lacks a model column, or the night has not been scored by that model version.
  */
@@ -103,7 +103,7 @@ public final class DriftJob {
             // Drift describes the night's input as it arrived, quarantined rows included (their nulls and unseen
             // categories are part of the shift); validation, not this job, decides which rows are scored.
             InputFrames.checkSchema(raw.schema(), spec.input().idColumn(), model.features());
-            // cached: the profile's two aggregations (counts, sketches) then read the night once
+            // cached: the profile's row count and its pass then read the night once
             Dataset<Row> input = Profiling.nightFrame(raw, spec.input().idColumn(), model.features()).persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 current = Profiling.current(input, reference.numeric(), reference.categorical());

@@ -25,13 +25,12 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 /**
  * Summarizes frames for drift, all features at once: a reference profile of training rows (two aggregations: the
  * first gives moments and quantile sketches, from which the bin edges come; the second counts bins and categories
- * together), and a night's rows against that profile (two: the counts, then the sketches of a sample). Only one row per aggregation, or one per
+ * together), and a night's rows against that profile (a row count, then one pass: {@link OnePass}). Only one row per aggregation, or one per
  * (feature, bin or category), reaches the driver.
  */
 public final class Profiling {
@@ -186,37 +185,13 @@ public final class Profiling {
     }
 
     /**
-     * A night's model-frame rows against a reference profile: per numeric feature the non-null count, the cumulative
-     * counts at the reference bin edges and the quantile sketch; per categorical feature the non-null count and the
-     * count of each reference category. Two aggregations ({@link #summarize}).
+     * A night's model-frame rows against a reference profile: per numeric feature the non-null count, the counts on the
+     * reference bins and the quantile sketch; per categorical feature the non-null count and the count of each reference
+     * category. A row count, then one pass over the rows ({@link OnePass}): meant for cached rows or a cheap read.
      */
     public static CurrentProfile current(Dataset<Row> rows, List<ReferenceProfile.NumericProfile> numeric,
                                          List<ReferenceProfile.CategoricalProfile> categorical) {
-        return summarize(rows, List.of(), numeric, categorical).profile();
-    }
-
-    /**
-     * The values of a caller's {@code extra} aggregates (at 1.., after the row count at 0) and the drift profile of the
-     * same rows, in two aggregations over {@code rows}:
-     * <ol>
-     *   <li>the row count, the extra aggregates and every count (bins, categories), which Spark compiles into one
-     *   whole-stage generated loop;</li>
-     *   <li>the quantile sketches, over at most {@link QuantileSketch#SAMPLE_ROWS} of the rows
-     *   ({@link QuantileSketch#sampled}). {@code percentile_approx} is an object aggregate that Spark does not compile:
-     *   in the first aggregation it would make Spark evaluate all the counts row by row too (the README's profiling
-     *   benchmark, before and after).</li>
-     * </ol>
-     * Meant for cached rows (or a cheap read): both aggregations read them.
-     */
-    public static Summary summarize(Dataset<Row> rows, List<Column> extra, List<ReferenceProfile.NumericProfile> numeric,
-                                    List<ReferenceProfile.CategoricalProfile> categorical) {
-        List<Column> aggs = new ArrayList<>(extra);
-        aggs.addAll(countAggregates(numeric, categorical));
-        Row r = rows.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
-        long total = r.getLong(0);
-        int offset = 1 + extra.size();
-        Map<String, double[]> sketches = sketches(rows, numeric, total, r, offset);
-        return new Summary(r, readCurrent(r, offset, total, numeric, categorical, sketches));
+        return OnePass.run(rows, rows.count(), null, List.of(), List.of(), numeric, categorical).profile();
     }
 
     /**
@@ -225,90 +200,6 @@ public final class Profiling {
      */
     public static Dataset<Row> nightFrame(Dataset<Row> raw, String idColumn, List<ModelFeature> features, String... extra) {
         return DriftJob.nonFiniteAsNull(InputFrames.toModelFrame(raw, idColumn, features, extra), features);
-    }
-
-    /** The row of {@link #summarize}'s first aggregation (row count at 0, the extra aggregates from 1) and the profile. */
-    public record Summary(Row counts, CurrentProfile profile) {
-    }
-
-    /**
-     * The counting aggregates of a night's profile over a frame holding the features under their names: per numeric
-     * feature its non-null count and the cumulative counts at the reference bin edges, per categorical feature its
-     * non-null count and the count of each reference category.
-     */
-    private static List<Column> countAggregates(List<ReferenceProfile.NumericProfile> numeric,
-                                                List<ReferenceProfile.CategoricalProfile> categorical) {
-        List<Column> aggs = new ArrayList<>();
-        for (ReferenceProfile.NumericProfile p : numeric) {
-            Column c = col(p.name());
-            aggs.add(count(c));
-            for (double edge : p.binEdges()) {
-                aggs.add(sum(when(c.leq(edge), 1L).otherwise(0L)));
-            }
-        }
-        for (ReferenceProfile.CategoricalProfile p : categorical) {
-            Column c = col(p.name());
-            aggs.add(count(c));
-            for (String category : p.categories().keySet()) {
-                aggs.add(sum(when(c.equalTo(category), 1L).otherwise(0L)));
-            }
-        }
-        return aggs;
-    }
-
-    /** The sketch of every numeric feature that has a non-null value (per the counts in {@code r} from {@code offset}). */
-    private static Map<String, double[]> sketches(Dataset<Row> rows, List<ReferenceProfile.NumericProfile> numeric, long total,
-                                                  Row r, int offset) {
-        List<String> names = new ArrayList<>();
-        int i = offset;
-        for (ReferenceProfile.NumericProfile p : numeric) {
-            if (r.getLong(i) > 0) {
-                names.add(p.name());
-            }
-            i += 1 + p.binEdges().length;
-        }
-        Map<String, double[]> sketches = new HashMap<>();
-        if (names.isEmpty()) {
-            return sketches;
-        }
-        Column[] aggs = names.stream().map(n -> sketch(col(n))).toArray(Column[]::new);
-        Row q = QuantileSketch.sampled(rows, total).agg(aggs[0], java.util.Arrays.copyOfRange(aggs, 1, aggs.length)).first();
-        for (int k = 0; k < names.size(); k++) {
-            sketches.put(names.get(k), q.isNullAt(k) ? new double[0] : doubles(q.getList(k)));
-        }
-        return sketches;
-    }
-
-    /** The profile from the counts of {@link #countAggregates} at {@code offset} of {@code r}, over {@code total} rows. */
-    private static CurrentProfile readCurrent(Row r, int offset, long total, List<ReferenceProfile.NumericProfile> numeric,
-                                              List<ReferenceProfile.CategoricalProfile> categorical, Map<String, double[]> sketches) {
-        int i = offset;
-        Map<String, CurrentProfile.NumericSummary> numericSummaries = new HashMap<>();
-        for (ReferenceProfile.NumericProfile p : numeric) {
-            long n = r.getLong(i++);
-            long[] bins = new long[p.binEdges().length + 1];
-            long previous = 0;
-            for (int b = 0; b < p.binEdges().length; b++) {
-                long cumulative = nullableLong(r, i++);
-                bins[b] = cumulative - previous;
-                previous = cumulative;
-            }
-            bins[bins.length - 1] = n - previous;
-            numericSummaries.put(p.name(), new CurrentProfile.NumericSummary(n, total - n, bins,
-                    sketches.getOrDefault(p.name(), new double[0])));
-        }
-        Map<String, CurrentProfile.CategoricalSummary> categoricalSummaries = new HashMap<>();
-        for (ReferenceProfile.CategoricalProfile p : categorical) {
-            long n = r.getLong(i++);
-            long[] counts = new long[p.categories().size()];
-            long seen = 0;
-            for (int k = 0; k < counts.length; k++) {
-                counts[k] = nullableLong(r, i++);
-                seen += counts[k];
-            }
-            categoricalSummaries.put(p.name(), new CurrentProfile.CategoricalSummary(n, total - n, counts, n - seen));
-        }
-        return new CurrentProfile(total, numericSummaries, categoricalSummaries);
     }
 
     /** Bin of x on interior edges e: 0 when x &le; e[0], i when e[i-1] &lt; x &le; e[i], e.length above; null for null. */

@@ -34,10 +34,9 @@ public final class QuantileSketch {
 
     /**
      * {@code rows} (of which there are {@code total}) when there are at most {@link #SAMPLE_ROWS}; otherwise a
-     * sample of about {@link #SAMPLE_ROWS} of them, each row kept when the 64-bit hash of its columns (all but the
-     * validation reasons) falls below SAMPLE_ROWS / total of the hash range. The same rows give the same sample on
-     * every run and in every Spark partitioning: no random seed, no dependence on row order. The rows must carry
-     * their entity id: rows alike in every other column would otherwise be kept or dropped all together.
+     * sample of about {@link #SAMPLE_ROWS} of them, each row kept when its {@link #sampleHash} falls below
+     * SAMPLE_ROWS / total of the hash range. The same rows give the same sample on every run and in every Spark
+     * partitioning: no random seed, no dependence on row order. The definition of the sample {@link OnePass} keeps.
      */
     public static Dataset<Row> sampled(Dataset<Row> rows, long total) {
         return sampled(rows, total, SAMPLE_ROWS);
@@ -47,9 +46,28 @@ public final class QuantileSketch {
         if (total <= sampleRows) {
             return rows;
         }
+        return rows.where(sampleHash(rows).lt(threshold(total, sampleRows)));
+    }
+
+    /** The hash below which a row is sampled, of {@code total} rows, for about {@code sampleRows}. */
+    static long threshold(long total, long sampleRows) {
+        return (long) ((double) sampleRows / total * Long.MAX_VALUE);
+    }
+
+    /**
+     * The non-negative 64-bit hash a row is sampled by: Spark's {@code xxhash64} of its {@link Columns#ENTITY_ID}
+     * (as a string, {@link OnePass#idHash}: the hash repeated ids are found by, computed once), or, when the rows have
+     * no such column or its value is null, of all its columns but the validation reasons. The rows of one id are
+     * sampled together.
+     */
+    static Column sampleHash(Dataset<Row> rows) {
         Column[] all = Arrays.stream(rows.columns()).filter(c -> !c.equals(Columns.REASONS)).map(functions::col).toArray(Column[]::new);
-        long below = (long) ((double) sampleRows / total * Long.MAX_VALUE);
-        return rows.where(functions.xxhash64(all).bitwiseAND(Long.MAX_VALUE).lt(below));
+        Column hash = functions.xxhash64(all);
+        if (Arrays.asList(rows.columns()).contains(Columns.ENTITY_ID)) {
+            Column id = functions.col(Columns.ENTITY_ID);
+            hash = functions.when(id.isNotNull(), OnePass.idHash(id)).otherwise(hash);
+        }
+        return hash.bitwiseAND(Long.MAX_VALUE);
     }
 
     /** The sketch's probabilities 0, 0.01, ..., 1. */

@@ -74,8 +74,8 @@ public final class ScoreJob {
 
     /**
      * Scores the night; with {@code profileForDrift}, also summarizes it for {@link dev.nightshift.drift.DriftJob} over
-     * rows this job holds anyway: the input profile in the same aggregation as the validation counts, over the cached
-     * flagged rows, and the prediction profile in the same aggregation as the count of the cached scored rows.
+     * rows this job holds anyway: the input profile in the same pass as the validation counts, over the cached
+     * input, and the prediction profile in one pass over the cached scored rows, after the count that fills that cache.
      */
     public static Result run(SparkSession spark, ScoreArgs args, DbConfig db, boolean profileForDrift) throws Exception {
         PipelineSpec spec;
@@ -159,7 +159,7 @@ public final class ScoreJob {
         // between "nothing changed" and "both changed".
         predictions = predictions.persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            // With drift asked for, the count that fills the cache also profiles the scored rows (drift's prediction row).
+            // With drift asked for, the scored rows are profiled (drift's prediction row) after the count that fills the cache.
             CurrentProfile prediction = driftReference == null ? null : Profiling.current(
                     predictions.select(col(model.task() == Task.BINARY_CLASSIFICATION ? Columns.SCORE : Columns.PREDICTION)
                             .as(driftReference.prediction().name()), col(Columns.ENTITY_ID)), List.of(driftReference.prediction()), List.of());

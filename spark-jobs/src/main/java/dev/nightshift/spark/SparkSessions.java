@@ -32,10 +32,10 @@ public final class SparkSessions {
                 // HotSpot does not JIT methods over 8,000 bytes of bytecode: fall back from whole-stage code generation
                 // rather than run such a method interpreted (measured 3x slower, see DESIGN.md).
                 .config("spark.sql.codegen.hugeMethodLimit", "8000")
-                // Spark compiles no plan whose rows have more than spark.sql.codegen.maxFields (default 100) fields. A
-                // night's validation counts and drift counts are one aggregation of about 130 values for 12 features:
-                // at the default it ran row by row (the profiling benchmark's before and after, README). Large generated methods
-                // still fall back by the limit above.
+                // Spark compiles no plan whose rows have more than spark.sql.codegen.maxFields (default 100) fields. An
+                // aggregation over every feature has more (the reference profile's: six values per numeric feature); the
+                // night's counts, one such aggregation in an earlier design, ran row by row at the default (README,
+                // profiling benchmark). Large generated methods still fall back by the limit above.
                 .config("spark.sql.codegen.maxFields", "2000");
     }
 }

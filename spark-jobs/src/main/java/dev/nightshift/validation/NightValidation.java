@@ -6,6 +6,7 @@ import dev.nightshift.contract.PipelineSpec;
 import dev.nightshift.contract.Tables;
 import dev.nightshift.contract.Warehouse;
 import dev.nightshift.drift.CurrentProfile;
+import dev.nightshift.drift.OnePass;
 import dev.nightshift.drift.Profiling;
 import dev.nightshift.input.InputFrames;
 import dev.nightshift.input.InputValidationException;
@@ -14,6 +15,7 @@ import dev.nightshift.spark.DbConfig;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,19 +26,20 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.col;
 
 /**
  * The validation phase of a night, run by ScoreJob in its own Spark application before scoring (see the package
  * documentation for why it is not an application of its own). Checks the schema (a missing or mistyped column fails
- * the run), flags every row against the {@link DataContract}, counts in one aggregation, replaces the night in the
+ * the run), flags every row against the {@link DataContract}, counts in one pass, replaces the night in the
  * quarantine table and in {@code data_quality} (with the run's rows_quarantined), and only then fails the run if a
  * dataset-level gate failed, so the evidence is kept while predictions stay untouched.
  */
 public final class NightValidation {
 
     private static final Logger log = LoggerFactory.getLogger(NightValidation.class);
+    /** Input formats whose row count Spark reads from file metadata, without decoding a value. */
+    private static final java.util.Set<String> COUNTED_FROM_FOOTERS = java.util.Set.of("parquet", "orc", "delta");
 
     private NightValidation() {
     }
@@ -55,8 +58,11 @@ public final class NightValidation {
         }
     }
 
-    /** The validation counts and, when asked for, the drift profile of the same rows, from one aggregation. */
-    public record Pass(ValidationCounts counts, CurrentProfile inputProfile) {
+    /**
+     * The validation counts, the ids that occur more than once (cached: {@link RowChecks#flagged} takes them) and, when
+     * asked for, the drift profile of the same rows, from one pass over them.
+     */
+    public record Pass(ValidationCounts counts, RowChecks.RepeatedIds repeatedIds, CurrentProfile inputProfile) {
     }
 
     /**
@@ -70,7 +76,7 @@ public final class NightValidation {
 
     /**
      * Like {@link #run(DbConfig, PipelineSpec, ModelVersion, DataContract, Dataset, String, LocalDate, long, String)},
-     * and, when {@code drift} is not null, profiles the night's input for drift in the same aggregation as the counts
+     * and, when {@code drift} is not null, profiles the night's input for drift in the same pass as the counts
      * ({@link #countAndProfile}): the outcome's {@code inputProfile} (null otherwise).
      */
     public static Outcome run(DbConfig db, PipelineSpec spec, ModelVersion model, DataContract contract, Dataset<Row> raw,
@@ -86,10 +92,20 @@ public final class NightValidation {
             throw e;
         }
 
-        RowChecks.Flagged flags = RowChecks.flagCached(raw, contract);
+        // Cached: the night is read once, then checked, profiled, scored and quarantined from memory. A columnar file's
+        // rows are counted from its footers, so the pass itself fills the cache; other formats are counted by filling it.
+        long total = COUNTED_FROM_FOOTERS.contains(spec.input().format()) ? raw.count() : -1;
+        Dataset<Row> input = raw.persist(StorageLevel.MEMORY_AND_DISK());
+        Pass pass;
+        try {
+            pass = countAndProfile(input, total < 0 ? input.count() : total, contract, drift);
+        } catch (Exception | Error e) {
+            input.unpersist();
+            throw e;
+        }
+        RowChecks.Flagged flags = RowChecks.flagged(input, pass.repeatedIds(), contract);
         Dataset<Row> flagged = flags.rows();
         try {
-            Pass pass = countAndProfile(flagged, contract, drift);
             ValidationCounts counts = pass.counts();
             if (counts.rows() == 0) {
                 throw new InputValidationException("no input rows for business date " + date + " in " + source);
@@ -118,21 +134,38 @@ public final class NightValidation {
     }
 
     /**
-     * The counts of {@link RowChecks#counts} over a flagged frame and, when {@code drift} is not null, the drift
-     * profile of all its rows (quarantined ones included: drift describes the input as it arrived) exactly as
-     * {@link Profiling#current} computes it over {@link Profiling#nightFrame}: the counts in the same aggregation as
-     * the profile's counts, then the profile's sketches ({@link Profiling#summarize}), both over the cached rows.
+     * The counts of {@link RowChecks#counts(Dataset, DataContract)} over the flagged {@code input} and, when {@code drift}
+     * is not null, the drift profile of all its rows (quarantined ones included: drift describes the input as it arrived)
+     * as {@link Profiling#current} computes it over {@link Profiling#nightFrame}: a row count, then one pass over the rows
+     * ({@link OnePass}) for everything but the ids that occur more than once, which are resolved among the rows whose id
+     * hash repeats (normally none). Meant for cached input: it is read twice, three times when an id hash repeats.
      */
-    public static Pass countAndProfile(Dataset<Row> flagged, DataContract contract, Profiling.Request drift) {
-        if (drift == null) {
-            return new Pass(RowChecks.counts(flagged, contract), null);
+    public static Pass countAndProfile(Dataset<Row> input, DataContract contract, Profiling.Request drift) {
+        return countAndProfile(input, input.count(), contract, drift);
+    }
+
+    /**
+     * As {@link #countAndProfile(Dataset, DataContract, Profiling.Request)}, with the rows of {@code input} counted
+     * before ({@code total}); fails if the pass finds another number.
+     */
+    public static Pass countAndProfile(Dataset<Row> input, long total, DataContract contract, Profiling.Request drift) {
+        List<Column> conditions = RowChecks.otherConditions(contract);
+        List<Column> marked = new ArrayList<>(List.of(col("*")));
+        List<String> marks = new ArrayList<>();
+        for (int i = 0; i < conditions.size(); i++) {
+            marks.add("__nightshift_check_" + i);
+            marked.add(conditions.get(i).as(marks.get(i)));
         }
-        if (drift.features().stream().anyMatch(f -> f.name().equals(Columns.REASONS))) {
-            throw new IllegalArgumentException("a feature named '" + Columns.REASONS + "' cannot be profiled beside the validation"
-                    + " reasons; profile it separately");
+        Dataset<Row> frame = input.select(marked.toArray(Column[]::new));
+        String id = contract.idColumn();
+        if (drift != null) {
+            frame = Profiling.nightFrame(frame, id, drift.features(), marks.toArray(String[]::new));
+            id = Columns.ENTITY_ID;
         }
-        Profiling.Summary summary = Profiling.summarize(Profiling.nightFrame(flagged, contract.idColumn(), drift.features(), Columns.REASONS),
-                RowChecks.countAggregates(contract), drift.numeric(), drift.categorical());
-        return new Pass(RowChecks.readCounts(summary.counts(), 1, summary.profile().rows(), contract), summary.profile());
+        OnePass.Result r = OnePass.run(frame, total, id, marks.stream().map(org.apache.spark.sql.functions::col).toList(), marks,
+                drift == null ? List.of() : drift.numeric(), drift == null ? List.of() : drift.categorical());
+        RowChecks.RepeatedIds repeated = RowChecks.repeatedIds(input, contract, r.repeatedIdHashes());
+        return new Pass(RowChecks.counts(r.rows(), r.failing(), r.failingAny(), repeated, contract), repeated,
+                drift == null ? null : r.profile());
     }
 }

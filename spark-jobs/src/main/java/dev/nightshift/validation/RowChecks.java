@@ -1,6 +1,7 @@
 package dev.nightshift.validation;
 
 import dev.nightshift.contract.Columns;
+import dev.nightshift.drift.OnePass;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,17 +18,21 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 /**
  * The row-level checks of a {@link DataContract} as DataFrame expressions: every input row gets the array of
  * reasons it fails ({@link Columns#REASONS}, null when valid) in one projection after a broadcast join with the ids
- * that occur more than once (for duplicates); the counts come from one aggregation. Nothing here runs a Spark job per column.
+ * that occur more than once (for duplicates). {@link #counts(Dataset, DataContract)} counts a flagged frame in one
+ * aggregation: the definition of the counts, which a night gets from one pass over its rows instead
+ * ({@link NightValidation#countAndProfile}, tested equal). Nothing here runs a Spark job per column.
  */
 public final class RowChecks {
 
@@ -36,6 +41,8 @@ public final class RowChecks {
 
     private static final String DUPLICATE_KEY = "__nightshift_duplicate_id";
     private static final String ID_DUPLICATED = "__nightshift_id_duplicated";
+    /** Above this many repeated id hashes, {@link #repeatedIds} aggregates every id instead of listing the hashes in the plan. */
+    static final int MAX_LISTED_HASHES = 10_000;
 
     private RowChecks() {
     }
@@ -43,30 +50,87 @@ public final class RowChecks {
     /**
      * {@code rows} with {@link Columns#REASONS} appended: the reasons of every failing check, in
      * {@link DataContract#rowChecks()} order; null for a row that passes every check. Each action on the result
-     * reads {@code rows} twice (the ids, then the rows): for a night's input use {@link #flagCached}.
+     * reads {@code rows} twice (the ids, then the rows): a night's input is flagged by {@link NightValidation#run}.
      */
     public static Dataset<Row> flag(Dataset<Row> rows, DataContract contract) {
         return flag(rows, duplicateIds(rows, contract), contract);
     }
 
     /**
-     * A night's input flagged as by {@link #flag}, read once: the input is cached, the ids that occur more than once
-     * are computed from that cache and cached too (a few rows, normally), and the flagged rows are a projection over
-     * both that every action evaluates again, cheaply (the reasons exist for failing rows only). Call
-     * {@link Flagged#release} when done.
+     * A night's cached input flagged as by {@link #flag}, given the ids that occur more than once
+     * ({@link #repeatedIds}): a projection over both that every action evaluates again, cheaply (the reasons exist for
+     * failing rows only). Call {@link Flagged#release} when done: it releases both.
      */
-    public static Flagged flagCached(Dataset<Row> raw, DataContract contract) {
-        Dataset<Row> input = raw.persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> duplicates = duplicateIds(input, contract).persist(StorageLevel.MEMORY_AND_DISK());
-        return new Flagged(flag(input, duplicates, contract), input, duplicates);
+    public static Flagged flagged(Dataset<Row> cachedInput, RepeatedIds repeated, DataContract contract) {
+        return new Flagged(flag(cachedInput, repeated.duplicates(), contract), cachedInput, repeated.stats());
     }
 
-    /** Rows flagged over cached input ({@link #flagCached}) and the caches to release. */
+    /** Rows flagged over cached input ({@link #flagged}) and the caches to release. */
     public record Flagged(Dataset<Row> rows, Dataset<Row> input, Dataset<Row> duplicates) {
         public void release() {
             duplicates.unpersist();
             input.unpersist();
         }
+    }
+
+    /**
+     * The ids of {@code rows} that occur more than once, found exactly among the rows whose id has one of the
+     * {@code hashes} ({@link OnePass#idHash}; sorted), and what they add to the counts: {@code rows} carrying such an
+     * id (the duplicate_id check's count) and {@code clean} ones among them, which fail no other check (they are
+     * quarantined for their id alone). {@code stats} is cached: release it with the flagged rows.
+     */
+    public record RepeatedIds(Dataset<Row> stats, long rows, long clean) {
+        /** {@code (DUPLICATE_KEY, ID_DUPLICATED = true)}, joined by {@link #flag}. */
+        Dataset<Row> duplicates() {
+            return stats.select(col(DUPLICATE_KEY), lit(true).as(ID_DUPLICATED));
+        }
+    }
+
+    /**
+     * See {@link RepeatedIds}. Reads only the rows whose id hash is among {@code hashes}: none when it is empty; all rows
+     * with an id (an aggregation of every id, which needs no list in the plan) when there are more than
+     * {@link #MAX_LISTED_HASHES}, as on a night sent twice over.
+     */
+    public static RepeatedIds repeatedIds(Dataset<Row> rows, DataContract contract, long[] hashes) {
+        Column id = col(contract.idColumn());
+        Column candidate = hashes.length == 0 ? lit(false)
+                : hashes.length > MAX_LISTED_HASHES ? id.isNotNull()
+                : id.isNotNull().and(OnePass.idHash(id).isin(java.util.Arrays.stream(hashes).boxed().toArray()));
+        Column otherFailure = lit(false);
+        for (Column c : otherConditions(contract)) {
+            otherFailure = otherFailure.or(coalesce(c, lit(false)));
+        }
+        Dataset<Row> stats = rows.where(candidate).groupBy(id.as(DUPLICATE_KEY))
+                .agg(count(lit(1)).as("n"), count(when(not(otherFailure), 1)).as("clean"))
+                .where(col("n").gt(1)).persist(StorageLevel.MEMORY_AND_DISK());
+        if (hashes.length == 0) {
+            return new RepeatedIds(stats, 0, 0);
+        }
+        Row sums = stats.agg(coalesce(sum(col("n")), lit(0L)), coalesce(sum(col("clean")), lit(0L))).first();
+        return new RepeatedIds(stats, sums.getLong(0), sums.getLong(1));
+    }
+
+    /** The contract's checks other than duplicate_id, in {@link DataContract#rowChecks()} order. */
+    public static List<RowCheck> otherChecks(DataContract contract) {
+        return contract.rowChecks().stream().filter(c -> !c.name().equals(RowCheck.DUPLICATE_ID)).toList();
+    }
+
+    /** The failure conditions of {@link #otherChecks}, over the input's columns (a null condition is no failure). */
+    public static List<Column> otherConditions(DataContract contract) {
+        return otherChecks(contract).stream().map(c -> condition(c, contract)).toList();
+    }
+
+    /**
+     * The counts from one pass's per-check counts of {@link #otherChecks} ({@code failing}, in that order; {@code
+     * failingAny} rows fail one or more) and the repeated ids.
+     */
+    public static ValidationCounts counts(long rows, long[] failing, long failingAny, RepeatedIds repeated, DataContract contract) {
+        Map<RowCheck, Long> byCheck = new LinkedHashMap<>();
+        int i = 0;
+        for (RowCheck check : contract.rowChecks()) {
+            byCheck.put(check, check.name().equals(RowCheck.DUPLICATE_ID) ? repeated.rows() : failing[i++]);
+        }
+        return new ValidationCounts(rows, failingAny + repeated.clean(), byCheck);
     }
 
     /**
@@ -124,7 +188,7 @@ public final class RowChecks {
         return flagged.where(col(Columns.REASONS).isNotNull()).select(cols.toArray(Column[]::new));
     }
 
-    /** Input rows, quarantined rows and rows failing each check of the contract, in one aggregation over a flagged frame. */
+    /** Input rows, quarantined rows and rows failing each check of the contract, in one aggregation over a flagged frame: the definition a night's pass is tested against. */
     public static ValidationCounts counts(Dataset<Row> flagged, DataContract contract) {
         List<Column> aggs = countAggregates(contract);
         Row r = flagged.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();

@@ -13,11 +13,9 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Reference profile and night summary of a handful of rows, and the number of Spark jobs the night summary takes. */
+/** Reference profile and night summary of a handful of rows, the number of Spark jobs the night summary takes, and a large night's sample. */
 class ProfilingTest extends SparkTestBase {
 
     private static final StructType SCHEMA = new StructType()
@@ -63,7 +61,7 @@ class ProfilingTest extends SparkTestBase {
     }
 
     @Test
-    void aNightIsSummarizedInTwoAggregations() {
+    void aNightIsSummarizedInOnePass() {
         // given a reference with edges 5, 10, 15 and categories a, b; a night with an unseen category and a null
         ReferenceProfile.NumericProfile x = new ReferenceProfile.NumericProfile("x", 19, 1, 10.0, 5.6, 1.0, 19.0,
                 new double[] {5, 10, 15}, new long[] {5, 5, 5, 4}, new double[0]);
@@ -77,9 +75,8 @@ class ProfilingTest extends SparkTestBase {
         int jobs = jobsOf(() -> summaries[0] = Profiling.current(night, List.of(x), List.of(c)));
         CurrentProfile summary = summaries[0];
 
-        // then it takes as many Spark jobs as two count(*) aggregations (with adaptive execution: the shuffle map stage and
-        // the result of each): the counts, then the sketches
-        assertThat(jobs).isEqualTo(2 * jobsOf(() -> night.agg(count(lit(1))).first()));
+        // then it takes a row count and one pass (which collects through a shuffle)
+        assertThat(jobs).isEqualTo(jobsOf(night::count) + 1);
         assertThat(summary.rows()).isEqualTo(6);
         CurrentProfile.NumericSummary xs = summary.numeric().get("x");
         assertThat(xs.count()).isEqualTo(5);
@@ -118,6 +115,39 @@ class ProfilingTest extends SparkTestBase {
         }
         // and a night no bigger than the sample size is not sampled at all
         assertThat(QuantileSketch.sampled(night, 100_000, 100_000)).isSameAs(night);
+    }
+
+    @Test
+    void aLargeNightsSketchIsTheExactQuantilesOfTheSampledRowsAndItsBinsAreExact() {
+        // given 100,000 rows (x uniform-ish with nulls, c over four values), once more from another partitioning
+        Dataset<Row> night = spark.range(100_000).selectExpr("concat('id-', id) AS entity_id",
+                "CASE WHEN id % 97 = 0 THEN NULL ELSE CAST(pmod(id * 7919, 100000) + 1 AS double) END AS x",
+                "CASE pmod(id, 4) WHEN 0 THEN 'a' WHEN 1 THEN 'b' WHEN 2 THEN 'z' ELSE NULL END AS c");
+        ReferenceProfile.NumericProfile x = new ReferenceProfile.NumericProfile("x", 1, 0, 0.0, 1.0, 0.0, 1.0,
+                new double[] {10_000, 25_000, 25_000.5, 90_000}, new long[5], new double[0]);
+        ReferenceProfile.CategoricalProfile c = new ReferenceProfile.CategoricalProfile("c", 1, 0, java.util.Map.of("a", 1L, "b", 1L));
+
+        // when profiled with a sample of about 10,000 rows
+        CurrentProfile p = OnePass.run(night, 100_000, null, List.of(), List.of(), List.of(x), List.of(c), 10_000).profile();
+        CurrentProfile again = OnePass.run(night.repartition(7), 100_000, null, List.of(), List.of(), List.of(x), List.of(c), 10_000).profile();
+
+        // then the sketch is the exact quantiles of the rows QuantileSketch.sampled keeps (the definition), from either
+        // partitioning
+        double[] sampled = QuantileSketch.sampled(night, 100_000, 10_000).where("x IS NOT NULL").select("x").collectAsList().stream()
+                .mapToDouble(r -> r.getDouble(0)).toArray();
+        assertThat(sampled.length).isBetween(9_000, 11_000);
+        assertThat(p.numeric().get("x").quantiles()).containsExactly(QuantileSketch.exactQuantiles(sampled));
+        assertThat(again.numeric().get("x").quantiles()).containsExactly(p.numeric().get("x").quantiles());
+        // and the bins and categories count every row, as Spark's expressions do
+        long[] bins = new long[5];
+        night.select(Profiling.binIndex(org.apache.spark.sql.functions.col("x"), x.binEdges()).as("b")).where("b IS NOT NULL")
+                .groupBy("b").count().collectAsList().forEach(r -> bins[r.getInt(0)] = r.getLong(1));
+        assertThat(p.numeric().get("x").binCounts()).containsExactly(bins);
+        assertThat(p.numeric().get("x").nullCount()).isEqualTo(night.where("x IS NULL").count());
+        assertThat(p.categorical().get("c").counts()).containsExactly(25_000, 25_000);
+        assertThat(p.categorical().get("c").unseen()).isEqualTo(25_000);
+        assertThat(p.categorical().get("c").nullCount()).isEqualTo(25_000);
+        assertThat(again).usingRecursiveComparison().isEqualTo(p);
     }
 
     private static int jobsOf(Runnable action) {

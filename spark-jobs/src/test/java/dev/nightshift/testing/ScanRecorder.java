@@ -22,7 +22,8 @@ import java.util.Map;
 /**
  * Listens to the queries Spark runs and records, from their executed physical plans, which file scans under a
  * directory actually ran (rows output by each scan node, cached plans included: a cache is built by the scan inside
- * its plan, whose metrics are shared by every query that reads the cache, so each scan node counts once) and the
+ * its plan, whose metrics are shared by every query that reads the cache, so each scan node counts once; scans that
+ * read no column, row counts from file metadata, are kept apart) and the
  * aggregate expressions of every aggregation. Start it before the work, {@link #stop} it after.
  */
 public final class ScanRecorder implements QueryExecutionListener, AutoCloseable {
@@ -31,6 +32,8 @@ public final class ScanRecorder implements QueryExecutionListener, AutoCloseable
     private final String directory;
     /** Per scan node under the directory (by its output-rows metric's accumulator id): rows it output. */
     private final Map<Long, Long> scanRows = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Per scan node under the directory that reads no column (a row count from file metadata): rows it counted. */
+    private final Map<Long, Long> rowCounts = Collections.synchronizedMap(new LinkedHashMap<>());
     /** Per query: the aggregate expressions of its aggregation nodes outside cached plans, as text. */
     private final List<String> aggregations = Collections.synchronizedList(new ArrayList<>());
 
@@ -62,7 +65,14 @@ public final class ScanRecorder implements QueryExecutionListener, AutoCloseable
         stop();
     }
 
-    /** How many scan nodes over the directory read at least one row. */
+    /** How many scan nodes over the directory counted rows without reading a column (Parquet: from the footers). */
+    public int rowCounts() {
+        synchronized (rowCounts) {
+            return (int) rowCounts.values().stream().filter(n -> n > 0).count();
+        }
+    }
+
+    /** How many scan nodes over the directory read at least one row (and one column of it). */
     public int scans() {
         synchronized (scanRows) {
             return (int) scanRows.values().stream().filter(n -> n > 0).count();
@@ -117,7 +127,8 @@ public final class ScanRecorder implements QueryExecutionListener, AutoCloseable
             String roots = scan.relation().location().rootPaths().mkString(",");
             if (roots.replaceAll("file:/+", "/").contains(directory)) {
                 SQLMetric rows = scan.metrics().apply("numOutputRows");
-                scanRows.merge(rows.id(), rows.value(), Math::max);
+                // a scan that reads no column counts rows from the files' metadata (a Parquet count): not a read of the rows
+                (scan.requiredSchema().isEmpty() ? rowCounts : scanRows).merge(rows.id(), rows.value(), Math::max);
             }
         }
         if (plan instanceof BaseAggregateExec agg && !insideCache) {

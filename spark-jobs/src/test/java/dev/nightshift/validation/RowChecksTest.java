@@ -108,6 +108,86 @@ class RowChecksTest extends SparkTestBase {
     }
 
     @Test
+    void theNightsOnePassCountsAreTheAggregationsOverTheFlaggedRows() {
+        // given the night, and the night with C8 sent again: its first row fails out_of_range, the second fails nothing
+        // but its repeated id, so it adds one quarantined row and two duplicate_id rows
+        Dataset<Row> again = night().union(spark.createDataFrame(List.of(RowFactory.create("C8", 50.0, 5, "basic", "a@x")), SCHEMA));
+
+        for (Dataset<Row> input : List.of(night(), again)) {
+            // when counted in one pass
+            NightValidation.Pass pass = NightValidation.countAndProfile(input, CONTRACT, null);
+
+            // then the counts are those of the definition, check by check
+            assertThat(pass.counts()).isEqualTo(RowChecks.counts(RowChecks.flag(input, CONTRACT), CONTRACT));
+            // and the repeated ids flag the same rows as the definition's
+            assertThat(RowChecks.flagged(input, pass.repeatedIds(), CONTRACT).rows().where(col(Columns.REASONS).isNotNull()).count())
+                    .isEqualTo(pass.counts().quarantined());
+            pass.repeatedIds().stats().unpersist();
+        }
+        assertThat(NightValidation.countAndProfile(again, CONTRACT, null).counts().quarantined()).isEqualTo(11);
+    }
+
+    @Test
+    void moreChecksThanOneWordOfBitsAreCountedEachOnItsOwn() {
+        // given 30 bounded numeric features (90 checks besides the id's), each value bad in its own way on some rows
+        List<DataContract.FeatureRule> rules = new java.util.ArrayList<>();
+        StructType schema = new StructType().add("id", DataTypes.LongType);
+        List<org.apache.spark.sql.Column> cols = new java.util.ArrayList<>(List.of(col("id").cast("long").as("id")));
+        for (int f = 0; f < 30; f++) {
+            rules.add(new DataContract.FeatureRule("x" + f, FeatureType.NUMERIC, 0.0, 10.0, null));
+            cols.add(org.apache.spark.sql.functions.expr("CASE pmod(id * " + (7 + f) + ", 41) WHEN 0 THEN NULL WHEN 1 THEN double('NaN')"
+                    + " WHEN 2 THEN 11.0 ELSE double(pmod(id, 10)) END").as("x" + f));
+        }
+        DataContract wide = new DataContract("id", rules, List.of());
+        Dataset<Row> input = spark.range(2_000).select(cols.toArray(org.apache.spark.sql.Column[]::new))
+                .union(spark.range(5).select(cols.toArray(org.apache.spark.sql.Column[]::new)));
+
+        // when
+        NightValidation.Pass pass = NightValidation.countAndProfile(input, wide, null);
+
+        // then every check's count is the definition's, and so is the quarantined total
+        ValidationCounts expected = RowChecks.counts(RowChecks.flag(input, wide), wide);
+        assertThat(pass.counts()).isEqualTo(expected);
+        assertThat(expected.failing().values()).filteredOn(n -> n > 0).hasSizeGreaterThan(63);
+        assertThat(expected.failing().get(wide.rowChecks().get(1))).isEqualTo(10);
+    }
+
+    @Test
+    void aNightSentTwiceOverHasMoreRepeatedIdsThanAreListedAndIsCountedAlike() {
+        // given 12,000 ids, every row sent twice (more repeated hashes than repeatedIds lists in a plan)
+        DataContract contract = new DataContract("id", List.of(new DataContract.FeatureRule("x", FeatureType.NUMERIC, 0.0, 10.0, null)),
+                List.of());
+        Dataset<Row> once = spark.range(12_000).selectExpr("id", "CAST(pmod(id, 12) AS double) AS x");
+        Dataset<Row> twice = once.union(once);
+
+        // when
+        NightValidation.Pass pass = NightValidation.countAndProfile(twice, contract, null);
+
+        // then every row is a duplicate, and the counts are the definition's
+        assertThat(pass.repeatedIds().rows()).isEqualTo(24_000).isGreaterThan(RowChecks.MAX_LISTED_HASHES);
+        assertThat(pass.counts()).isEqualTo(RowChecks.counts(RowChecks.flag(twice, contract), contract));
+        assertThat(pass.counts().quarantined()).isEqualTo(24_000);
+    }
+
+    @Test
+    void aHashCandidateIsResolvedByTheIdsThemselves() {
+        // given the hashes of C1 (once in the night) and of C7 (twice)
+        long[] hashes = night().where(col("customer_id").isin("C1", "C7")).select(dev.nightshift.drift.OnePass.idHash(col("customer_id")))
+                .distinct().collectAsList().stream().mapToLong(r -> r.getLong(0)).sorted().toArray();
+
+        // when
+        RowChecks.RepeatedIds c1AndC7 = RowChecks.repeatedIds(night(), CONTRACT, hashes);
+        RowChecks.RepeatedIds none = RowChecks.repeatedIds(night(), CONTRACT, new long[0]);
+
+        // then only C7 repeats: two rows, both failing nothing else
+        assertThat(c1AndC7.stats().collectAsList()).singleElement().asString().isEqualTo("[C7,2,2]");
+        assertThat(c1AndC7.rows()).isEqualTo(2);
+        assertThat(c1AndC7.clean()).isEqualTo(2);
+        assertThat(none.rows()).isZero();
+        assertThat(none.stats().count()).isZero();
+    }
+
+    @Test
     void quarantinedRowsKeepTheInputColumnsButPiiAndGainDateRunAndReasons() {
         // when
         Dataset<Row> q = RowChecks.quarantined(RowChecks.flag(night(), CONTRACT), CONTRACT, D, 42);

@@ -1,0 +1,356 @@
+package dev.nightshift.drift;
+
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
+import scala.Tuple2;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+/**
+ * A night's row checks and drift profile from one read of its rows: every row is read once by a compiled Java loop
+ * (Spark's generated projection feeds it the check bits, the hashes and the feature values) that counts the rows
+ * failing each check, bins every numeric feature on its reference edges, counts every categorical feature's reference
+ * categories, keeps the hash of every id and the sampled rows' numeric values; one small shuffle brings the id
+ * hashes of a range together, where repeated ones are found, and the partial counts to the driver.
+ *
+ * <p>Why not Spark aggregations: a night's counts are a few hundred aggregate expressions, which Spark evaluated row
+ * by row (their generated code is over the JVM's size limits, and the reasons array's lambda stops whole-stage code
+ * generation), and the repeated ids needed an aggregation of their own, shuffling every id as a row. The README's
+ * profiling benchmark has the before and after.
+ *
+ * <p>Repeated ids are found by their 64-bit {@code xxhash64} hashes: two different ids share a hash with probability
+ * about n²/2⁶⁵ on a night of n ids, so the hashes are candidates that the caller resolves exactly over the rows that
+ * carry them (normally none). The quantile sketches are the exact quantiles ({@link QuantileSketch#exactQuantiles}) of
+ * the rows {@link QuantileSketch#sampled} keeps: the same rule, the same hash, the same rows.
+ */
+public final class OnePass {
+
+    private static final String SAMPLE_HASH = "__nightshift_sample_hash";
+    private static final String ID_HASH = "__nightshift_id_hash";
+    private static final int BITS_PER_WORD = 63;
+
+    private OnePass() {
+    }
+
+    /**
+     * The counts of one pass. {@code failing[i]} rows fail {@code conditions[i]}, {@code failingAny} fail at least one;
+     * {@code repeatedIdHashes} are the sorted hashes ({@link #idHash}) that more than one row's id has (empty without an
+     * id column); {@code profile} is the drift profile.
+     */
+    public record Result(long rows, long[] failing, long failingAny, long[] repeatedIdHashes, CurrentProfile profile) {
+    }
+
+    /** The 64-bit hash that ids are compared by: Spark's {@code xxhash64} of the id as a string. */
+    public static Column idHash(Column id) {
+        return xxhash64(id.cast("string"));
+    }
+
+    /**
+     * One pass over {@code rows} ({@code total} of them, counted before: the sample's share depends on it): counts the rows
+     * failing each of {@code conditions} (boolean columns over {@code rows}; a null condition is not a failure), finds the
+     * repeated non-null values of {@code idColumn} (null: none) as hash candidates, and profiles the {@code numeric}
+     * (double) and {@code categorical} (string) features, named as in {@code rows}, as {@link Profiling#current} does.
+     * Rows are sampled by {@link QuantileSketch#sampleHash} of {@code rows} without the {@code notInSample} columns.
+     */
+    public static Result run(Dataset<Row> rows, long total, String idColumn, List<Column> conditions, List<String> notInSample,
+                             List<ReferenceProfile.NumericProfile> numeric, List<ReferenceProfile.CategoricalProfile> categorical) {
+        return run(rows, total, idColumn, conditions, notInSample, numeric, categorical, QuantileSketch.SAMPLE_ROWS);
+    }
+
+    static Result run(Dataset<Row> rows, long total, String idColumn, List<Column> conditions, List<String> notInSample,
+                      List<ReferenceProfile.NumericProfile> numeric, List<ReferenceProfile.CategoricalProfile> categorical,
+                      long sampleRows) {
+        boolean sampling = total > sampleRows && !numeric.isEmpty();
+        List<Column> select = new ArrayList<>();
+        if (sampling) {
+            Dataset<Row> keyed = rows.select(Arrays.stream(rows.columns()).filter(c -> !notInSample.contains(c))
+                    .map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
+            select.add(QuantileSketch.sampleHash(keyed).as(SAMPLE_HASH));
+        }
+        if (idColumn != null) {
+            select.add(when(col(idColumn).isNull(), lit(null).cast("long")).otherwise(idHash(col(idColumn))).as(ID_HASH));
+        }
+        int words = (conditions.size() + BITS_PER_WORD - 1) / BITS_PER_WORD;
+        for (int w = 0; w < words; w++) {
+            Column bits = lit(0L);
+            for (int i = w * BITS_PER_WORD; i < Math.min(conditions.size(), (w + 1) * BITS_PER_WORD); i++) {
+                bits = bits.bitwiseOR(when(conditions.get(i), lit(1L << (i - w * BITS_PER_WORD))).otherwise(lit(0L)));
+            }
+            select.add(bits.as("__nightshift_bits_" + w));
+        }
+        numeric.forEach(p -> select.add(col(p.name()).cast("double")));
+        categorical.forEach(p -> select.add(col(p.name()).cast("string")));
+
+        Layout layout = new Layout(sampling, idColumn != null, conditions.size(), words,
+                numeric.stream().map(ReferenceProfile.NumericProfile::binEdges).toArray(double[][]::new),
+                categorical.stream().map(p -> p.categories().keySet().toArray(String[]::new)).toArray(String[][]::new),
+                sampling ? QuantileSketch.threshold(total, sampleRows) : Long.MAX_VALUE);
+        JavaRDD<InternalRow> internal = rows.select(select.toArray(Column[]::new)).queryExecution().toRdd().toJavaRDD();
+        int reducers = Math.max(1, Math.min(internal.getNumPartitions(),
+                rows.sparkSession().sessionState().conf().numShufflePartitions()));
+        List<Reduced> reduced = internal.mapPartitionsWithIndex((index, it) -> layout.map(index, it, reducers), false)
+                .mapToPair(t -> t)
+                .partitionBy(new HashPartitioner(reducers))
+                .mapPartitions(it -> List.of(Reduced.of(it)).iterator())
+                .collect();
+
+        Partial counts = layout.empty();
+        List<long[]> repeated = new ArrayList<>();
+        for (Reduced r : reduced) {
+            counts.merge(r.partial);
+            repeated.add(r.repeated);
+        }
+        if (counts.rows != total) {
+            throw new IllegalStateException("the night's rows changed while they were read: " + total + " counted, then "
+                    + counts.rows + " profiled");
+        }
+        long[] hashes = repeated.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        return new Result(counts.rows, counts.failing, counts.failingAny, hashes, counts.profile(numeric, categorical));
+    }
+
+    /** Where each value sits in the projected rows, and what the loop compares it with. Shipped to every task. */
+    private record Layout(boolean sampling, boolean ids, int conditions, int words, double[][] edges, String[][] categories,
+                          long below) implements Serializable {
+
+        Partial empty() {
+            return new Partial(this);
+        }
+
+        Iterator<Tuple2<Integer, Object>> map(int partition, Iterator<InternalRow> rows, int reducers) {
+            Partial p = empty();
+            List<Map<UTF8String, Integer>> lookup = new ArrayList<>();
+            for (String[] c : categories) {
+                Map<UTF8String, Integer> m = new HashMap<>();
+                for (int k = 0; k < c.length; k++) {
+                    m.put(UTF8String.fromString(c[k]), k);
+                }
+                lookup.add(m);
+            }
+            long[] idHashes = new long[ids ? 1 << 12 : 0];
+            int idCount = 0;
+            int numericAt = (sampling ? 1 : 0) + (ids ? 1 : 0) + words;
+            int categoricalAt = numericAt + edges.length;
+            double[] values = new double[edges.length];
+            while (rows.hasNext()) {
+                InternalRow r = rows.next();
+                p.rows++;
+                int at = 0;
+                boolean sampled = !sampling || r.getLong(at++) < below;
+                if (ids) {
+                    if (!r.isNullAt(at)) {
+                        if (idCount == idHashes.length) {
+                            idHashes = Arrays.copyOf(idHashes, idHashes.length * 2);
+                        }
+                        idHashes[idCount++] = r.getLong(at);
+                    }
+                    at++;
+                }
+                boolean fails = false;
+                for (int w = 0; w < words; w++) {
+                    long bits = r.getLong(at + w);
+                    if (bits != 0) {
+                        fails = true;
+                        for (long b = bits; b != 0; b &= b - 1) {
+                            p.failing[w * BITS_PER_WORD + Long.numberOfTrailingZeros(b)]++;
+                        }
+                    }
+                }
+                if (fails) {
+                    p.failingAny++;
+                }
+                for (int f = 0; f < edges.length; f++) {
+                    if (r.isNullAt(numericAt + f)) {
+                        values[f] = Double.NaN;
+                        continue;
+                    }
+                    double x = r.getDouble(numericAt + f);
+                    values[f] = x;
+                    p.numericCount[f]++;
+                    p.bins[f][bin(x, edges[f])]++;
+                }
+                if (sampled) {
+                    p.sample(values);
+                }
+                for (int f = 0; f < categories.length; f++) {
+                    if (r.isNullAt(categoricalAt + f)) {
+                        continue;
+                    }
+                    p.categoricalCount[f]++;
+                    Integer k = lookup.get(f).get(r.getUTF8String(categoricalAt + f));
+                    if (k != null) {
+                        p.categoryCounts[f][k]++;
+                    }
+                }
+            }
+            List<Tuple2<Integer, Object>> out = new ArrayList<>();
+            out.add(new Tuple2<>(partition % reducers, p));
+            if (ids) {
+                long[] sorted = Arrays.copyOf(idHashes, idCount);
+                Arrays.sort(sorted);
+                int from = 0;
+                while (from < sorted.length) {
+                    int bucket = bucket(sorted[from], reducers);
+                    int to = from;
+                    while (to < sorted.length && bucket(sorted[to], reducers) == bucket) {
+                        to++;
+                    }
+                    out.add(new Tuple2<>(bucket, Arrays.copyOfRange(sorted, from, to)));
+                    from = to;
+                }
+            }
+            return out.iterator();
+        }
+    }
+
+    /** The reducer of a hash: monotone in the hash, so a sorted array splits into contiguous runs. */
+    static int bucket(long hash, int reducers) {
+        return (int) ((((hash >> 32) + 0x80000000L) * reducers) >>> 32);
+    }
+
+    /** Bin of x on interior edges e, as {@link Profiling#binIndex}: 0 when x &le; e[0], i when e[i-1] &lt; x &le; e[i], e.length above. */
+    static int bin(double x, double[] e) {
+        // the number of edges below x; a scan without a branch to mispredict (a night has ten edges or so), where a
+        // binary search's branches go either way at random
+        int b = 0;
+        for (double edge : e) {
+            b += x > edge ? 1 : 0;
+        }
+        return b;
+    }
+
+    /** Counts of some rows; merged across tasks. */
+    private static final class Partial implements Serializable {
+        long rows;
+        long failingAny;
+        final long[] failing;
+        final long[] numericCount;
+        final long[][] bins;
+        final long[] categoricalCount;
+        final long[][] categoryCounts;
+        /** Sampled non-null values per numeric feature, {@code sampleSize[f]} of them. */
+        final double[][] sample;
+        final int[] sampleSize;
+
+        Partial(Layout l) {
+            failing = new long[l.conditions()];
+            numericCount = new long[l.edges().length];
+            bins = Arrays.stream(l.edges()).map(e -> new long[e.length + 1]).toArray(long[][]::new);
+            categoricalCount = new long[l.categories().length];
+            categoryCounts = Arrays.stream(l.categories()).map(c -> new long[c.length]).toArray(long[][]::new);
+            sample = new double[l.edges().length][16];
+            sampleSize = new int[l.edges().length];
+        }
+
+        void sample(double[] values) {
+            for (int f = 0; f < values.length; f++) {
+                if (!Double.isNaN(values[f])) {
+                    add(f, values[f]);
+                }
+            }
+        }
+
+        private void add(int f, double x) {
+            if (sampleSize[f] == sample[f].length) {
+                sample[f] = Arrays.copyOf(sample[f], sample[f].length * 2);
+            }
+            sample[f][sampleSize[f]++] = x;
+        }
+
+        void merge(Partial o) {
+            if (o == null) {
+                return;
+            }
+            rows += o.rows;
+            failingAny += o.failingAny;
+            add(failing, o.failing);
+            add(numericCount, o.numericCount);
+            add(categoricalCount, o.categoricalCount);
+            for (int f = 0; f < bins.length; f++) {
+                add(bins[f], o.bins[f]);
+                for (int k = 0; k < o.sampleSize[f]; k++) {
+                    add(f, o.sample[f][k]);
+                }
+            }
+            for (int f = 0; f < categoryCounts.length; f++) {
+                add(categoryCounts[f], o.categoryCounts[f]);
+            }
+        }
+
+        private static void add(long[] into, long[] from) {
+            for (int i = 0; i < into.length; i++) {
+                into[i] += from[i];
+            }
+        }
+
+        CurrentProfile profile(List<ReferenceProfile.NumericProfile> numeric, List<ReferenceProfile.CategoricalProfile> categorical) {
+            Map<String, CurrentProfile.NumericSummary> n = new HashMap<>();
+            for (int f = 0; f < numeric.size(); f++) {
+                double[] values = Arrays.copyOf(sample[f], sampleSize[f]);
+                n.put(numeric.get(f).name(), new CurrentProfile.NumericSummary(numericCount[f], rows - numericCount[f], bins[f],
+                        values.length == 0 ? new double[0] : QuantileSketch.exactQuantiles(values)));
+            }
+            Map<String, CurrentProfile.CategoricalSummary> c = new HashMap<>();
+            for (int f = 0; f < categorical.size(); f++) {
+                long seen = Arrays.stream(categoryCounts[f]).sum();
+                c.put(categorical.get(f).name(), new CurrentProfile.CategoricalSummary(categoricalCount[f], rows - categoricalCount[f],
+                        categoryCounts[f], categoricalCount[f] - seen));
+            }
+            return new CurrentProfile(rows, n, c);
+        }
+    }
+
+    /** What one reducer found: the hashes of its range that occur more than once, and the merged counts it received. */
+    private record Reduced(long[] repeated, Partial partial) implements Serializable {
+
+        static Reduced of(Iterator<Tuple2<Integer, Object>> it) {
+            Partial merged = null;
+            List<long[]> runs = new ArrayList<>();
+            int size = 0;
+            while (it.hasNext()) {
+                Object v = it.next()._2();
+                if (v instanceof long[] hashes) {
+                    runs.add(hashes);
+                    size += hashes.length;
+                } else if (merged == null) {
+                    merged = (Partial) v;
+                } else {
+                    merged.merge((Partial) v);
+                }
+            }
+            long[] all = new long[size];
+            int at = 0;
+            for (long[] run : runs) {
+                System.arraycopy(run, 0, all, at, run.length);
+                at += run.length;
+            }
+            Arrays.sort(all);
+            long[] repeated = new long[0];
+            int n = 0;
+            for (int i = 1; i < all.length; i++) {
+                if (all[i] == all[i - 1] && (n == 0 || repeated[n - 1] != all[i])) {
+                    if (n == repeated.length) {
+                        repeated = Arrays.copyOf(repeated, Math.max(4, n * 2));
+                    }
+                    repeated[n++] = all[i];
+                }
+            }
+            return new Reduced(Arrays.copyOf(repeated, n), merged);
+        }
+    }
+}
