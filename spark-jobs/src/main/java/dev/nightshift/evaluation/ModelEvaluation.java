@@ -103,8 +103,7 @@ public final class ModelEvaluation {
                 ? ClassificationMetrics.compute(weighted, keys, threshold)
                         .join(ClassificationBootstrap.intervals(weighted, keys, threshold, seed, replicates), keyArray, "left")
                 : RegressionMetrics.compute(weighted, keys)
-                        .join(Bootstrap.intervals(weighted, keys, RegressionMetrics.BOOTSTRAPPED, seed, replicates,
-                                RegressionMetrics::compute), keyArray, "left");
+                        .join(RegressionBootstrap.intervals(weighted, keys, seed, replicates), keyArray, "left");
         Map<MetricRow.Key, Row> statsByKey = new HashMap<>();
         for (Row s : stats.collectAsList()) {
             statsByKey.put(key(s), s);

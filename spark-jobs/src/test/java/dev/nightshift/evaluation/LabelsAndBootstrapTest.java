@@ -165,10 +165,45 @@ class LabelsAndBootstrapTest extends SparkTestBase {
                 (r, k) -> ClassificationMetrics.compute(r, k, 0.4)));
         Map<LocalDate, Row> onePass = byDate(ClassificationBootstrap.intervals(labelled, keys, 0.4, 9L, 200));
 
+        int compared = assertSameIntervals(definition, onePass, ClassificationMetrics.BOOTSTRAPPED);
+        assertThat(definition.get(DAY.plusDays(1)).<Double>getAs(Bootstrap.low(ClassificationMetrics.PR_AUC))).isNull();
+        assertThat(compared).isGreaterThanOrEqualTo(20);
+    }
+
+    @Test
+    void theOnePassRegressionBootstrapGivesTheDefinitionsIntervals() {
+        // a day of 600 rows with some zero labels (mape skips them), a day whose labels are all equal (r2 has no
+        // variance to explain: null), and a day of three rows (many replicates draw no row, or one)
+        java.util.Random random = new java.util.Random(11);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            double label = i % 10 == 0 ? 0.0 : Math.round(random.nextDouble() * 1000) / 10.0;
+            rows.add(RowFactory.create("fx", DAY, 1L, "e" + i, null, label + random.nextGaussian() * 5, label, 1.0));
+        }
+        for (int i = 0; i < 40; i++) {
+            rows.add(RowFactory.create("fx", DAY.plusDays(1), 1L, "c" + i, null, 7.0 + random.nextGaussian(), 7.0, 1.0));
+        }
+        for (int i = 0; i < 3; i++) {
+            rows.add(RowFactory.create("fx", DAY.plusDays(2), 2L, "t" + i, null, 2.0 * i + 1, (double) i, 1.0));
+        }
+        Dataset<Row> labelled = spark.createDataFrame(rows, MetricFixturesTest.SCHEMA).repartition(3);
+        List<String> keys = LabelledPredictions.KEYS;
+
+        Map<LocalDate, Row> definition = byDate(Bootstrap.intervals(labelled, keys, RegressionMetrics.BOOTSTRAPPED, 9L, 200,
+                RegressionMetrics::compute));
+        Map<LocalDate, Row> onePass = byDate(RegressionBootstrap.intervals(labelled, keys, 9L, 200));
+
+        int compared = assertSameIntervals(definition, onePass, RegressionMetrics.BOOTSTRAPPED);
+        assertThat(definition.get(DAY.plusDays(1)).<Double>getAs(Bootstrap.low(RegressionMetrics.R2))).isNull();
+        assertThat(compared).isGreaterThanOrEqualTo(20);
+    }
+
+    /** Both have the same groups (three dates) and the same interval bounds within 1e-12; returns how many non-null bounds. */
+    private static int assertSameIntervals(Map<LocalDate, Row> definition, Map<LocalDate, Row> onePass, List<String> metrics) {
         assertThat(onePass.keySet()).isEqualTo(definition.keySet()).hasSize(3);
         int compared = 0;
         for (LocalDate date : definition.keySet()) {
-            for (String m : ClassificationMetrics.BOOTSTRAPPED) {
+            for (String m : metrics) {
                 for (String column : List.of(Bootstrap.low(m), Bootstrap.high(m))) {
                     Double want = definition.get(date).getAs(column);
                     Double got = onePass.get(date).getAs(column);
@@ -181,8 +216,7 @@ class LabelsAndBootstrapTest extends SparkTestBase {
                 }
             }
         }
-        assertThat(definition.get(DAY.plusDays(1)).<Double>getAs(Bootstrap.low(ClassificationMetrics.PR_AUC))).isNull();
-        assertThat(compared).isGreaterThanOrEqualTo(20);
+        return compared;
     }
 
     private static Map<LocalDate, Row> byDate(Dataset<Row> intervals) {
