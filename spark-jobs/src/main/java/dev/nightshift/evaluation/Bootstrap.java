@@ -27,6 +27,8 @@ import static org.apache.spark.sql.functions.xxhash64;
  * weighted aggregation as the estimate, and the 2.5% and 97.5% percentiles of the replicate values form the interval.
  * No row reaches the driver; the cost is {@code replicates} times one weighted aggregation. The weights depend only on
  * the seed, the entity id and the replicate, so the same inputs give the same interval whatever the partitioning.
+ * {@link #intervals} is the definition: evaluation computes the same intervals in one pass
+ * ({@link ClassificationBootstrap}, {@link RegressionBootstrap}), and tests check them against it.
  */
 public final class Bootstrap {
 

@@ -28,8 +28,8 @@ import static org.apache.spark.sql.functions.col;
 /**
  * The bootstrap intervals of {@link ClassificationMetrics#BOOTSTRAPPED} (pr_auc, log_loss, brier, f1, ece) from one
  * pass over each group's rows sorted by score, every replicate's sums kept side by side in arrays. Same replicates
- * and same numbers as {@link Bootstrap#intervals} over {@link ClassificationMetrics#compute} (the definition, and
- * the regression path): each row's Poisson(1) weight in replicate r comes from the same hash
+ * and same numbers as {@link Bootstrap#intervals} over {@link ClassificationMetrics#compute} (the definition; {@link RegressionBootstrap} is
+ * the same idea for regression): each row's Poisson(1) weight in replicate r comes from the same hash
  * {@code xxhash64(seed, entity_id, r)} and the same inverse distribution function ({@link Bootstrap#poisson1}), each
  * replicate's metrics from the same sums, and the interval from Spark's {@code percentile} (linear interpolation between
  * the closest ranks) of the replicate values. {@code LabelsAndBootstrapTest} checks the two agree within 1e-12.
