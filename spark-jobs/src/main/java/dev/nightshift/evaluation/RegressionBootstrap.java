@@ -126,18 +126,8 @@ final class RegressionBootstrap {
         return RowFactory.create(row);
     }
 
-    /** Per partition: each group's sums per replicate, one row per group. */
-    private static final class Sums implements MapPartitionsFunction<Row, Row> {
-        private static final long serialVersionUID = 1L;
-        private final int keys;
-        private final long seed;
-        private final int replicates;
-
-        Sums(int keys, long seed, int replicates) {
-            this.keys = keys;
-            this.seed = seed;
-            this.replicates = replicates;
-        }
+    /** Per partition: each group's sums per replicate, one row per group ({@code keys} group key columns lead each row). */
+    private record Sums(int keys, long seed, int replicates) implements MapPartitionsFunction<Row, Row> {
 
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
