@@ -231,8 +231,4 @@ public final class Profiling {
     private static Double nullableDouble(Row r, int i) {
         return r.isNullAt(i) ? null : ((Number) r.get(i)).doubleValue();
     }
-
-    private static long nullableLong(Row r, int i) {
-        return r.isNullAt(i) ? 0L : ((Number) r.get(i)).longValue();
-    }
 }

@@ -188,34 +188,23 @@ public final class RowChecks {
         return flagged.where(col(Columns.REASONS).isNotNull()).select(cols.toArray(Column[]::new));
     }
 
-    /** Input rows, quarantined rows and rows failing each check of the contract, in one aggregation over a flagged frame: the definition a night's pass is tested against. */
-    public static ValidationCounts counts(Dataset<Row> flagged, DataContract contract) {
-        List<Column> aggs = countAggregates(contract);
-        Row r = flagged.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
-        return readCounts(r, 1, r.getLong(0), contract);
-    }
-
     /**
-     * The aggregate expressions of {@link #counts}, without its leading row count, over a frame holding
-     * {@link Columns#REASONS}; put them in any aggregation and read them back with {@link #readCounts}.
+     * Input rows, quarantined rows and rows failing each check of the contract, in one aggregation over a flagged frame:
+     * the definition a night's pass ({@link NightValidation#countAndProfile}) is tested against.
      */
-    public static List<Column> countAggregates(DataContract contract) {
+    public static ValidationCounts counts(Dataset<Row> flagged, DataContract contract) {
+        List<RowCheck> checks = contract.rowChecks();
         List<Column> aggs = new ArrayList<>();
         aggs.add(count(col(Columns.REASONS)));
-        for (RowCheck check : contract.rowChecks()) {
+        for (RowCheck check : checks) {
             aggs.add(count(when(array_contains(col(Columns.REASONS), check.reason()), 1)));
         }
-        return aggs;
-    }
-
-    /** The counts from the values of {@link #countAggregates} at {@code offset} of {@code r}, over {@code rows} input rows. */
-    public static ValidationCounts readCounts(Row r, int offset, long rows, DataContract contract) {
-        List<RowCheck> checks = contract.rowChecks();
+        Row r = flagged.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
         Map<RowCheck, Long> failing = new LinkedHashMap<>();
         for (int i = 0; i < checks.size(); i++) {
-            failing.put(checks.get(i), r.getLong(offset + 1 + i));
+            failing.put(checks.get(i), r.getLong(2 + i));
         }
-        return new ValidationCounts(rows, r.getLong(offset), failing);
+        return new ValidationCounts(r.getLong(0), r.getLong(1), failing);
     }
 
     private static Column condition(RowCheck check, DataContract contract) {
