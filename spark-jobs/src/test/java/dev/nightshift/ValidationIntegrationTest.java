@@ -89,6 +89,8 @@ class ValidationIntegrationTest extends SparkTestBase {
         long cleanRun = DbRows.insertRun(db, PIPELINE, D.minusDays(1));
         assertThat(ScoreJob.run(spark, new ScoreArgs(PIPELINE, 1, D.minusDays(1), model.id(), warehouse, cleanRun), db)).isEqualTo(CUSTOMERS);
         assertThat(DbRows.row(db, "SELECT rows_quarantined FROM nightshift.runs WHERE id = ?", cleanRun)).containsEntry("rows_quarantined", 0L);
+        // a clean night writes no quarantine files, and does not create the table
+        assertThat(io.delta.tables.DeltaTable.isDeltaTable(spark, Warehouse.quarantine(warehouse, PIPELINE))).isFalse();
 
         // when the night with 301 input rows, 6 of them bad, is scored (max bad share 5%)
         long run = DbRows.insertRun(db, PIPELINE, D);
@@ -162,6 +164,19 @@ class ValidationIntegrationTest extends SparkTestBase {
                 .containsEntry("n", (long) CUSTOMERS - 5).containsEntry("lo", run).containsEntry("hi", run);
         assertThat(DeltaPredictions.readDate(spark, Warehouse.predictions(warehouse, PIPELINE), D)
                 .where(col(Columns.RUN_ID).equalTo(run)).count()).isEqualTo(CUSTOMERS - 5);
+
+        // when the clean night before had quarantined rows from an earlier run (say its input was fixed since), and is run again
+        Dataset<Row> earlier = DeltaPredictions.readDate(spark, quarantine, D).withColumn(Columns.BUSINESS_DATE,
+                org.apache.spark.sql.functions.lit(D.minusDays(1))).cache();
+        dev.nightshift.validation.QuarantineTable.replaceDate(earlier, earlier.count(), quarantine, D.minusDays(1));
+        earlier.unpersist();
+        assertThat(DeltaPredictions.readDate(spark, quarantine, D.minusDays(1)).count()).isEqualTo(6);
+        long rerun = DbRows.insertRun(db, PIPELINE, D.minusDays(1));
+        assertThat(ScoreJob.run(spark, new ScoreArgs(PIPELINE, 2, D.minusDays(1), model.id(), warehouse, rerun), db)).isEqualTo(CUSTOMERS);
+
+        // then that night's quarantined rows are gone, and the bad night's stay
+        assertThat(DeltaPredictions.readDate(spark, quarantine, D.minusDays(1)).count()).isZero();
+        assertThat(DeltaPredictions.readDate(spark, quarantine, D).count()).isEqualTo(6);
     }
 
     private static List<String> quarantineReasons(String table) {

@@ -116,7 +116,7 @@ public final class NightValidation {
                 checks = DataQualityGates.evaluate(counts, policy, DataQualityTable.rowCountHistory(c, spec.name(), date, policy.rowCountNights()));
             }
             String quarantine = Warehouse.quarantine(warehouse, spec.name());
-            QuarantineTable.replaceDate(RowChecks.quarantined(flagged, contract, date, runId), quarantine, date);
+            QuarantineTable.replaceDate(RowChecks.quarantined(flagged, contract, date, runId), counts.quarantined(), quarantine, date);
             try (Connection c = db.connect()) {
                 DataQualityTable.replace(c, spec.name(), date, runId, model.id(), checks, counts.quarantined(), checkedAt);
             }
