@@ -36,7 +36,6 @@ public abstract class SparkTestBase {
                 // Test data is a few thousand rows: one task per core is plenty.
                 .config("spark.sql.shuffle.partitions", "2")
                 .config("spark.default.parallelism", "2")
-                .config("spark.databricks.delta.snapshotPartitions", "2")
                 .getOrCreate();
 
         @Override
