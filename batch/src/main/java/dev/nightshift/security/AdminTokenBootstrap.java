@@ -13,12 +13,16 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Makes sure the admin token in {@code nightshift.security.admin-token-file} exists and is registered: a missing file
  * is created (mode 0600, owner only) with a new token named {@code admin}; a file whose token the database does not
  * know (a fresh database) is registered. A revoked one stays revoked: delete the file to get a new token. Only the
- * file's path is ever logged.
+ * file's path is ever logged. Instances sharing a database do this one at a time (a transaction-scoped advisory lock):
+ * two {@code serve} instances starting together on a fresh database would otherwise both register the file's token,
+ * and the second would fail to start.
  */
 public class AdminTokenBootstrap {
     private static final Logger log = LoggerFactory.getLogger(AdminTokenBootstrap.class);
@@ -27,10 +31,15 @@ public class AdminTokenBootstrap {
 
     private final ApiTokens tokens;
     private final Path file;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
 
-    public AdminTokenBootstrap(ApiTokens tokens, NightshiftProperties nightshift, SecurityProperties security) {
+    public AdminTokenBootstrap(ApiTokens tokens, NightshiftProperties nightshift, SecurityProperties security, JdbcClient jdbc,
+                               TransactionTemplate transactions) {
         this.tokens = tokens;
         this.file = security.adminTokenFile(nightshift.home()).toAbsolutePath().normalize();
+        this.jdbc = jdbc;
+        this.transactions = transactions;
     }
 
     public Path file() {
@@ -38,6 +47,13 @@ public class AdminTokenBootstrap {
     }
 
     public void ensure() {
+        transactions.executeWithoutResult(tx -> {
+            jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(?))").param("nightshift.admin-token").query((rs, i) -> 1).list();
+            ensureLocked();
+        });
+    }
+
+    private void ensureLocked() {
         String actor = "bootstrap";
         if (!Files.exists(file)) {
             String secret = TokenSecret.generate();

@@ -75,8 +75,11 @@ public class WebSecurityConfiguration {
     }
 
     @Bean
-    AdminTokenBootstrap adminTokenBootstrap(ApiTokens tokens, NightshiftProperties nightshift, SecurityProperties security) {
-        return new AdminTokenBootstrap(tokens, nightshift, security);
+    AdminTokenBootstrap adminTokenBootstrap(ApiTokens tokens, NightshiftProperties nightshift, SecurityProperties security,
+                                            org.springframework.jdbc.core.simple.JdbcClient jdbc,
+                                            org.springframework.transaction.PlatformTransactionManager transactionManager) {
+        return new AdminTokenBootstrap(tokens, nightshift, security, jdbc,
+                new org.springframework.transaction.support.TransactionTemplate(transactionManager));
     }
 
     /** The admin token exists before the web server starts: after every singleton (and Flyway), before the lifecycle starts. */

@@ -252,6 +252,37 @@ class SecurityIT extends IntegrationTest {
     }
 
     @Test
+    void twoInstancesStartingTogetherRegisterTheAdminTokenFileOnce() throws Exception {
+        // a token file the database does not know yet (a fresh database), seen by two serve instances starting at once
+        Path file = bootstrap.file();
+        String secret = TokenSecret.generate();
+        Files.writeString(file, secret + "\n");
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> starts = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                starts.add(two.submit(() -> {
+                    together.await();
+                    bootstrap.ensure();
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> start : starts) {
+                start.get();   // neither start fails
+            }
+        } finally {
+            two.shutdownNow();
+        }
+
+        assertThat(jdbc.sql("SELECT count(*) FROM api_tokens WHERE name = 'admin' AND revoked_at IS NULL").query(Long.class).single())
+                .isEqualTo(1);
+        assertThat(tokens.findBySecret(secret)).hasValueSatisfying(t -> assertThat(t.active()).isTrue());
+        assertThat(jdbc.sql("SELECT count(*) FROM api_tokens WHERE prefix = ?").param(TokenSecret.prefix(secret).orElseThrow())
+                .query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
     void theApplicationRoleCannotChangeTheAuditLogAndTheTriggerStopsEveryoneElse() throws Exception {
         assertThat(jdbc.sql("SELECT current_user").query(String.class).single()).isEqualTo("nightshift_app");
         jdbc.sql("INSERT INTO audit_log (actor, action, target) VALUES ('test', 'test.append', 'nothing')").update();
