@@ -82,6 +82,7 @@ final class NightshiftProcesses implements AutoCloseable {
     Process start(List<String> jvmProperties, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
+                "-XX:TieredStopAtLevel=1",   // a short-lived orchestrator on test data: C1 is enough (see the surefire argLine)
                 "-Dnightshift.instance.heartbeat-interval=1s",
                 "-Dnightshift.instance.lease=20s",
                 "-Dnightshift.spark.driver-memory=1g",
