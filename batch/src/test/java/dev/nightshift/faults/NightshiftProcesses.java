@@ -138,11 +138,16 @@ final class NightshiftProcesses implements AutoCloseable {
     }
 
     /** Spark child JVMs (SparkSubmit) currently running the given job class with the given argument. */
-    static List<ProcessHandle> sparkChildren(String jobClass, String argument) {
+    /**
+     * The live Spark JVMs of this work folder's nights (their warehouse is in it) running {@code jobClass} with
+     * {@code argument}: other test classes run nights of the same job and dates beside this one.
+     */
+    List<ProcessHandle> sparkChildren(String jobClass, String argument) {
+        String mine = workDir.toString();
         return ProcessHandle.allProcesses()
                 .filter(ProcessHandle::isAlive)
                 .filter(h -> h.info().commandLine().map(c -> c.contains("org.apache.spark.deploy.SparkSubmit") && c.contains(jobClass)
-                        && c.contains(argument)).orElse(false))
+                        && c.contains(argument) && c.contains(mine)).orElse(false))
                 .toList();
     }
 

@@ -60,13 +60,13 @@ class OrchestratorCrashFaultIT {
         // inject: SIGKILL the orchestrator while its score step's Spark child is running
         Process orchestrator = ns.start("run", "churn", "--date", d.toString());
         NightshiftProcesses.await("the score child of " + d, BOUND,
-                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
+                () -> !ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
         Thread.sleep(2000);
         NightshiftProcesses.kill(orchestrator);
 
         // check: the child follows its orchestrator instead of writing on as an orphan
         NightshiftProcesses.await("the orphaned score child to exit", Duration.ofSeconds(30),
-                () -> NightshiftProcesses.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
+                () -> ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
         assertThat(ns.queryOne("SELECT status FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id DESC LIMIT 1", d)).isEqualTo("RUNNING");
 
         // recover: the same command again
@@ -130,7 +130,7 @@ class OrchestratorCrashFaultIT {
         LocalDate d = D1.plusDays(6);
         Process run = ns.start("run", "churn", "--date", d.toString());
         NightshiftProcesses.await("the score child of " + d, BOUND,
-                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
+                () -> !ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
         // inject: the database goes away for 3 s in the middle of scoring
         ns.restartDatabase(Duration.ofSeconds(3));
 
@@ -152,7 +152,7 @@ class OrchestratorCrashFaultIT {
         LocalDate d = D1.plusDays(4);
         Process run = ns.start(List.of("-Dnightshift.shutdown.grace=1s"), "run", "churn", "--date", d.toString());
         NightshiftProcesses.await("the score child of " + d, BOUND,
-                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
+                () -> !ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
         // inject: SIGTERM, as a service manager stopping the orchestrator
         run.destroy();
 
@@ -166,11 +166,11 @@ class OrchestratorCrashFaultIT {
         assertOneRowPerEntity(d);
     }
 
-    private static void killScoreChildOnce(LocalDate d) throws InterruptedException {
+    private void killScoreChildOnce(LocalDate d) throws InterruptedException {
         NightshiftProcesses.await("the score child of " + d, BOUND,
-                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
+                () -> !ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
         Thread.sleep(3000);
-        NightshiftProcesses.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).forEach(ProcessHandle::destroyForcibly);
+        ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).forEach(ProcessHandle::destroyForcibly);
     }
 
     @Test
@@ -184,7 +184,7 @@ class OrchestratorCrashFaultIT {
 
         assertThat(ns.run(BOUND, "schedule", "fire", "churn", "--date", d.toString()).exitCode()).isZero();
         NightshiftProcesses.await("the fired run of " + d + " to start scoring", BOUND,
-                () -> !NightshiftProcesses.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
+                () -> !ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
         // inject: SIGKILL whichever instance owns the run
         long ownerPid = ((Number) ns.queryOne("""
                 SELECT i.pid FROM nightshift.runs r JOIN nightshift.instances i ON i.id = r.owner
