@@ -20,8 +20,22 @@ public abstract class IntegrationTest {
      */
     public static final String SMALL_DATA_JVM = "-XX:TieredStopAtLevel=1,-XX:+UseSerialGC";
 
+    private static final java.util.concurrent.atomic.AtomicInteger CONTEXTS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * A Quartz scheduler name of its own for each application context of a test JVM. Quartz keeps its JDBC store's
+     * data source in a JVM-wide registry under the scheduler's name: contexts sharing a name (the cached contexts of
+     * several test classes, and the in-process CLI runs of {@code NightshiftCommandIT}, which close theirs) would use
+     * each other's data source, or a closed one.
+     */
+    public static String schedulerNameOfANewContext() {
+        return "nightshift-test-" + ProcessHandle.current().pid() + "-" + CONTEXTS.incrementAndGet();
+    }
+
     @DynamicPropertySource
     static void nightshiftProperties(DynamicPropertyRegistry registry) {
+        String schedulerName = schedulerNameOfANewContext();
+        registry.add("spring.quartz.scheduler-name", () -> schedulerName);
         registry.add("nightshift.home", HOME::toString);
         registry.add("nightshift.embedded.port", () -> "0");
         registry.add("nightshift.spark.master", () -> "local[2]");

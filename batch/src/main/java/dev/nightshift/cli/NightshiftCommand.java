@@ -29,13 +29,25 @@ public class NightshiftCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
+    /** The system property Spring Boot's logging derives from {@code logging.threshold.console}. */
+    static final String SPRING_CONSOLE_THRESHOLD = "CONSOLE_LOG_THRESHOLD";
+
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new NightshiftCommand());
         cli.setExecutionExceptionHandler(NightshiftCommand::handle);
+        // Spring Boot copies the console threshold into this system property for Logback, and never overwrites it once
+        // set: left behind, --json or --quiet would silence the console of every later context in this JVM (in-process
+        // callers such as the tests).
+        String logbackThreshold = System.getProperty(SPRING_CONSOLE_THRESHOLD);
         try {
             return cli.execute(args);
         } finally {
             System.clearProperty(Output.CONSOLE_THRESHOLD);
+            if (logbackThreshold == null) {
+                System.clearProperty(SPRING_CONSOLE_THRESHOLD);
+            } else {
+                System.setProperty(SPRING_CONSOLE_THRESHOLD, logbackThreshold);
+            }
         }
     }
 

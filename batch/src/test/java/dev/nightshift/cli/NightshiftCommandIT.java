@@ -122,6 +122,9 @@ class NightshiftCommandIT {
         assertThat(missing.code).isEqualTo(CliExitCodes.INVALID_INPUT);
         assertThat(missing.err).contains("no run 424242");
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(decisions.out).isArray()).as(decisions.out).isTrue();
+        // the silenced console is the command's own: later application contexts of this JVM log again
+        assertThat(System.getProperty("CONSOLE_LOG_THRESHOLD")).isNull();
+        assertThat(System.getProperty("logging.threshold.console")).isNull();
     }
 
     @Test

@@ -87,6 +87,8 @@ class SparkClusterIT {
         cluster("start");
         // also when the context fails to start (no @AfterAll then) or the JVM is stopped
         Runtime.getRuntime().addShutdownHook(new Thread(() -> cluster("stop")));
+        String schedulerName = IntegrationTest.schedulerNameOfANewContext();
+        registry.add("spring.quartz.scheduler-name", () -> schedulerName);
         registry.add("nightshift.home", HOME::toString);
         registry.add("nightshift.embedded.port", () -> "0");
         registry.add("nightshift.spark.driver-memory", () -> "1g");
