@@ -137,7 +137,6 @@ final class NightshiftProcesses implements AutoCloseable {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
 
-    /** Spark child JVMs (SparkSubmit) currently running the given job class with the given argument. */
     /**
      * The live Spark JVMs of this work folder's nights (their warehouse is in it) running {@code jobClass} with
      * {@code argument}: other test classes run nights of the same job and dates beside this one.
