@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Application class-data sharing (AppCDS) for the local Spark JVMs. A Spark application loads some 25,000 classes
  * before it does any work; parsing and verifying them is a large share of a short night's CPU time. The first
- * successful run of each job class writes a dynamic archive of the classes it loaded
- * ({@code -XX:ArchiveClassesAtExit}); later runs of that job map it ({@code -XX:SharedArchiveFile}).
+ * successful run of each job class that runs often ({@link #OWN_ARCHIVE}) writes a dynamic archive of the classes it
+ * loaded ({@code -XX:ArchiveClassesAtExit}); later runs of that job map it ({@code -XX:SharedArchiveFile}). Other jobs
+ * map the night job's archive (a dynamic archive is checked against the classpath and JVM options, not the main class).
  *
  * <p>An archive is named by the job class and a digest of everything the JVM checks it against (the Java runtime, the
  * jobs jar and every library jar with size and modification time, the JVM options), so a rebuilt jar or another JDK
@@ -38,6 +39,16 @@ final class ClassDataSharing {
     private static final Logger log = LoggerFactory.getLogger(ClassDataSharing.class);
     /** A writer that left its lock this long ago is presumed dead (the longest dump seen takes well under a minute). */
     private static final Duration STALE_LOCK = Duration.ofMinutes(30);
+
+    /**
+     * The jobs that get an archive of their own: those that run every night (scoring, training) and the data generator
+     * (the demo runs it twice in a row). The others (import, forget, standalone score, evaluate or drift) run a few
+     * times a year; for them a dump of their own (10-20 s at exit, 120-190 MB) costs more than it saves, so they map
+     * the night job's archive, which holds most of their classes (Spark SQL, Delta, MLlib, JDBC), and load the rest
+     * from the jars.
+     */
+    static final java.util.Set<String> OWN_ARCHIVE = java.util.Set.of("NightJob", "TrainJob", "GenerateDataJob");
+    private static final String LENDER = "NightJob";
 
     private final Path dir;
 
@@ -70,7 +81,12 @@ final class ClassDataSharing {
         }
         try {
             Files.createDirectories(dir);
-            String name = mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-" + digest(classpath, jvmOptions);
+            String job = mainClass.substring(mainClass.lastIndexOf('.') + 1);
+            String digest = digest(classpath, jvmOptions);
+            if (!OWN_ARCHIVE.contains(job)) {
+                return borrowed(digest);
+            }
+            String name = job + "-" + digest;
             Path archive = dir.resolve(name + ".jsa");
             if (Files.exists(dir.resolve(name + ".off"))) {
                 return Plan.NONE;
@@ -90,6 +106,19 @@ final class ClassDataSharing {
             log.warn("class-data sharing is off for {}: cannot prepare {} ({})", mainClass, dir, e.toString());
             return Plan.NONE;
         }
+    }
+
+    /**
+     * An occasional job maps the archive of the night's job when there is one (and it is not turned off), and never
+     * writes one of its own.
+     */
+    private Plan borrowed(String digest) {
+        String name = LENDER + "-" + digest;
+        Path archive = dir.resolve(name + ".jsa");
+        if (Files.isRegularFile(archive) && !Files.exists(dir.resolve(name + ".off"))) {
+            return new Plan(List.of("-XX:SharedArchiveFile=" + archive), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+        return Plan.NONE;
     }
 
     /**

@@ -51,6 +51,25 @@ class ClassDataSharingTest {
     }
 
     @Test
+    void anOccasionalJobNeverWritesAnArchiveAndMapsTheNightJobsOnceThereIsOne() throws Exception {
+        ClassDataSharing sharing = ClassDataSharing.in(cds);
+        assertThat(sharing.plan("x.ImportJob", classpath, List.of())).isEqualTo(ClassDataSharing.Plan.NONE);
+
+        ClassDataSharing.Plan night = sharing.plan("x.NightJob", classpath, List.of());
+        Files.writeString(night.written().orElseThrow(), "archive");
+        sharing.finish(night, true, false);
+        Path archive = night.target().orElseThrow();
+
+        assertThat(sharing.plan("x.ImportJob", classpath, List.of()).jvmOptions()).containsExactly("-XX:SharedArchiveFile=" + archive);
+        assertThat(sharing.plan("x.ForgetJob", classpath, List.of()).written()).isEmpty();
+        // other JVM options: another digest, whose night archive does not exist yet
+        assertThat(sharing.plan("x.ImportJob", classpath, List.of("-XX:+UseSerialGC"))).isEqualTo(ClassDataSharing.Plan.NONE);
+        // the night's archive turned off: not borrowed either
+        Files.writeString(archive.resolveSibling(archive.getFileName().toString().replace(".jsa", ".off")), "off");
+        assertThat(sharing.plan("x.ImportJob", classpath, List.of())).isEqualTo(ClassDataSharing.Plan.NONE);
+    }
+
+    @Test
     void whileOneLaunchWritesAnArchiveAnotherRunsWithoutOneUnlessTheLockIsStale() throws Exception {
         ClassDataSharing sharing = ClassDataSharing.in(cds);
         ClassDataSharing.Plan writer = sharing.plan("x.NightJob", classpath, List.of());

@@ -19,10 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalSparkSubmitterIT {
     private static final DatabaseEndpoint NO_DATABASE = new DatabaseEndpoint("jdbc:postgresql://127.0.0.1:1/none", "nobody", "secret-pw", false);
 
+    /** The test Spark JVMs' options (C1 only, serial collector: see IntegrationTest), with {@code -Xshare:on} added where asked. */
+    private static final List<String> SMALL_DATA = List.of(dev.nightshift.IntegrationTest.SMALL_DATA_JVM.split(","));
+
     private final LocalSparkSubmitter submitter = new LocalSparkSubmitter(
             new SparkClasspath(Path.of(System.getProperty("nightshift.spark.jobs-jar")),
                     Path.of(System.getProperty("nightshift.spark.lib-dir"))),
-            "local[2]", "1g", Map.of(), NO_DATABASE, "test");
+            "local[2]", "1g", SMALL_DATA, Map.of(), NO_DATABASE, "test");
 
     @Test
     void runsAJobInAChildJvmAndItsOutputIsThere(@TempDir Path dir) throws Exception {
@@ -39,11 +42,18 @@ class LocalSparkSubmitterIT {
     }
 
     @Test
-    void theFirstRunOfAJobWritesAClassDataSharingArchiveThatTheNextRunMaps(@TempDir Path dir) throws Exception {
+    void theFirstRunOfAJobWritesAClassDataSharingArchiveThatTheNextRunMapsAndAnOccasionalJobMapsTheNightJobs(@TempDir Path dir)
+            throws Exception {
         Path cds = dir.resolve("cds");
         // -Xshare:on makes a JVM that cannot map its archive fail to start instead of running without it.
-        LocalSparkSubmitter sharing = new LocalSparkSubmitter(submitter.classpath(), "local[2]", "1g", List.of("-Xshare:on", "-XX:+UseSerialGC"),
-                Map.of(), NO_DATABASE, "test", cds);
+        List<String> options = new java.util.ArrayList<>(List.of("-Xshare:on"));
+        options.addAll(SMALL_DATA);
+        LocalSparkSubmitter sharing = new LocalSparkSubmitter(submitter.classpath(), "local[2]", "1g", options, Map.of(), NO_DATABASE, "test", cds);
+        // an occasional job (ForgetJob, here with an argument it refuses) writes no archive of its own
+        SparkApplication forget = new SparkApplication("forget-bad", dev.nightshift.contract.ForgetArgs.JOB_CLASS, List.of("no-such-option"),
+                Duration.ofMinutes(5));
+        assertThatThrownBy(() -> sharing.submit(forget)).isInstanceOf(SparkJobFailedException.class);
+        assertThat(cds).isEmptyDirectory();
         GenerateDataArgs args = new GenerateDataArgs("churn", dir.resolve("w").toUri().toString(), LocalDate.of(2026, 11, 1),
                 LocalDate.of(2026, 11, 1), 20, 7, null, 0, 0, 7);
         SparkApplication app = new SparkApplication("generate", GenerateDataArgs.JOB_CLASS, args.toArgs(), Duration.ofMinutes(5));
@@ -59,10 +69,24 @@ class LocalSparkSubmitterIT {
         });
 
         List<String> second = new java.util.ArrayList<>();
-        ClassDataSharing.Plan plan = ClassDataSharing.in(cds).plan(GenerateDataArgs.JOB_CLASS, submitter.classpath(), List.of("-Xshare:on", "-XX:+UseSerialGC"));
+        ClassDataSharing.Plan plan = ClassDataSharing.in(cds).plan(GenerateDataArgs.JOB_CLASS, submitter.classpath(), options);
         second.addAll(plan.jvmOptions());
         assertThat(second).containsExactly("-XX:SharedArchiveFile=" + written.get(0));
         assertThat(sharing.submit(app).exitCode()).isZero();
+
+        // the same archive under the night job's name, as the night's first run leaves one (an archive is checked
+        // against the classpath and the JVM options, not the main class): the occasional job maps it
+        Path night = Files.createLink(written.get(0).resolveSibling(written.get(0).getFileName().toString()
+                .replace("GenerateDataJob-", "NightJob-")), written.get(0));
+        ClassDataSharing.Plan borrowed = ClassDataSharing.in(cds).plan(dev.nightshift.contract.ForgetArgs.JOB_CLASS, submitter.classpath(), options);
+        assertThat(borrowed.jvmOptions()).containsExactly("-XX:SharedArchiveFile=" + night);
+        assertThat(borrowed.written()).isEmpty();
+        // -Xshare:on: the JVM mapped the archive, or it would not have started and reached the job's own error
+        assertThatThrownBy(() -> sharing.submit(forget)).isInstanceOf(SparkJobFailedException.class)
+                .hasMessageContaining("ForgetJob: argument 'no-such-option' is not of the form --key=value");
+        try (Stream<Path> files = Files.list(cds)) {
+            assertThat(files.filter(p -> p.getFileName().toString().startsWith("ForgetJob"))).isEmpty();
+        }
     }
 
     @Test
