@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +43,12 @@ final class ClassDataSharing {
 
     /**
      * The jobs that get an archive of their own: those that run every night (scoring, training) and the data generator
-     * (the demo runs it twice in a row). The others (import, forget, standalone score, evaluate or drift) run a few
-     * times a year; for them a dump of their own (10-20 s at exit, 120-190 MB) costs more than it saves, so they map
-     * the night job's archive, which holds most of their classes (Spark SQL, Delta, MLlib, JDBC), and load the rest
-     * from the jars.
+     * (the demo runs it twice in a row). The others (import and forget, a few times a year; score, evaluate or drift
+     * only when someone submits them on their own) would pay a dump of their own (120-190 MB) for few later runs, so
+     * they map the night job's archive, which holds most of their classes (Spark SQL, Delta, MLlib, JDBC), and load
+     * the rest from the jars.
      */
-    static final java.util.Set<String> OWN_ARCHIVE = java.util.Set.of("NightJob", "TrainJob", "GenerateDataJob");
+    static final Set<String> OWN_ARCHIVE = Set.of("NightJob", "TrainJob", "GenerateDataJob");
     private static final String LENDER = "NightJob";
 
     private final Path dir;
