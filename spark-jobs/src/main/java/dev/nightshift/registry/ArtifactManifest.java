@@ -5,9 +5,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.RemoteIterator;
 
 import java.io.IOException;
@@ -158,19 +161,38 @@ public record ArtifactManifest(List<Entry> files) {
         String prefix = fs.makeQualified(root).toUri().getPath();
         prefix = prefix.endsWith("/") ? prefix : prefix + "/";
         Map<String, Path> files = new TreeMap<>();
+        if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+            // Not listFiles: its LocatedFileStatus reads each local file's permissions, which Hadoop without its native
+            // library does by running `ls -ld` once per file (some 40 processes per artifact, on every night).
+            listDirectory(fs, root, prefix, files);
+            return files;
+        }
         RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
         while (it.hasNext()) {
-            LocatedFileStatus status = it.next();
-            String path = fs.makeQualified(status.getPath()).toUri().getPath();
-            if (!path.startsWith(prefix)) {
-                throw new IllegalStateException("listed file " + path + " is not under " + prefix);
-            }
-            String relative = path.substring(prefix.length());
-            if (!relative.equals(FILE_NAME) && !relative.equals(MANIFEST_CRC)) {
-                files.put(relative, status.getPath());
-            }
+            add(fs, it.next().getPath(), prefix, files);
         }
         return files;
+    }
+
+    private static void listDirectory(FileSystem fs, Path dir, String prefix, Map<String, Path> files) throws IOException {
+        for (FileStatus status : fs.listStatus(dir)) {
+            if (status.isDirectory()) {
+                listDirectory(fs, status.getPath(), prefix, files);
+            } else {
+                add(fs, status.getPath(), prefix, files);
+            }
+        }
+    }
+
+    private static void add(FileSystem fs, Path file, String prefix, Map<String, Path> files) {
+        String path = fs.makeQualified(file).toUri().getPath();
+        if (!path.startsWith(prefix)) {
+            throw new IllegalStateException("listed file " + path + " is not under " + prefix);
+        }
+        String relative = path.substring(prefix.length());
+        if (!relative.equals(FILE_NAME) && !relative.equals(MANIFEST_CRC)) {
+            files.put(relative, file);
+        }
     }
 
     private static String sha256(FileSystem fs, Path path) throws IOException {

@@ -88,4 +88,35 @@ class ArtifactManifestTest {
         assertThatThrownBy(() -> ArtifactManifest.verify(conf, uri, 3, sha))
                 .hasMessageStartingWith("model v3 artifact file manifest.json: sha256 mismatch (expected " + sha + ", got ");
     }
+
+    @Test
+    void filesWrittenThroughHadoopAreListedAsHadoopListsThemWithoutTheirChecksumFiles() throws Exception {
+        // as Spark writes an artifact: through the checksummed local file system (a .crc beside each file), in nested
+        // folders, with a _SUCCESS marker
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir.resolve("written").toUri());
+        org.apache.hadoop.fs.FileSystem fs = root.getFileSystem(conf);
+        for (String name : java.util.List.of("metadata/part-00000", "metadata/_SUCCESS", "stages/1_lr/data/part-00000.snappy.parquet",
+                "stages/1_lr/metadata/part-00000", "stages/1_lr/metadata/_SUCCESS")) {
+            try (org.apache.hadoop.fs.FSDataOutputStream out = fs.create(new org.apache.hadoop.fs.Path(root, name))) {
+                out.write(name.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(dir.resolve("written/stages/1_lr/data/.part-00000.snappy.parquet.crc")).exists();
+        java.util.List<String> hadoop = new java.util.ArrayList<>();
+        org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(root, true);
+        while (it.hasNext()) {
+            hadoop.add(root.toUri().relativize(it.next().getPath().toUri()).getPath());
+        }
+        String writtenSha = ArtifactManifest.write(conf, root.toString());
+
+        ArtifactManifest manifest = ArtifactManifest.parse(Files.readAllBytes(dir.resolve("written/manifest.json")));
+        assertThat(manifest.files()).extracting(ArtifactManifest.Entry::path)
+                .containsExactlyElementsOf(hadoop.stream().sorted().toList())
+                .containsExactly("metadata/_SUCCESS", "metadata/part-00000", "stages/1_lr/data/part-00000.snappy.parquet",
+                        "stages/1_lr/metadata/_SUCCESS", "stages/1_lr/metadata/part-00000");
+        ArtifactManifest.verify(conf, root.toString(), 1, writtenSha);
+        Files.writeString(dir.resolve("written/stages/1_lr/data/part-00001.snappy.parquet"), "x");
+        assertThatThrownBy(() -> ArtifactManifest.verify(conf, root.toString(), 1, writtenSha))
+                .hasMessageContaining("file stages/1_lr/data/part-00001.snappy.parquet: not listed in manifest.json (extra file)");
+    }
 }
