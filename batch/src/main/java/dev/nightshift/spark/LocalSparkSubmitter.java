@@ -84,6 +84,7 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
         Map<String, String> env = pb.environment();
         env.putAll(JobErrors.environment(database, version, errorFile));
         env.putAll(app.environment());
+        env.put(dev.nightshift.contract.JobEnvironment.STAGE_PROGRESS, "stderr");
         // A local master needs no network beyond loopback; this also silences Spark's hostname warning.
         env.putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");
         long start = System.nanoTime();
@@ -199,9 +200,11 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
         cmd.add("nightshift-" + app.name());
         cmd.add("--conf");
         cmd.add("spark.ui.enabled=false");
-        // Stage progress for `nightshift run` / `backfill` (see SparkStageProgress); Spark prints it to stderr.
+        // Stage progress for `nightshift run` / `backfill` (see SparkStageProgress) comes from the job's own listener
+        // (JobEnvironment.STAGE_PROGRESS), which reports every stage; Spark's console bar shows only those running longer
+        // than half a second, and would print the same stages twice.
         cmd.add("--conf");
-        cmd.add("spark.ui.showConsoleProgress=true");
+        cmd.add("spark.ui.showConsoleProgress=false");
         conf.forEach((k, v) -> {
             cmd.add("--conf");
             cmd.add(k + "=" + v);

@@ -8,8 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Stage progress of a local Spark application, read from Spark's console progress bar
- * ({@code spark.ui.showConsoleProgress}), which the child prints to stderr as {@code [Stage 3:==>  (1 + 2) / 8]}.
+ * Stage progress of a local Spark application, read from the child's output: the job's own listener prints every
+ * stage's progress as {@code [Stage 3:(1 + 2) / 8]} (the spark-jobs {@code StageProgressLines}), in the form of Spark's
+ * console progress bar ({@code [Stage 3:==>  (1 + 2) / 8]}), which is read the same way when a job prints it.
  * Listeners (the CLI's progress display) get every update; the lines themselves do not go to the log.
  */
 public final class SparkStageProgress {

@@ -12,6 +12,10 @@ class SparkStageProgressTest {
                 .contains(new SparkStageProgress.Update("night", 7, 3, 2, 8));
         assertThat(SparkStageProgress.parse("night", "[Stage 3:>   (0 + 1) / 2][Stage 4:>   (1 + 1) / 4]"))
                 .contains(new SparkStageProgress.Update("night", 3, 0, 1, 2));
+        // the form the jobs' own listener prints (spark-jobs StageProgressLines)
+        assertThat(SparkStageProgress.parse("night", "[Stage 12:(40 + 2) / 200]"))
+                .contains(new SparkStageProgress.Update("night", 12, 40, 2, 200));
+        assertThat(SparkStageProgress.isProgressLine("[Stage 12:(40 + 2) / 200]")).isTrue();
     }
 
     @Test

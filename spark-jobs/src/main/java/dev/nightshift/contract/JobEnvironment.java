@@ -17,6 +17,11 @@ public final class JobEnvironment {
      */
     public static final String PARENT_PID = "NIGHTSHIFT_PARENT_PID";
     /**
+     * {@code stderr}: the job prints the progress of every stage to stderr ({@code StageProgressLines}), which a local
+     * orchestrator reads from the child's output for its progress display.
+     */
+    public static final String STAGE_PROGRESS = "NIGHTSHIFT_STAGE_PROGRESS";
+    /**
      * The secret key of entity-id pseudonymization ({@code privacy.pseudonymizeIds}), given as is, or the file holding
      * it. Read by the jobs and by {@code nightshift forget}; the children inherit it from the orchestrator's environment.
      */

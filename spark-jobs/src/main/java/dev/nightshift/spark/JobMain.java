@@ -29,6 +29,9 @@ public final class JobMain {
         try {
             A args = parser.apply(rawArgs);
             spark = SparkSessions.create(appName);
+            if ("stderr".equals(System.getenv(JobEnvironment.STAGE_PROGRESS))) {
+                spark.sparkContext().addSparkListener(new StageProgressListener(System.err));
+            }
             body.run(spark, args);
         } catch (Throwable t) {
             failure = t;
