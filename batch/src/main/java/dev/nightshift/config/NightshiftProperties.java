@@ -29,7 +29,8 @@ public record NightshiftProperties(
         @Valid @DefaultValue Instance instance,
         @Valid @DefaultValue Schedule schedule,
         @Valid @DefaultValue Shutdown shutdown,
-        @Valid @DefaultValue Alerts alerts) {
+        @Valid @DefaultValue Alerts alerts,
+        @Valid @DefaultValue Logs logs) {
 
     /**
      * An external PostgreSQL; when {@code url} is empty an embedded one is started under {@code home}. {@code user} is
@@ -84,6 +85,13 @@ public record NightshiftProperties(
         public boolean webhook() {
             return webhookUrl != null && !webhookUrl.isBlank();
         }
+    }
+
+    /**
+     * The run log files ({@code HOME/logs/runs/run-<id>.log}): a file not written to for {@code retention} is deleted
+     * when a later run starts; {@code 0} keeps them all.
+     */
+    public record Logs(@DefaultValue("90d") @NotNull Duration retention) {
     }
 
     /**

@@ -11,15 +11,21 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,8 +35,9 @@ import org.springframework.stereotype.Component;
  * Keeps one log file per run: every log line written while a run's id is in the MDC ({@link RunLogContext}), its Spark
  * applications' output included (the submitter's output pump carries the run's MDC), is appended to
  * {@code <home>/logs/runs/run-<id>.log}, whatever the console shows (plain, JSON, or silenced by {@code --quiet}).
- * The dashboard's run page links to it. Files are never deleted by Nightshift; a run of another home or one from before
- * this file existed has none.
+ * The dashboard's run page links to it. A file not written to for {@code nightshift.logs.retention} (default 90 days) is
+ * deleted by {@link #prune} when a later run starts; a run of another home, one from before this file existed, or one
+ * whose file was pruned has none.
  */
 @Component
 public class RunLogFiles implements DisposableBean {
@@ -39,21 +46,41 @@ public class RunLogFiles implements DisposableBean {
     private static final int OPEN_FILES = 16;
 
     private final Path directory;
+    private final Duration retention;
     private final Appender appender = new Appender();
     private final Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
     @Autowired
     public RunLogFiles(NightshiftProperties props) {
-        this(props.home().resolve("logs").resolve("runs"));
+        this(props.home().resolve("logs").resolve("runs"), props.logs().retention());
     }
 
-    /** Writes the files into {@code directory} (created on the first line). */
-    RunLogFiles(Path directory) {
+    /** Writes the files into {@code directory} (created on the first line); {@link #prune} keeps {@code retention}. */
+    RunLogFiles(Path directory, Duration retention) {
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("nightshift.logs.retention must be 0 (keep every run log file) or a positive"
+                    + " duration such as 90d, not " + retention);
+        }
         this.directory = directory.toAbsolutePath().normalize();
+        this.retention = retention;
         appender.setContext(root.getLoggerContext());
         appender.setName("nightshift-run-log-files");
         appender.start();
         root.addAppender(appender);
+    }
+
+    /** How long a run log file is kept after its last line; zero: forever. */
+    public Duration retention() {
+        return retention;
+    }
+
+    /** A retention as its setting would say it: {@code 90 days}, {@code 12 hours}, else the ISO form. */
+    static String describe(Duration d) {
+        if (d.toSecondsPart() == 0 && d.toNanosPart() == 0 && d.toMinutesPart() == 0) {
+            return d.toHoursPart() == 0 ? d.toDays() + (d.toDays() == 1 ? " day" : " days")
+                    : d.toHours() + (d.toHours() == 1 ? " hour" : " hours");
+        }
+        return d.toString();
     }
 
     /** The file of run {@code runId}, whether or not it exists. */
@@ -65,6 +92,44 @@ public class RunLogFiles implements DisposableBean {
     public Optional<Path> existing(long runId) {
         Path f = file(runId);
         return Files.isRegularFile(f) ? Optional.of(f) : Optional.empty();
+    }
+
+    /** What {@link #prune} deleted (the runs whose files went) and the files it could not delete, with why. */
+    public record Pruned(List<Long> runs, Map<Path, String> failures) {
+    }
+
+    /**
+     * Deletes the run log files last written before {@code now} minus the retention, except those of runs logging in
+     * this process now. A file that cannot be deleted is reported, not thrown: the run that prunes goes on either way.
+     */
+    public Pruned prune(Instant now) {
+        List<Long> removed = new ArrayList<>();
+        Map<Path, String> failures = new LinkedHashMap<>();
+        if (retention.isZero() || !Files.isDirectory(directory)) {
+            return new Pruned(removed, failures);
+        }
+        Instant cutoff = now.minus(retention);
+        Set<String> logging = appender.openRuns();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "run-*.log")) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                String id = name.substring("run-".length(), name.length() - ".log".length());
+                if (id.isEmpty() || !id.chars().allMatch(Character::isDigit) || logging.contains(id)) {
+                    continue;
+                }
+                try {
+                    if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff) && Files.deleteIfExists(f)) {
+                        removed.add(Long.parseLong(id));
+                    }
+                } catch (IOException e) {
+                    failures.put(f, e.toString());
+                }
+            }
+        } catch (IOException e) {
+            failures.put(directory, "cannot list the run log files: " + e);
+        }
+        removed.sort(null);
+        return new Pruned(removed, failures);
     }
 
     @Override
@@ -91,6 +156,11 @@ public class RunLogFiles implements DisposableBean {
     private final class Appender extends AppenderBase<ILoggingEvent> {
         /** Writers of the runs that logged last, least recently used first; AppenderBase serializes {@link #append}. */
         private final Map<String, BufferedWriter> open = new LinkedHashMap<>(OPEN_FILES, 0.75f, true);
+
+        /** The runs whose files are open now (AppenderBase.doAppend holds this appender's lock while appending). */
+        synchronized Set<String> openRuns() {
+            return new HashSet<>(open.keySet());
+        }
 
         @Override
         protected void append(ILoggingEvent event) {

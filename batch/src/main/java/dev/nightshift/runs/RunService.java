@@ -28,9 +28,10 @@ public class RunService {
     private final AuditLog audit;
     private final StaleRunRecovery staleRuns;
     private final InstanceRegistry instance;
+    private final RunLogFiles logFiles;
 
     public RunService(PipelineService pipelines, RunRepository runs, JobOperator jobOperator, Job nightlyJob, AuditLog audit,
-                      StaleRunRecovery staleRuns, InstanceRegistry instance) {
+                      StaleRunRecovery staleRuns, InstanceRegistry instance, RunLogFiles logFiles) {
         this.pipelines = pipelines;
         this.runs = runs;
         this.jobOperator = jobOperator;
@@ -38,6 +39,7 @@ public class RunService {
         this.audit = audit;
         this.staleRuns = staleRuns;
         this.instance = instance;
+        this.logFiles = logFiles;
     }
 
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -140,6 +142,7 @@ public class RunService {
         RunRequest request = prepared.request();
         long runId = prepared.runId();
         try (var mdc = RunLogContext.open(request.pipeline(), runId, request.businessDate())) {
+            pruneLogFiles();
             jobOperator.start(nightlyJob, prepared.params());
         } catch (Exception e) {
             // The job never ran (the listener did not see it): close the row so the date is not blocked.
@@ -148,5 +151,15 @@ public class RunService {
                     + request.businessDate() + ": " + e.getMessage(), e);
         }
         return runs.find(runId).orElseThrow();
+    }
+
+    /** Housekeeping at the start of a run, reported in its log: old run log files go (nightshift.logs.retention). */
+    private void pruneLogFiles() {
+        RunLogFiles.Pruned pruned = logFiles.prune(java.time.Instant.now());
+        if (!pruned.runs().isEmpty()) {
+            log.info("removed the log files of {} run(s) (run ids {}..{}) not written to for {} (nightshift.logs.retention)",
+                    pruned.runs().size(), pruned.runs().get(0), pruned.runs().get(pruned.runs().size() - 1), RunLogFiles.describe(logFiles.retention()));
+        }
+        pruned.failures().forEach((file, why) -> log.warn("could not remove the old run log file {}: {}", file, why));
     }
 }

@@ -51,6 +51,7 @@ class NightlyRunIT extends IntegrationTest {
     @Autowired JdbcClient jdbc;
     @Autowired InstanceRegistry instance;
     @Autowired dev.nightshift.backfill.BackfillService backfill;
+    @Autowired RunLogFiles logFiles;
 
     @BeforeAll
     void generateDataAndApplySpec() throws IOException {
@@ -66,8 +67,17 @@ class NightlyRunIT extends IntegrationTest {
 
     @Test
     @Order(1)
-    void theFirstNightTrainsAChampionScoresEveryEntityOnceAndLandsInPostgres() {
+    void theFirstNightTrainsAChampionScoresEveryEntityOnceAndLandsInPostgres() throws IOException {
+        // housekeeping at the start of a run: log files not written to for the retention (90 days by default) go
+        Path expired = plantRunLog(1_000_000, Duration.ofDays(91));
+        Path kept = plantRunLog(1_000_001, Duration.ofDays(89));
+
         RunRecord run = runService.run(new RunRequest(PIPELINE, D1, RunTrigger.CLI, false, "test"));
+
+        assertThat(expired).doesNotExist();
+        assertThat(kept).exists();
+        assertThat(Files.readString(logFiles.file(run.id())))
+                .contains("RunService: removed the log files of 1 run(s) (run ids 1000000..1000000) not written to for 90 days");
 
         assertThat(run.status()).as(run.error()).isEqualTo("COMPLETED");
         assertThat(run.rowsScored()).isEqualTo(ENTITIES);
@@ -85,6 +95,14 @@ class NightlyRunIT extends IntegrationTest {
         assertThat(jdbc.sql("SELECT outcome FROM decisions WHERE run_id = ?").param(run.id()).query(String.class).single())
                 .isEqualTo("no_decision");
         assertThat(jdbc.sql("SELECT count(*) FROM model_metrics WHERE run_id = ?").param(run.id()).query(Long.class).single()).isZero();
+    }
+
+    private Path plantRunLog(long runId, Duration age) throws IOException {
+        Path file = logFiles.file(runId);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "a run of long ago\n");
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(age)));
+        return file;
     }
 
     @Test

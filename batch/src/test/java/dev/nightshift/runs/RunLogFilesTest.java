@@ -1,11 +1,15 @@
 package dev.nightshift.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.nio.file.attribute.FileTime;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -19,7 +23,7 @@ class RunLogFilesTest {
 
     @Test
     void eachRunsLinesGoToItsOwnFileAndLinesOutsideARunGoNowhere(@TempDir Path home) throws Exception {
-        RunLogFiles files = new RunLogFiles(home.resolve("logs/runs"));
+        RunLogFiles files = new RunLogFiles(home.resolve("logs/runs"), Duration.ofDays(90));
         try {
             log.info("before any run");
             try (RunLogContext ignored = RunLogContext.open("churn", 41, LocalDate.of(2026, 11, 2))) {
@@ -53,5 +57,79 @@ class RunLogFilesTest {
             log.info("after the files were closed");
         }
         assertThat(Files.readString(files.file(41))).doesNotContain("after the files were closed");
+    }
+
+    private static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
+
+    private static Path write(Path dir, String name, Duration age) throws IOException {
+        Files.createDirectories(dir);
+        Path f = Files.writeString(dir.resolve(name), "line\n");
+        Files.setLastModifiedTime(f, FileTime.from(NOW.minus(age)));
+        return f;
+    }
+
+    @Test
+    void pruneDeletesTheFilesOfRunsNotWrittenToForTheRetentionAndNothingElse(@TempDir Path home) throws Exception {
+        Path dir = home.resolve("logs/runs");
+        Path old = write(dir, "run-7.log", Duration.ofDays(90).plusMinutes(1));
+        Path older = write(dir, "run-3.log", Duration.ofDays(400));
+        Path recent = write(dir, "run-8.log", Duration.ofDays(90).minusMinutes(1));
+        Path notARun = write(dir, "run-x.log", Duration.ofDays(400));
+        Path other = write(dir, "notes.txt", Duration.ofDays(400));
+        RunLogFiles files = new RunLogFiles(dir, Duration.ofDays(90));
+        try {
+            RunLogFiles.Pruned pruned = files.prune(NOW);
+
+            assertThat(pruned.runs()).containsExactly(3L, 7L);
+            assertThat(pruned.failures()).isEmpty();
+            assertThat(old).doesNotExist();
+            assertThat(older).doesNotExist();
+            assertThat(recent).exists();
+            assertThat(notARun).exists();
+            assertThat(other).exists();
+            assertThat(files.prune(NOW).runs()).isEmpty();
+        } finally {
+            files.destroy();
+        }
+    }
+
+    @Test
+    void theFileOfARunLoggingNowIsKeptHoweverOldAndZeroRetentionKeepsEverything(@TempDir Path home) throws Exception {
+        Path dir = home.resolve("logs/runs");
+        RunLogFiles files = new RunLogFiles(dir, Duration.ofDays(1));
+        try {
+            try (RunLogContext ignored = RunLogContext.open("churn", 41, LocalDate.of(2026, 11, 2))) {
+                log.info("a long quiet step begins");
+            }
+            Files.setLastModifiedTime(files.file(41), FileTime.from(NOW.minus(Duration.ofDays(30))));
+            Path old = write(dir, "run-40.log", Duration.ofDays(30));
+
+            assertThat(files.prune(NOW).runs()).containsExactly(40L);
+            assertThat(files.file(41)).exists();
+            assertThat(old).doesNotExist();
+        } finally {
+            files.destroy();
+        }
+        RunLogFiles keepAll = new RunLogFiles(dir, Duration.ZERO);
+        try {
+            assertThat(keepAll.prune(NOW).runs()).isEmpty();
+            assertThat(keepAll.file(41)).exists();
+        } finally {
+            keepAll.destroy();
+        }
+    }
+
+    @Test
+    void aNegativeRetentionIsRefusedNamingTheSetting(@TempDir Path home) {
+        assertThatThrownBy(() -> new RunLogFiles(home, Duration.ofDays(-1)))
+                .hasMessageContaining("nightshift.logs.retention must be 0 (keep every run log file) or a positive duration");
+    }
+
+    @Test
+    void aRetentionIsDescribedAsItsSettingWouldSayIt() {
+        assertThat(RunLogFiles.describe(Duration.ofDays(90))).isEqualTo("90 days");
+        assertThat(RunLogFiles.describe(Duration.ofDays(1))).isEqualTo("1 day");
+        assertThat(RunLogFiles.describe(Duration.ofHours(36))).isEqualTo("36 hours");
+        assertThat(RunLogFiles.describe(Duration.ofMinutes(90))).isEqualTo("PT1H30M");
     }
 }
