@@ -75,7 +75,7 @@ public class RunLogFiles implements DisposableBean {
     }
 
     /** A retention as its setting would say it: {@code 90 days}, {@code 12 hours}, else the ISO form. */
-    static String describe(Duration d) {
+    public static String describe(Duration d) {
         if (d.toSecondsPart() == 0 && d.toNanosPart() == 0 && d.toMinutesPart() == 0) {
             return d.toHoursPart() == 0 ? d.toDays() + (d.toDays() == 1 ? " day" : " days")
                     : d.toHours() + (d.toHours() == 1 ? " hour" : " hours");
@@ -96,6 +96,12 @@ public class RunLogFiles implements DisposableBean {
 
     /** What {@link #prune} deleted (the runs whose files went) and the files it could not delete, with why. */
     public record Pruned(List<Long> runs, Map<Path, String> failures) {
+        /** The line a run logs about what it deleted, if it deleted anything. */
+        public Optional<String> summary(Duration retention) {
+            return runs.isEmpty() ? Optional.empty() : Optional.of("removed the log files of " + runs.size() + " run(s) (run ids "
+                    + runs.get(0) + ".." + runs.get(runs.size() - 1) + ") not written to for " + describe(retention)
+                    + " (nightshift.logs.retention)");
+        }
     }
 
     /**

@@ -156,10 +156,7 @@ public class RunService {
     /** Housekeeping at the start of a run, reported in its log: old run log files go (nightshift.logs.retention). */
     private void pruneLogFiles() {
         RunLogFiles.Pruned pruned = logFiles.prune(java.time.Instant.now());
-        if (!pruned.runs().isEmpty()) {
-            log.info("removed the log files of {} run(s) (run ids {}..{}) not written to for {} (nightshift.logs.retention)",
-                    pruned.runs().size(), pruned.runs().get(0), pruned.runs().get(pruned.runs().size() - 1), RunLogFiles.describe(logFiles.retention()));
-        }
+        pruned.summary(logFiles.retention()).ifPresent(log::info);
         pruned.failures().forEach((file, why) -> log.warn("could not remove the old run log file {}: {}", file, why));
     }
 }

@@ -81,13 +81,15 @@ class RunLogFilesTest {
             RunLogFiles.Pruned pruned = files.prune(NOW);
 
             assertThat(pruned.runs()).containsExactly(3L, 7L);
+            assertThat(pruned.summary(Duration.ofDays(90)))
+                    .contains("removed the log files of 2 run(s) (run ids 3..7) not written to for 90 days (nightshift.logs.retention)");
             assertThat(pruned.failures()).isEmpty();
             assertThat(old).doesNotExist();
             assertThat(older).doesNotExist();
             assertThat(recent).exists();
             assertThat(notARun).exists();
             assertThat(other).exists();
-            assertThat(files.prune(NOW).runs()).isEmpty();
+            assertThat(files.prune(NOW).summary(Duration.ofDays(90))).isEmpty();
         } finally {
             files.destroy();
         }

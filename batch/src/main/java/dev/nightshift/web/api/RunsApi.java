@@ -119,11 +119,13 @@ public class RunsApi {
 
     @GetMapping(value = "/runs/{id}/log", produces = "text/plain;charset=UTF-8")
     @Operation(summary = "A run's log: its orchestrator lines and its Spark applications' output, as plain text",
-            description = "404 if the run has no log file (it ran in an orchestrator with another home)")
+            description = "404 if the run has no log file (it ran in an orchestrator with another home, or its file was deleted after nightshift.logs.retention)")
     public ResponseEntity<FileSystemResource> log(@PathVariable long id) {
         find(id);
         return ResponseEntity.ok(new FileSystemResource(logs.existing(id).orElseThrow(() -> new ApiErrors.NotFoundException(
-                "run " + id + " has no log file at " + logs.file(id)))));
+                "run " + id + " has no log file at " + logs.file(id) + (logs.retention().isZero() ? ""
+                        : " (run log files not written to for " + RunLogFiles.describe(logs.retention())
+                        + " are deleted, see nightshift.logs.retention)")))));
     }
 
     @PostMapping("/pipelines/{pipeline}/runs")
