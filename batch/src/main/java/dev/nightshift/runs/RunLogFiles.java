@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.AppenderBase;
 import dev.nightshift.config.NightshiftProperties;
@@ -48,7 +49,8 @@ public class RunLogFiles implements DisposableBean {
     private final Path directory;
     private final Duration retention;
     private final Appender appender = new Appender();
-    private final Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final Logger root;
+    private final ReattachAfterReset reattach = new ReattachAfterReset();
 
     @Autowired
     public RunLogFiles(NightshiftProperties props) {
@@ -57,16 +59,53 @@ public class RunLogFiles implements DisposableBean {
 
     /** Writes the files into {@code directory} (created on the first line); {@link #prune} keeps {@code retention}. */
     RunLogFiles(Path directory, Duration retention) {
+        this(directory, retention, (LoggerContext) LoggerFactory.getILoggerFactory());
+    }
+
+    /** As above, appending to the root logger of {@code logging}. */
+    RunLogFiles(Path directory, Duration retention, LoggerContext logging) {
         if (retention.isNegative()) {
             throw new IllegalArgumentException("nightshift.logs.retention must be 0 (keep every run log file) or a positive"
                     + " duration such as 90d, not " + retention);
         }
         this.directory = directory.toAbsolutePath().normalize();
         this.retention = retention;
-        appender.setContext(root.getLoggerContext());
+        this.root = logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        appender.setContext(logging);
         appender.setName("nightshift-run-log-files");
         appender.start();
         root.addAppender(appender);
+        logging.addListener(reattach);
+    }
+
+    /**
+     * A reset of the logging context (another Spring application context of the same JVM initializing logging after one
+     * closed, as in a test JVM, or a reconfiguration) detaches and stops every appender: without this, run log files
+     * would silently stop being written for the life of the process.
+     */
+    private final class ReattachAfterReset implements LoggerContextListener {
+        @Override
+        public boolean isResetResistant() {
+            return true;
+        }
+
+        @Override
+        public void onReset(LoggerContext context) {
+            appender.start();
+            root.addAppender(appender);
+        }
+
+        @Override
+        public void onStart(LoggerContext context) {
+        }
+
+        @Override
+        public void onStop(LoggerContext context) {
+        }
+
+        @Override
+        public void onLevelChange(Logger logger, ch.qos.logback.classic.Level level) {
+        }
     }
 
     /** How long a run log file is kept after its last line; zero: forever. */
@@ -140,6 +179,7 @@ public class RunLogFiles implements DisposableBean {
 
     @Override
     public void destroy() {
+        root.getLoggerContext().removeListener(reattach);
         root.detachAppender(appender);
         appender.stop();
     }

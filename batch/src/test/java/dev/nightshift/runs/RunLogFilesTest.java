@@ -134,4 +134,31 @@ class RunLogFilesTest {
         assertThat(RunLogFiles.describe(Duration.ofHours(36))).isEqualTo("36 hours");
         assertThat(RunLogFiles.describe(Duration.ofMinutes(90))).isEqualTo("PT1H30M");
     }
+
+    @Test
+    void aResetOfTheLoggingContextDoesNotStopTheFiles(@TempDir Path home) throws Exception {
+        // a logging context of its own, as another application context of the JVM would reset the shared one
+        ch.qos.logback.classic.LoggerContext logging = new ch.qos.logback.classic.LoggerContext();
+        logging.setMDCAdapter(((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory()).getMDCAdapter());
+        logging.start();
+        Logger logger = logging.getLogger("dev.nightshift.runs.RunLogFilesTest");
+        RunLogFiles files = new RunLogFiles(home.resolve("logs/runs"), Duration.ofDays(90), logging);
+        try {
+            try (RunLogContext ignored = RunLogContext.open("churn", 51, LocalDate.of(2026, 11, 2))) {
+                logger.info("before the reset");
+                logging.reset();
+                logger.info("after the reset");
+                logging.reset();
+                logger.info("after a second reset");
+            }
+            assertThat(Files.readString(files.file(51)).lines()).hasSize(3).last().asString().endsWith("after a second reset");
+        } finally {
+            files.destroy();
+        }
+        logging.reset();
+        try (RunLogContext ignored = RunLogContext.open("churn", 51, LocalDate.of(2026, 11, 2))) {
+            logger.info("once the files are closed");
+        }
+        assertThat(Files.readString(files.file(51))).doesNotContain("once the files are closed");
+    }
 }
