@@ -91,7 +91,26 @@ public final class ClusterSparkSubmitter implements ManagedSparkSubmitter {
     }
 
     private SparkResult run(SparkApplication app, Path errorFile) throws IOException {
-        SparkLauncher launcher = launcher(app, errorFile);
+        // spark-submit's output is logged through java.util.logging under this name (SparkLauncher.redirectToLog): in
+        // client mode, the driver's stage progress lines go to SparkStageProgress instead of the log
+        java.util.logging.Logger output = java.util.logging.Logger.getLogger("spark." + app.name());
+        java.util.logging.Filter previous = output.getFilter();
+        output.setFilter(r -> {
+            String line = r.getMessage();
+            if (line != null && SparkStageProgress.isProgressLine(line)) {
+                SparkStageProgress.publish(app.name(), line);
+                return false;
+            }
+            return previous == null || previous.isLoggable(r);
+        });
+        try {
+            return run(app, errorFile, launcher(app, errorFile));
+        } finally {
+            output.setFilter(previous);
+        }
+    }
+
+    private SparkResult run(SparkApplication app, Path errorFile, SparkLauncher launcher) throws IOException {
         CountDownLatch ended = new CountDownLatch(1);
         long start = System.nanoTime();
         log.info("Submitting Spark application {} to {} ({} mode): {} {}", app.name(), settings.master(), settings.deployMode(),
@@ -145,6 +164,10 @@ public final class ClusterSparkSubmitter implements ManagedSparkSubmitter {
         // Client mode (errorFile set): the driver runs on this host, as a child of spark-submit.
         Map<String, String> env = JobErrors.environment(database, version, errorFile);
         env.putAll(app.environment());
+        if (errorFile != null) {
+            // the driver's output comes back here (redirectToLog): its stage progress lines feed SparkStageProgress
+            env.put(dev.nightshift.contract.JobEnvironment.STAGE_PROGRESS, "stderr");
+        }
         SparkLauncher launcher = new SparkLauncher(env)
                 .setSparkHome(sparkHome.toString())
                 .setJavaHome(System.getProperty("java.home"))

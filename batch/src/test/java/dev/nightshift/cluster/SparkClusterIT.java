@@ -140,12 +140,18 @@ class SparkClusterIT {
 
     @Test
     @Order(1)
-    void nightsOnTheClusterGiveTheSameResultsAsLocalModeOnTheSameData() {
+    void nightsOnTheClusterGiveTheSameResultsAsLocalModeOnTheSameData() throws Exception {
         // on the cluster: the first night trains the champion and scores; the second also evaluates the first
-        for (LocalDate night : List.of(D1, D2)) {
-            RunRecord run = runs.run(new RunRequest(PIPELINE, night, RunTrigger.CLI, false, "test"));
-            assertThat(run.status()).as(run.error()).isEqualTo("COMPLETED");
+        var stages = new java.util.concurrent.CopyOnWriteArrayList<dev.nightshift.spark.SparkStageProgress.Update>();
+        try (AutoCloseable listening = dev.nightshift.spark.SparkStageProgress.listen(stages::add)) {
+            for (LocalDate night : List.of(D1, D2)) {
+                RunRecord run = runs.run(new RunRequest(PIPELINE, night, RunTrigger.CLI, false, "test"));
+                assertThat(run.status()).as(run.error()).isEqualTo("COMPLETED");
+            }
         }
+        // client mode: the drivers run here, and their stage progress reaches the orchestrator's progress display
+        assertThat(stages).extracting(dev.nightshift.spark.SparkStageProgress.Update::application)
+                .contains("train-" + PIPELINE + "-" + D1, "night-" + PIPELINE + "-" + D1, "night-" + PIPELINE + "-" + D2);
         assertThat(masterJson().replace(" ", "")).contains("\"completedapps\":[{").contains("\"name\":\"nightshift-night\"");
         Map<String, double[]> clusterScores = scores();
         Map<String, Double> clusterMetrics = numbers("SELECT business_date || ' ' || metric AS k, value FROM model_metrics WHERE pipeline = ?");
