@@ -79,9 +79,21 @@ public class RunLogFiles implements DisposableBean {
     }
 
     /**
+     * Attaches the appender again if the logging context dropped it (see {@link ReattachAfterReset}; a stop of the
+     * context also removes that listener). Every run calls this as it starts.
+     */
+    public void ensureAttached() {
+        if (!root.isAttached(appender)) {
+            appender.start();
+            root.addAppender(appender);
+        }
+    }
+
+    /**
      * A reset of the logging context (another Spring application context of the same JVM initializing logging after one
      * closed, as in a test JVM, or a reconfiguration) detaches and stops every appender: without this, run log files
-     * would silently stop being written for the life of the process.
+     * would silently stop being written for the life of the process. Spring Boot's initialization stops the context
+     * before resetting it, which removes every listener: {@link #ensureAttached} covers that at the next run's start.
      */
     private final class ReattachAfterReset implements LoggerContextListener {
         @Override

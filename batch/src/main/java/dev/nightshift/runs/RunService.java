@@ -142,6 +142,7 @@ public class RunService {
         RunRequest request = prepared.request();
         long runId = prepared.runId();
         try (var mdc = RunLogContext.open(request.pipeline(), runId, request.businessDate())) {
+            logFiles.ensureAttached();
             pruneLogFiles();
             jobOperator.start(nightlyJob, prepared.params());
         } catch (Exception e) {
