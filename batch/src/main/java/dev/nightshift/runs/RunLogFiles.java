@@ -103,8 +103,7 @@ public class RunLogFiles implements DisposableBean {
 
         @Override
         public void onReset(LoggerContext context) {
-            appender.start();
-            root.addAppender(appender);
+            ensureAttached();
         }
 
         @Override

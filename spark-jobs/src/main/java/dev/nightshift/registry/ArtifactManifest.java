@@ -67,8 +67,8 @@ public record ArtifactManifest(List<Entry> files) {
         Path root = new Path(dir);
         FileSystem fs = root.getFileSystem(conf);
         List<Entry> entries = new ArrayList<>();
-        for (Map.Entry<String, Path> file : listFiles(fs, root).entrySet()) {
-            entries.add(new Entry(file.getKey(), fs.getFileStatus(file.getValue()).getLen(), sha256(fs, file.getValue())));
+        for (Map.Entry<String, FileStatus> file : listFiles(fs, root).entrySet()) {
+            entries.add(new Entry(file.getKey(), file.getValue().getLen(), sha256(fs, file.getValue().getPath())));
         }
         return new ArtifactManifest(entries);
     }
@@ -111,10 +111,10 @@ public record ArtifactManifest(List<Entry> files) {
                     + expectedManifestSha256 + ", got " + manifestSha + "); refusing to load");
         }
         ArtifactManifest manifest = parse(manifestBytes);
-        Map<String, Path> present = listFiles(fs, root);
+        Map<String, FileStatus> present = listFiles(fs, root);
         List<String> problems = problems(manifest, present.keySet(), (name) -> {
-            Path p = present.get(name);
-            return new Entry(name, fs.getFileStatus(p).getLen(), sha256(fs, p));
+            FileStatus f = present.get(name);
+            return new Entry(name, f.getLen(), sha256(fs, f.getPath()));
         });
         if (!problems.isEmpty()) {
             throw new ArtifactIntegrityException(what + " " + String.join("; ", problems) + "; refusing to load");
@@ -157,10 +157,11 @@ public record ArtifactManifest(List<Entry> files) {
         return new ArrayList<>(problems.values());
     }
 
-    private static Map<String, Path> listFiles(FileSystem fs, Path root) throws IOException {
+    /** The files under {@code root} by relative path, with the status the listing returned (its length is used). */
+    private static Map<String, FileStatus> listFiles(FileSystem fs, Path root) throws IOException {
         String prefix = fs.makeQualified(root).toUri().getPath();
         prefix = prefix.endsWith("/") ? prefix : prefix + "/";
-        Map<String, Path> files = new TreeMap<>();
+        Map<String, FileStatus> files = new TreeMap<>();
         if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
             // Not listFiles: its LocatedFileStatus reads each local file's permissions, which Hadoop without its native
             // library does by running `ls -ld` once per file (some 40 processes per artifact, on every night).
@@ -169,23 +170,23 @@ public record ArtifactManifest(List<Entry> files) {
         }
         RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
         while (it.hasNext()) {
-            add(fs, it.next().getPath(), prefix, files);
+            add(fs, it.next(), prefix, files);
         }
         return files;
     }
 
-    private static void listDirectory(FileSystem fs, Path dir, String prefix, Map<String, Path> files) throws IOException {
+    private static void listDirectory(FileSystem fs, Path dir, String prefix, Map<String, FileStatus> files) throws IOException {
         for (FileStatus status : fs.listStatus(dir)) {
             if (status.isDirectory()) {
                 listDirectory(fs, status.getPath(), prefix, files);
             } else {
-                add(fs, status.getPath(), prefix, files);
+                add(fs, status, prefix, files);
             }
         }
     }
 
-    private static void add(FileSystem fs, Path file, String prefix, Map<String, Path> files) {
-        String path = fs.makeQualified(file).toUri().getPath();
+    private static void add(FileSystem fs, FileStatus file, String prefix, Map<String, FileStatus> files) {
+        String path = fs.makeQualified(file.getPath()).toUri().getPath();
         if (!path.startsWith(prefix)) {
             throw new IllegalStateException("listed file " + path + " is not under " + prefix);
         }
