@@ -1,5 +1,6 @@
 package dev.nightshift.drift;
 
+import dev.nightshift.contract.Columns;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
@@ -78,10 +79,19 @@ public final class OnePass {
                       long sampleRows) {
         boolean sampling = total > sampleRows && !numeric.isEmpty();
         List<Column> select = new ArrayList<>();
+        boolean sampleFromId = false;
         if (sampling) {
             Dataset<Row> keyed = rows.select(Arrays.stream(rows.columns()).filter(c -> !notInSample.contains(c))
                     .map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
-            select.add(QuantileSketch.sampleHash(keyed).as(SAMPLE_HASH));
+            Column sampleHash = QuantileSketch.sampleHash(keyed);
+            // A row with an id is sampled by its id's hash, which the id column below already computes: the projection
+            // would hash the id twice (Spark does not share an expression between the branches of two CASEs), so the
+            // loop takes that hash from the id column and this column is only computed for rows without an id.
+            sampleFromId = Columns.ENTITY_ID.equals(idColumn) && Arrays.asList(keyed.columns()).contains(Columns.ENTITY_ID);
+            if (sampleFromId) {
+                sampleHash = when(col(idColumn).isNull(), sampleHash);
+            }
+            select.add(sampleHash.as(SAMPLE_HASH));
         }
         if (idColumn != null) {
             select.add(when(col(idColumn).isNull(), lit(null).cast("long")).otherwise(idHash(col(idColumn))).as(ID_HASH));
@@ -97,20 +107,31 @@ public final class OnePass {
         numeric.forEach(p -> select.add(col(p.name()).cast("double")));
         categorical.forEach(p -> select.add(col(p.name()).cast("string")));
 
-        Layout layout = new Layout(sampling, idColumn != null, conditions.size(), words,
+        Layout layout = new Layout(sampling, sampleFromId, idColumn != null, conditions.size(), words,
                 numeric.stream().map(ReferenceProfile.NumericProfile::binEdges).toArray(double[][]::new),
                 categorical.stream().map(p -> p.categories().keySet().toArray(String[]::new)).toArray(String[][]::new),
                 sampling ? QuantileSketch.threshold(total, sampleRows) : Long.MAX_VALUE);
         JavaRDD<InternalRow> internal = rows.select(select.toArray(Column[]::new)).queryExecution().toRdd().toJavaRDD();
-        int reducers = Math.max(1, Math.min(internal.getNumPartitions(),
-                rows.sparkSession().sessionState().conf().numShufflePartitions()));
-        List<Reduced> reduced = internal.mapPartitionsWithIndex((index, it) -> layout.map(index, it, reducers), false)
-                .mapToPair(t -> t)
+        int reducers = reducers(rows.sparkSession(), internal.getNumPartitions());
+        return finish(internal.mapPartitionsWithIndex((index, it) -> layout.map(index, it, reducers), false), reducers, total,
+                layout.empty(), numeric, categorical);
+    }
+
+    /** How many reducers find the repeated id hashes of a pass over {@code partitions} partitions. */
+    static int reducers(org.apache.spark.sql.SparkSession spark, int partitions) {
+        return Math.max(1, Math.min(partitions, spark.sessionState().conf().numShufflePartitions()));
+    }
+
+    /**
+     * The end of a pass: {@code mapped} holds each task's {@link #emit} output; its id hashes meet by range in
+     * {@code reducers} reducers, which find the repeated ones, and the counts are merged into {@code counts} (empty).
+     */
+    static Result finish(JavaRDD<Tuple2<Integer, Object>> mapped, int reducers, long total, Partial counts,
+                         List<ReferenceProfile.NumericProfile> numeric, List<ReferenceProfile.CategoricalProfile> categorical) {
+        List<Reduced> reduced = mapped.mapToPair(t -> t)
                 .partitionBy(new HashPartitioner(reducers))
                 .mapPartitions(it -> List.of(Reduced.of(it)).iterator())
                 .collect();
-
-        Partial counts = layout.empty();
         List<long[]> repeated = new ArrayList<>();
         for (Reduced r : reduced) {
             counts.merge(r.partial);
@@ -124,12 +145,30 @@ public final class OnePass {
         return new Result(counts.rows, counts.failing, counts.failingAny, hashes, counts.profile(numeric, categorical));
     }
 
+    /**
+     * What one task of a pass sends to the reducers: its counts to reducer {@code partition % reducers}, and the first
+     * {@code idCount} of {@code idHashes} (null: no id column) to the reducers of their ranges.
+     */
+    static Iterator<Tuple2<Integer, Object>> emit(int partition, Partial counts, long[] idHashes, int idCount, int reducers) {
+        List<Tuple2<Integer, Object>> out = new ArrayList<>();
+        out.add(new Tuple2<>(partition % reducers, counts));
+        if (idHashes != null) {
+            long[][] split = RepeatedHashes.split(idHashes, idCount, reducers);
+            for (int r = 0; r < reducers; r++) {
+                if (split[r].length > 0) {
+                    out.add(new Tuple2<>(r, split[r]));
+                }
+            }
+        }
+        return out.iterator();
+    }
+
     /** Where each value sits in the projected rows, and what the loop compares it with. Shipped to every task. */
-    private record Layout(boolean sampling, boolean ids, int conditions, int words, double[][] edges, String[][] categories,
+    private record Layout(boolean sampling, boolean sampleFromId, boolean ids, int conditions, int words, double[][] edges, String[][] categories,
                           long below) implements Serializable {
 
         Partial empty() {
-            return new Partial(this);
+            return new Partial(conditions, edges, categories);
         }
 
         Iterator<Tuple2<Integer, Object>> map(int partition, Iterator<InternalRow> rows, int reducers) {
@@ -143,17 +182,22 @@ public final class OnePass {
             while (rows.hasNext()) {
                 InternalRow r = rows.next();
                 p.rows++;
-                int at = 0;
-                boolean sampled = !sampling || r.getLong(at++) < below;
+                int at = sampling ? 1 : 0;
+                boolean hasId = false;
+                long idHash = 0;
                 if (ids) {
                     if (!r.isNullAt(at)) {
+                        hasId = true;
+                        idHash = r.getLong(at);
                         if (idCount == idHashes.length) {
                             idHashes = Arrays.copyOf(idHashes, idHashes.length * 2);
                         }
-                        idHashes[idCount++] = r.getLong(at);
+                        idHashes[idCount++] = idHash;
                     }
                     at++;
                 }
+                // QuantileSketch.sampleHash: the id's hash when the row has an id, else the projected column's
+                boolean sampled = !sampling || (sampleFromId && hasId ? idHash & Long.MAX_VALUE : r.getLong(0)) < below;
                 boolean fails = false;
                 for (int w = 0; w < words; w++) {
                     long bits = r.getLong(at + w);
@@ -191,23 +235,7 @@ public final class OnePass {
                     }
                 }
             }
-            List<Tuple2<Integer, Object>> out = new ArrayList<>();
-            out.add(new Tuple2<>(partition % reducers, p));
-            if (ids) {
-                long[] sorted = Arrays.copyOf(idHashes, idCount);
-                Arrays.sort(sorted);
-                int from = 0;
-                while (from < sorted.length) {
-                    int bucket = bucket(sorted[from], reducers);
-                    int to = from;
-                    while (to < sorted.length && bucket(sorted[to], reducers) == bucket) {
-                        to++;
-                    }
-                    out.add(new Tuple2<>(bucket, Arrays.copyOfRange(sorted, from, to)));
-                    from = to;
-                }
-            }
-            return out.iterator();
+            return emit(partition, p, ids ? idHashes : null, idCount, reducers);
         }
     }
 
@@ -251,7 +279,7 @@ public final class OnePass {
         }
     }
 
-    /** The reducer of a hash: monotone in the hash, so a sorted array splits into contiguous runs. */
+    /** The reducer of a hash, from its high bits. */
     static int bucket(long hash, int reducers) {
         return (int) ((((hash >> 32) + 0x80000000L) * reducers) >>> 32);
     }
@@ -268,7 +296,7 @@ public final class OnePass {
     }
 
     /** Counts of some rows; merged across tasks. */
-    private static final class Partial implements Serializable {
+    static final class Partial implements Serializable {
         long rows;
         long failingAny;
         final long[] failing;
@@ -280,14 +308,15 @@ public final class OnePass {
         final double[][] sample;
         final int[] sampleSize;
 
-        Partial(Layout l) {
-            failing = new long[l.conditions()];
-            numericCount = new long[l.edges().length];
-            bins = Arrays.stream(l.edges()).map(e -> new long[e.length + 1]).toArray(long[][]::new);
-            categoricalCount = new long[l.categories().length];
-            categoryCounts = Arrays.stream(l.categories()).map(c -> new long[c.length]).toArray(long[][]::new);
-            sample = new double[l.edges().length][16];
-            sampleSize = new int[l.edges().length];
+        /** Empty counts for {@code conditions} checks, numeric features binned on {@code edges}, {@code categories}. */
+        Partial(int conditions, double[][] edges, String[][] categories) {
+            failing = new long[conditions];
+            numericCount = new long[edges.length];
+            bins = Arrays.stream(edges).map(e -> new long[e.length + 1]).toArray(long[][]::new);
+            categoricalCount = new long[categories.length];
+            categoryCounts = Arrays.stream(categories).map(c -> new long[c.length]).toArray(long[][]::new);
+            sample = new double[edges.length][16];
+            sampleSize = new int[edges.length];
         }
 
         void sample(double[] values) {
@@ -298,7 +327,8 @@ public final class OnePass {
             }
         }
 
-        private void add(int f, double x) {
+        /** Adds x to feature f's sampled values. */
+        void add(int f, double x) {
             if (sampleSize[f] == sample[f].length) {
                 sample[f] = Arrays.copyOf(sample[f], sample[f].length * 2);
             }
@@ -372,18 +402,7 @@ public final class OnePass {
                 System.arraycopy(run, 0, all, at, run.length);
                 at += run.length;
             }
-            Arrays.sort(all);
-            long[] repeated = new long[0];
-            int n = 0;
-            for (int i = 1; i < all.length; i++) {
-                if (all[i] == all[i - 1] && (n == 0 || repeated[n - 1] != all[i])) {
-                    if (n == repeated.length) {
-                        repeated = Arrays.copyOf(repeated, Math.max(4, n * 2));
-                    }
-                    repeated[n++] = all[i];
-                }
-            }
-            return new Reduced(Arrays.copyOf(repeated, n), merged);
+            return new Reduced(RepeatedHashes.repeated(all, size), merged);
         }
     }
 }

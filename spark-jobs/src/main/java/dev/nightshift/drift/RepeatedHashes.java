@@ -1,0 +1,96 @@
+package dev.nightshift.drift;
+
+import java.util.Arrays;
+
+/**
+ * Finding the 64-bit id hashes that occur more than once, without sorting them: a night's hashes are spread evenly
+ * over the 64 bits (they are {@code xxhash64} values), so a counting pass on some of their bits splits them into
+ * buckets of a few values each, and repeats can only be within a bucket. Two linear passes and small buckets in
+ * place of {@code Arrays.sort} of every hash, twice, which a JFR profile of the pass showed as a fifth of its samples.
+ */
+final class RepeatedHashes {
+
+    /** About this many hashes a bucket, on average, in {@link #repeated}. */
+    private static final int PER_BUCKET = 8;
+
+    private RepeatedHashes() {
+    }
+
+    /**
+     * The first {@code count} of {@code hashes} split by {@link OnePass#bucket}: element r holds the hashes of reducer
+     * r, in their order in {@code hashes}.
+     */
+    static long[][] split(long[] hashes, int count, int reducers) {
+        int[] sizes = new int[reducers];
+        for (int i = 0; i < count; i++) {
+            sizes[OnePass.bucket(hashes[i], reducers)]++;
+        }
+        long[][] out = new long[reducers][];
+        for (int r = 0; r < reducers; r++) {
+            out[r] = new long[sizes[r]];
+        }
+        int[] at = new int[reducers];
+        for (int i = 0; i < count; i++) {
+            int r = OnePass.bucket(hashes[i], reducers);
+            out[r][at[r]++] = hashes[i];
+        }
+        return out;
+    }
+
+    /** The distinct values that occur more than once among the first {@code count} of {@code values}, ascending. */
+    static long[] repeated(long[] values, int count) {
+        if (count < 2) {
+            return new long[0];
+        }
+        // Buckets by the low bits (the reducers split by the high ones, so these still vary within a reducer's range).
+        int buckets = Integer.highestOneBit(Math.max(1, count / PER_BUCKET));
+        int mask = buckets - 1;
+        int[] start = new int[buckets + 1];
+        for (int i = 0; i < count; i++) {
+            start[((int) values[i] & mask) + 1]++;
+        }
+        for (int b = 0; b < buckets; b++) {
+            start[b + 1] += start[b];
+        }
+        long[] grouped = new long[count];
+        int[] at = Arrays.copyOf(start, buckets);
+        for (int i = 0; i < count; i++) {
+            grouped[at[(int) values[i] & mask]++] = values[i];
+        }
+        long[] repeated = new long[4];
+        int n = 0;
+        for (int b = 0; b < buckets; b++) {
+            int from = start[b];
+            int to = start[b + 1];
+            if (to - from < 2) {
+                continue;
+            }
+            // a bucket of a few values: insertion sort, then equal neighbours; a large one (an id on many rows puts all
+            // its rows in one bucket) is sorted as a whole
+            if (to - from > 4 * PER_BUCKET) {
+                Arrays.sort(grouped, from, to);
+            } else {
+                for (int i = from + 1; i < to; i++) {
+                    long v = grouped[i];
+                    int j = i - 1;
+                    while (j >= from && grouped[j] > v) {
+                        grouped[j + 1] = grouped[j];
+                        j--;
+                    }
+                    grouped[j + 1] = v;
+                }
+            }
+            for (int i = from + 1; i < to; i++) {
+                if (grouped[i] == grouped[i - 1] && (i == from + 1 || grouped[i - 1] != grouped[i - 2])) {
+                    if (n == repeated.length) {
+                        repeated = Arrays.copyOf(repeated, n * 2);
+                    }
+                    repeated[n++] = grouped[i];
+                }
+            }
+        }
+        long[] result = Arrays.copyOf(repeated, n);
+        Arrays.sort(result);
+        return result;
+    }
+}
