@@ -5,6 +5,7 @@ import dev.nightshift.contract.DataQualityPolicy;
 import dev.nightshift.contract.PipelineSpec;
 import dev.nightshift.contract.Tables;
 import dev.nightshift.contract.Warehouse;
+import dev.nightshift.drift.ColumnarPass;
 import dev.nightshift.drift.CurrentProfile;
 import dev.nightshift.drift.OnePass;
 import dev.nightshift.drift.Profiling;
@@ -149,6 +150,16 @@ public final class NightValidation {
      * before ({@code total}); fails if the pass finds another number.
      */
     public static Pass countAndProfile(Dataset<Row> input, long total, DataContract contract, Profiling.Request drift) {
+        OnePass.Result r = ColumnarPass.run(input, total, contract.idColumn(), RowChecks.columnarChecks(contract),
+                drift == null ? List.of() : drift.features(), drift == null ? List.of() : drift.numeric(),
+                drift == null ? List.of() : drift.categorical()).orElseGet(() -> rowPass(input, total, contract, drift));
+        RowChecks.RepeatedIds repeated = RowChecks.repeatedIds(input, contract, r.repeatedIdHashes());
+        return new Pass(RowChecks.counts(r.rows(), r.failing(), r.failingAny(), repeated, contract), repeated,
+                drift == null ? null : r.profile());
+    }
+
+    /** {@link OnePass} over Spark's rows, for input that {@link ColumnarPass} does not read. */
+    static OnePass.Result rowPass(Dataset<Row> input, long total, DataContract contract, Profiling.Request drift) {
         List<Column> conditions = RowChecks.otherConditions(contract);
         List<Column> marked = new ArrayList<>(List.of(col("*")));
         List<String> marks = new ArrayList<>();
@@ -162,10 +173,7 @@ public final class NightValidation {
             frame = Profiling.nightFrame(frame, id, drift.features(), marks.toArray(String[]::new));
             id = Columns.ENTITY_ID;
         }
-        OnePass.Result r = OnePass.run(frame, total, id, marks.stream().map(org.apache.spark.sql.functions::col).toList(), marks,
+        return OnePass.run(frame, total, id, marks.stream().map(org.apache.spark.sql.functions::col).toList(), marks,
                 drift == null ? List.of() : drift.numeric(), drift == null ? List.of() : drift.categorical());
-        RowChecks.RepeatedIds repeated = RowChecks.repeatedIds(input, contract, r.repeatedIdHashes());
-        return new Pass(RowChecks.counts(r.rows(), r.failing(), r.failingAny(), repeated, contract), repeated,
-                drift == null ? null : r.profile());
     }
 }

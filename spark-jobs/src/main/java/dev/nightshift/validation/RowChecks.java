@@ -1,6 +1,7 @@
 package dev.nightshift.validation;
 
 import dev.nightshift.contract.Columns;
+import dev.nightshift.drift.ColumnarPass;
 import dev.nightshift.drift.OnePass;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -217,6 +218,21 @@ public final class RowChecks {
             case RowCheck.UNSEEN_CATEGORY -> c.isNotNull().and(not(c.isin(contract.feature(check.column()).categories().toArray())));
             default -> throw new IllegalStateException("unknown row check " + check.name());
         };
+    }
+
+    /**
+     * The failure conditions of {@link #otherChecks} as {@link ColumnarPass} evaluates them, in the same order: the same
+     * failures as {@link #otherConditions}.
+     */
+    public static List<ColumnarPass.Check> columnarChecks(DataContract contract) {
+        return otherChecks(contract).stream().map(check -> switch (check.name()) {
+            case RowCheck.NULL_ID, RowCheck.NULL -> ColumnarPass.Check.isNull(check.column());
+            case RowCheck.NON_FINITE -> ColumnarPass.Check.nonFinite(check.column());
+            case RowCheck.OUT_OF_RANGE -> ColumnarPass.Check.outOfRange(check.column(), contract.feature(check.column()).min(),
+                    contract.feature(check.column()).max());
+            case RowCheck.UNSEEN_CATEGORY -> ColumnarPass.Check.unseenCategory(check.column(), contract.feature(check.column()).categories());
+            default -> throw new IllegalStateException("unknown row check " + check.name());
+        }).toList();
     }
 
     private static Column nonFinite(Column c) {

@@ -1,0 +1,540 @@
+package dev.nightshift.drift;
+
+import dev.nightshift.contract.FeatureType;
+import dev.nightshift.registry.ModelFeature;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.BoundReference;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.XXH64;
+import org.apache.spark.sql.catalyst.expressions.XxHash64;
+import org.apache.spark.sql.execution.ColumnarToRowExec;
+import org.apache.spark.sql.execution.InputAdapter;
+import org.apache.spark.sql.execution.ProjectExec;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.WholeStageCodegenExec;
+import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@link OnePass} over column batches: when the night's rows come from a source that Spark reads as column batches
+ * (Parquet and Delta files through the vectorized reader, a cached frame), the row checks, the id hashes and the drift
+ * profile are computed column by column over each batch, in Java, from the values as the source holds them: no
+ * projection of every row into Spark's row format, and a categorical value of a dictionary-encoded column is looked up
+ * once per batch, not once per row. Same counts, same hashes, same sample as {@link OnePass#run}, which is the
+ * fallback for every other source and type (and what {@code ColumnarPassTest} compares this with).
+ *
+ * <p>The semantics are those of the row path's Spark expressions: a numeric value is the column's value cast to double
+ * (byte, short, int, long, float, double columns; others fall back), NaN and ±∞ are non-finite and, for drift, null;
+ * an id is hashed as {@code xxhash64} of its string form (string, byte, short, int or long ids); categories compare
+ * as bytes (plain {@code STRING} columns only, no collation).
+ */
+public final class ColumnarPass {
+
+    private static final Logger log = LoggerFactory.getLogger(ColumnarPass.class);
+
+    private ColumnarPass() {
+    }
+
+    /** One row check, failing when the column's value is null, non-finite, outside [min, max] or not among {@code categories}. */
+    public record Check(Kind kind, String column, double min, double max, Set<String> categories) implements Serializable {
+        public enum Kind { NULL, NON_FINITE, OUT_OF_RANGE, UNSEEN_CATEGORY }
+
+        public static Check isNull(String column) {
+            return new Check(Kind.NULL, column, 0, 0, null);
+        }
+
+        public static Check nonFinite(String column) {
+            return new Check(Kind.NON_FINITE, column, 0, 0, null);
+        }
+
+        /** Null bounds are open. */
+        public static Check outOfRange(String column, Double min, Double max) {
+            return new Check(Kind.OUT_OF_RANGE, column, min == null ? Double.NEGATIVE_INFINITY : min,
+                    max == null ? Double.POSITIVE_INFINITY : max, null);
+        }
+
+        public static Check unseenCategory(String column, Set<String> categories) {
+            return new Check(Kind.UNSEEN_CATEGORY, column, 0, 0, Set.copyOf(categories));
+        }
+    }
+
+    /**
+     * The pass of {@link OnePass#run} over {@code input} ({@code total} rows), with {@code checks} in place of its
+     * conditions and the drift profile of {@code features} (as {@link Profiling#nightFrame} casts them; the numeric and
+     * categorical profiles name some of them) when {@code features} is not empty; or empty when {@code input} is not
+     * read as column batches or has a type this pass does not read (the caller then runs {@link OnePass#run}).
+     */
+    public static Optional<OnePass.Result> run(Dataset<Row> input, long total, String idColumn, List<Check> checks,
+                                               List<ModelFeature> features, List<ReferenceProfile.NumericProfile> numeric,
+                                               List<ReferenceProfile.CategoricalProfile> categorical) {
+        return run(input, total, idColumn, checks, features, numeric, categorical, QuantileSketch.SAMPLE_ROWS);
+    }
+
+    static Optional<OnePass.Result> run(Dataset<Row> input, long total, String idColumn, List<Check> checks,
+                                        List<ModelFeature> features, List<ReferenceProfile.NumericProfile> numeric,
+                                        List<ReferenceProfile.CategoricalProfile> categorical, long sampleRows) {
+        Map<String, Integer> at = new LinkedHashMap<>();
+        at.put(idColumn, 0);
+        checks.forEach(c -> at.putIfAbsent(c.column(), at.size()));
+        features.forEach(f -> at.putIfAbsent(f.name(), at.size()));
+        numeric.forEach(p -> at.putIfAbsent(p.name(), at.size()));
+        categorical.forEach(p -> at.putIfAbsent(p.name(), at.size()));
+        Dataset<Row> selected = input.select(at.keySet().stream().map(org.apache.spark.sql.functions::col)
+                .toArray(org.apache.spark.sql.Column[]::new));
+        DataType[] types = Arrays.stream(selected.schema().fields()).map(f -> f.dataType()).toArray(DataType[]::new);
+        String unsupported = unsupported(at, types, idColumn, checks, features, numeric, categorical);
+        Source source = unsupported == null ? source(selected) : null;
+        if (source == null) {
+            log.info("validation and drift read row by row: {}", unsupported != null ? unsupported
+                    : "the input is not read as column batches (" + selected.queryExecution().executedPlan().nodeName() + ")");
+            return Optional.empty();
+        }
+        log.info("validation and drift read as column batches from {}", source.plan().nodeName());
+
+        boolean sampling = total > sampleRows && !numeric.isEmpty();
+        Layout layout = new Layout(source.index(), Arrays.stream(types).mapToInt(ColumnarPass::typeCode).toArray(), checks.stream().map(c -> new Check(c.kind(), c.column(), c.min(), c.max(),
+                c.categories())).toArray(Check[]::new), at,
+                features.stream().mapToInt(f -> at.get(f.name())).toArray(), numericFlags(features),
+                numeric.stream().map(p -> at.get(p.name())).mapToInt(Integer::intValue).toArray(),
+                numeric.stream().map(ReferenceProfile.NumericProfile::binEdges).toArray(double[][]::new),
+                categorical.stream().map(p -> at.get(p.name())).mapToInt(Integer::intValue).toArray(),
+                categorical.stream().map(p -> p.categories().keySet().toArray(String[]::new)).toArray(String[][]::new),
+                sampling, sampling ? QuantileSketch.threshold(total, sampleRows) : Long.MAX_VALUE);
+        JavaRDD<ColumnarBatch> batches = source.plan().executeColumnar().toJavaRDD();
+        int reducers = OnePass.reducers(input.sparkSession(), batches.getNumPartitions());
+        return Optional.of(OnePass.finish(batches.mapPartitionsWithIndex((index, it) -> layout.map(index, it, reducers), false),
+                reducers, total, layout.empty(), numeric, categorical));
+    }
+
+    private static boolean[] numericFlags(List<ModelFeature> features) {
+        boolean[] numeric = new boolean[features.size()];
+        for (int f = 0; f < numeric.length; f++) {
+            numeric[f] = features.get(f).type() == FeatureType.NUMERIC;
+        }
+        return numeric;
+    }
+
+    /** Why this pass cannot read these columns (null: it can). */
+    private static String unsupported(Map<String, Integer> at, DataType[] types, String idColumn, List<Check> checks,
+                                      List<ModelFeature> features, List<ReferenceProfile.NumericProfile> numeric,
+                                      List<ReferenceProfile.CategoricalProfile> categorical) {
+        if (!integral(types[0]) && !DataTypes.StringType.equals(types[0])) {
+            return "id column " + idColumn + " has type " + types[0].simpleString();
+        }
+        for (Check c : checks) {
+            DataType t = types[at.get(c.column())];
+            boolean ok = switch (c.kind()) {
+                case NULL -> true;
+                case NON_FINITE, OUT_OF_RANGE -> number(t);
+                case UNSEEN_CATEGORY -> DataTypes.StringType.equals(t);
+            };
+            if (!ok) {
+                return "column " + c.column() + " has type " + t.simpleString();
+            }
+        }
+        for (ModelFeature f : features) {
+            DataType t = types[at.get(f.name())];
+            if (f.type() == FeatureType.NUMERIC ? !number(t) : !DataTypes.StringType.equals(t)) {
+                return "feature " + f.name() + " has type " + t.simpleString();
+            }
+        }
+        for (ReferenceProfile.NumericProfile p : numeric) {
+            if (!number(types[at.get(p.name())])) {
+                return "numeric feature " + p.name() + " has type " + types[at.get(p.name())].simpleString();
+            }
+        }
+        for (ReferenceProfile.CategoricalProfile p : categorical) {
+            if (!DataTypes.StringType.equals(types[at.get(p.name())])) {
+                return "categorical feature " + p.name() + " has type " + types[at.get(p.name())].simpleString();
+            }
+        }
+        return null;
+    }
+
+    private static boolean integral(DataType t) {
+        return DataTypes.ByteType.equals(t) || DataTypes.ShortType.equals(t) || DataTypes.IntegerType.equals(t)
+                || DataTypes.LongType.equals(t);
+    }
+
+    private static boolean number(DataType t) {
+        return integral(t) || DataTypes.FloatType.equals(t) || DataTypes.DoubleType.equals(t);
+    }
+
+    /** The plan node that produces the selected columns as batches, and where each selected column is in them. */
+    private record Source(SparkPlan plan, int[] index) {
+    }
+
+    /**
+     * The columnar node under {@code selected}'s plan when nothing but column selection sits on top of it (whole-stage
+     * code generation, a projection of plain columns, the conversion to rows), or the plan itself when it serves batches
+     * as well as rows; null otherwise.
+     */
+    private static Source source(Dataset<Row> selected) {
+        SparkPlan plan = selected.queryExecution().executedPlan();
+        while (true) {
+            if (plan instanceof WholeStageCodegenExec w) {
+                plan = w.child();
+            } else if (plan instanceof InputAdapter a) {
+                plan = a.child();
+            } else if (plan instanceof ProjectExec p && scala.jdk.javaapi.CollectionConverters.asJava(p.projectList()).stream()
+                    .allMatch(e -> e instanceof AttributeReference)) {
+                plan = p.child();
+            } else if (plan instanceof ColumnarToRowExec c && c.child().supportsColumnar()) {
+                plan = c.child();
+                break;
+            } else if (plan.supportsColumnar()) {
+                break; // a node that serves rows and batches alike (the cache's scan)
+            } else {
+                return null;
+            }
+        }
+        List<Attribute> wanted = scala.jdk.javaapi.CollectionConverters.asJava(selected.queryExecution().analyzed().output());
+        List<Attribute> produced = scala.jdk.javaapi.CollectionConverters.asJava(plan.output());
+        int[] index = new int[wanted.size()];
+        for (int i = 0; i < wanted.size(); i++) {
+            index[i] = -1;
+            for (int j = 0; j < produced.size(); j++) {
+                if (produced.get(j).exprId().equals(wanted.get(i).exprId())) {
+                    index[i] = j;
+                }
+            }
+            if (index[i] < 0) {
+                return null;
+            }
+        }
+        return new Source(plan, index);
+    }
+
+    /** What each task needs: where the columns are in a batch, their types, the checks and the drift features. Column numbers are positions in the selection. */
+    private record Layout(int[] index, int[] types, Check[] checks, Map<String, Integer> at, int[] keyed, boolean[] keyedNumeric,
+                          int[] numericColumns, double[][] edges, int[] categoricalColumns, String[][] categories,
+                          boolean sampling, long below) implements Serializable {
+
+        OnePass.Partial empty() {
+            return new OnePass.Partial(checks.length, edges, categories);
+        }
+
+        Iterator<Tuple2<Integer, Object>> map(int partition, Iterator<ColumnarBatch> batches, int reducers) {
+            OnePass.Partial p = empty();
+            long[] idHashes = new long[1 << 12];
+            int idCount = 0;
+            // one lookup per string column: codes carry "unseen by the contract" (bit 0) and the reference category + 1
+            Map<Integer, Lookup> lookups = new LinkedHashMap<>();
+            for (Check c : checks) {
+                if (c.kind() == Check.Kind.UNSEEN_CATEGORY) {
+                    lookups.computeIfAbsent(at.get(c.column()), k -> new Lookup()).allowed = new OnePass.CategoryIndex(
+                            c.categories().toArray(String[]::new));
+                }
+            }
+            for (int f = 0; f < categoricalColumns.length; f++) {
+                lookups.computeIfAbsent(categoricalColumns[f], k -> new Lookup()).reference = new OnePass.CategoryIndex(categories[f]);
+            }
+            SampleHash fallback = sampling ? new SampleHash(index, types, keyed, keyedNumeric) : null;
+            int capacity = 0;
+            boolean[] fails = new boolean[0];
+            boolean[] sampled = new boolean[0];
+            while (batches.hasNext()) {
+                ColumnarBatch batch = batches.next();
+                int n = batch.numRows();
+                if (n > capacity) {
+                    capacity = n;
+                    fails = new boolean[n];
+                    sampled = new boolean[n];
+                } else {
+                    Arrays.fill(fails, 0, n, false);
+                }
+                p.rows += n;
+                for (Map.Entry<Integer, Lookup> e : lookups.entrySet()) {
+                    e.getValue().codes(batch.column(index[e.getKey()]), n);
+                }
+
+                ColumnVector id = batch.column(index[0]);
+                boolean idNulls = id.hasNull();
+                if (idCount + n > idHashes.length) {
+                    idHashes = Arrays.copyOf(idHashes, Math.max(idHashes.length * 2, idCount + n));
+                }
+                for (int i = 0; i < n; i++) {
+                    if (idNulls && id.isNullAt(i)) {
+                        if (sampling) {
+                            sampled[i] = (fallback.hash(batch, i) & Long.MAX_VALUE) < below;
+                        }
+                        continue;
+                    }
+                    long h = idHash(id, types[0], i);
+                    idHashes[idCount++] = h;
+                    if (sampling) {
+                        sampled[i] = (h & Long.MAX_VALUE) < below;
+                    }
+                }
+
+                for (int k = 0; k < checks.length; k++) {
+                    Check c = checks[k];
+                    int column = at.get(c.column());
+                    ColumnVector v = batch.column(index[column]);
+                    int t = types[column];
+                    boolean nulls = v.hasNull();
+                    long failing = 0;
+                    switch (c.kind()) {
+                        case NULL -> {
+                            if (nulls) {
+                                for (int i = 0; i < n; i++) {
+                                    if (v.isNullAt(i)) {
+                                        failing++;
+                                        fails[i] = true;
+                                    }
+                                }
+                            }
+                        }
+                        case NON_FINITE -> {
+                            if (t == DOUBLE || t == FLOAT) {
+                                for (int i = 0; i < n; i++) {
+                                    if (!(nulls && v.isNullAt(i)) && !Double.isFinite(value(v, t, i))) {
+                                        failing++;
+                                        fails[i] = true;
+                                    }
+                                }
+                            }
+                        }
+                        case OUT_OF_RANGE -> {
+                            for (int i = 0; i < n; i++) {
+                                if (!(nulls && v.isNullAt(i))) {
+                                    double d = value(v, t, i);
+                                    if (Double.isFinite(d) && (d < c.min() || d > c.max())) {
+                                        failing++;
+                                        fails[i] = true;
+                                    }
+                                }
+                            }
+                        }
+                        case UNSEEN_CATEGORY -> {
+                            int[] codes = lookups.get(column).codes;
+                            for (int i = 0; i < n; i++) {
+                                if (codes[i] >= 0 && (codes[i] & 1) != 0) {
+                                    failing++;
+                                    fails[i] = true;
+                                }
+                            }
+                        }
+                    }
+                    p.failing[k] += failing;
+                }
+                for (int i = 0; i < n; i++) {
+                    if (fails[i]) {
+                        p.failingAny++;
+                    }
+                }
+
+                for (int f = 0; f < numericColumns.length; f++) {
+                    ColumnVector v = batch.column(index[numericColumns[f]]);
+                    int t = types[numericColumns[f]];
+                    boolean nulls = v.hasNull();
+                    double[] e = edges[f];
+                    long[] bins = p.bins[f];
+                    long count = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (nulls && v.isNullAt(i)) {
+                            continue;
+                        }
+                        double d = value(v, t, i);
+                        if (!Double.isFinite(d)) {
+                            continue;
+                        }
+                        count++;
+                        bins[OnePass.bin(d, e)]++;
+                        if (!sampling || sampled[i]) {
+                            p.add(f, d);
+                        }
+                    }
+                    p.numericCount[f] += count;
+                }
+                for (int f = 0; f < categoricalColumns.length; f++) {
+                    int[] codes = lookups.get(categoricalColumns[f]).codes;
+                    long[] counts = p.categoryCounts[f];
+                    long count = 0;
+                    for (int i = 0; i < n; i++) {
+                        int code = codes[i];
+                        if (code < 0) {
+                            continue;
+                        }
+                        count++;
+                        if (code > 1) {
+                            counts[(code >> 1) - 1]++;
+                        }
+                    }
+                    p.categoricalCount[f] += count;
+                }
+            }
+            return OnePass.emit(partition, p, idHashes, idCount, reducers);
+        }
+    }
+
+    private static final int DOUBLE = 0;
+    private static final int FLOAT = 1;
+    private static final int LONG = 2;
+    private static final int INT = 3;
+    private static final int SHORT = 4;
+    private static final int BYTE = 5;
+    private static final int STRING = 6;
+    private static final int OTHER = 7;
+
+    /** A type as the loops switch on it (a {@code DataType} compared in every row would cost an {@code equals}). */
+    static int typeCode(DataType t) {
+        return DataTypes.DoubleType.equals(t) ? DOUBLE : DataTypes.FloatType.equals(t) ? FLOAT : DataTypes.LongType.equals(t) ? LONG
+                : DataTypes.IntegerType.equals(t) ? INT : DataTypes.ShortType.equals(t) ? SHORT : DataTypes.ByteType.equals(t) ? BYTE
+                : DataTypes.StringType.equals(t) ? STRING : OTHER;
+    }
+
+    /** A value of a numeric column as double, as Spark casts it. */
+    static double value(ColumnVector v, int t, int i) {
+        return switch (t) {
+            case DOUBLE -> v.getDouble(i);
+            case FLOAT -> v.getFloat(i);
+            case LONG -> v.getLong(i);
+            case INT -> v.getInt(i);
+            case SHORT -> v.getShort(i);
+            default -> v.getByte(i);
+        };
+    }
+
+    /** {@link OnePass#idHash}: xxhash64 (seed 42) of the id's string form. */
+    static long idHash(ColumnVector v, int t, int i) {
+        if (t == STRING) {
+            UTF8String s = v.getUTF8String(i);
+            return XXH64.hashUnsafeBytes(s.getBaseObject(), s.getBaseOffset(), s.numBytes(), 42L);
+        }
+        long x = t == LONG ? v.getLong(i) : t == INT ? v.getInt(i) : t == SHORT ? v.getShort(i) : v.getByte(i);
+        byte[] bytes = Long.toString(x).getBytes(StandardCharsets.UTF_8);
+        return XXH64.hashUnsafeBytes(bytes, Platform.BYTE_ARRAY_OFFSET, bytes.length, 42L);
+    }
+
+    /**
+     * A string column's codes in one batch: -1 for null, else bit 0 set when the value is not among the contract's
+     * categories ({@code allowed}, when checked) and, above it, its reference category's index + 1 (0: none). A
+     * dictionary-encoded column is looked up once per dictionary entry used in the batch.
+     */
+    private static final class Lookup {
+        OnePass.CategoryIndex allowed;
+        OnePass.CategoryIndex reference;
+        int[] codes = new int[0];
+        private int[] memo = new int[0];
+        private int[] touched = new int[0];
+
+        void codes(ColumnVector v, int n) {
+            if (codes.length < n) {
+                codes = new int[n];
+                touched = new int[n];
+            }
+            boolean nulls = v.hasNull();
+            if (v instanceof WritableColumnVector w && w.hasDictionary()) {
+                WritableColumnVector ids = w.getDictionaryIds();
+                int used = 0;
+                for (int i = 0; i < n; i++) {
+                    if (nulls && v.isNullAt(i)) {
+                        codes[i] = -1;
+                        continue;
+                    }
+                    int d = ids.getDictId(i);
+                    if (d >= memo.length) {
+                        int size = Math.max(d + 1, memo.length * 2);
+                        int old = memo.length;
+                        memo = Arrays.copyOf(memo, size);
+                        Arrays.fill(memo, old, size, -1);
+                    }
+                    int code = memo[d];
+                    if (code < 0) {
+                        code = code(v.getUTF8String(i));
+                        memo[d] = code;
+                        touched[used++] = d;
+                    }
+                    codes[i] = code;
+                }
+                // the next batch may have another dictionary (another row group)
+                for (int k = 0; k < used; k++) {
+                    memo[touched[k]] = -1;
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    codes[i] = nulls && v.isNullAt(i) ? -1 : code(v.getUTF8String(i));
+                }
+            }
+        }
+
+        private int code(UTF8String s) {
+            int unseen = allowed != null && allowed.indexOf(s) < 0 ? 1 : 0;
+            return unseen | (reference == null ? 0 : (reference.indexOf(s) + 1) << 1);
+        }
+    }
+
+    /**
+     * {@link QuantileSketch#sampleHash} of a row without an id: Spark's own {@code xxhash64} expression over the
+     * drift frame's columns ({@code entity_id}, null here, then the features as {@link Profiling#nightFrame} casts
+     * them), evaluated on the row's values. Rows without an id are few (each is quarantined), so one evaluation each.
+     */
+    private static final class SampleHash {
+        private final int[] index;
+        private final int[] types;
+        private final int[] columns;
+        private final boolean[] numeric;
+        private final Expression hash;
+        private final GenericInternalRow row;
+
+        SampleHash(int[] index, int[] types, int[] columns, boolean[] numeric) {
+            this.index = index;
+            this.types = types;
+            this.columns = columns;
+            this.numeric = numeric;
+            List<Expression> children = new ArrayList<>();
+            children.add(new BoundReference(0, DataTypes.StringType, true));
+            for (int f = 0; f < columns.length; f++) {
+                children.add(new BoundReference(f + 1, numeric[f] ? DataTypes.DoubleType : DataTypes.StringType, true));
+            }
+            hash = new XxHash64(scala.jdk.javaapi.CollectionConverters.asScala(children).toSeq(), 42L);
+            row = new GenericInternalRow(columns.length + 1);
+        }
+
+        long hash(ColumnarBatch batch, int i) {
+            row.setNullAt(0);
+            for (int f = 0; f < columns.length; f++) {
+                ColumnVector v = batch.column(index[columns[f]]);
+                if (v.isNullAt(i)) {
+                    row.setNullAt(f + 1);
+                } else if (numeric[f]) {
+                    double d = value(v, types[columns[f]], i);
+                    if (Double.isFinite(d)) {
+                        row.update(f + 1, d);
+                    } else {
+                        row.setNullAt(f + 1);
+                    }
+                } else {
+                    row.update(f + 1, v.getUTF8String(i).copy());
+                }
+            }
+            return (Long) hash.eval(row);
+        }
+    }
+
+}
