@@ -36,7 +36,9 @@ import static org.apache.spark.sql.functions.lit;
  * Times a night's validation counts and drift profile over input of the scoring benchmark's shape (10 numeric features
  * with nulls, 2 categorical ones; {@link ScoringBenchmark#generate}) in alternating rounds within one JVM, after one
  * untimed warm-up round: one plain scan of every input column; the validation counts alone and with the drift profile
- * of every feature, each in one pass over the files ({@link NightValidation#countAndProfile}); caching the input
+ * of every feature, each in one pass over the files ({@link NightValidation#countAndProfile}, which reads Parquet as
+ * column batches: {@link dev.nightshift.drift.ColumnarPass}); validation + drift over the same files row by row
+ * ({@link NightValidation#rowPass}, what inputs that are not read as column batches get); caching the input
  * alone; and what a night does (count the rows from the Parquet footers, then the same pass, which fills the cache
  * as it reads, then flag the rows for scoring).
  * Reports the median rows/s and each variant's time as a multiple of the plain scan's. Spark only: no PostgreSQL.
@@ -46,6 +48,7 @@ public final class ProfilingBenchmark {
     static final String PLAIN_SCAN = "plain scan";
     static final String VALIDATION = "validation only, one pass";
     static final String ONE_PASS = "validation + drift, one pass";
+    static final String ROW_PASS = "validation + drift, row by row";
     static final String CACHE = "caching the input (no checks)";
     static final String NIGHT = "the night's: one pass filling the cache";
     private static final int NUMERIC = 10;
@@ -113,6 +116,10 @@ public final class ProfilingBenchmark {
                         .repeatedIds().stats().unpersist()),
                 new Variant(ONE_PASS, () -> NightValidation.countAndProfile(spark.read().parquet(input), contract, drift)
                         .repeatedIds().stats().unpersist()),
+                new Variant(ROW_PASS, () -> {
+                    Dataset<Row> files = spark.read().parquet(input);
+                    NightValidation.rowPass(files, files.count(), contract, drift);
+                }),
                 new Variant(CACHE, () -> {
                     Dataset<Row> cached = spark.read().parquet(input).persist(StorageLevel.MEMORY_AND_DISK());
                     cached.count();

@@ -15,6 +15,7 @@ import org.apache.spark.sql.catalyst.expressions.XxHash64;
 import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.InputAdapter;
 import org.apache.spark.sql.execution.ProjectExec;
+import org.apache.spark.sql.execution.SQLExecution$;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
@@ -97,6 +98,32 @@ public final class ColumnarPass {
     static Optional<OnePass.Result> run(Dataset<Row> input, long total, String idColumn, List<Check> checks,
                                         List<ModelFeature> features, List<ReferenceProfile.NumericProfile> numeric,
                                         List<ReferenceProfile.CategoricalProfile> categorical, long sampleRows) {
+        return run(input, total, idColumn, true, checks, features, numeric, categorical, sampleRows);
+    }
+
+    /**
+     * {@link Profiling#current} of the night's input {@code raw} (as read, with its id column {@code idColumn}) for the
+     * model {@code features}, read once as column batches without caching (the rows counted first, from the files'
+     * metadata where the format keeps it), or empty when {@code raw} is not read as column batches: the same profile as
+     * {@link Profiling#current} over {@link Profiling#nightFrame}, without the repeated ids.
+     */
+    public static Optional<CurrentProfile> profile(Dataset<Row> raw, String idColumn, List<ModelFeature> features,
+                                                   List<ReferenceProfile.NumericProfile> numeric,
+                                                   List<ReferenceProfile.CategoricalProfile> categorical) {
+        return profile(raw, idColumn, features, numeric, categorical, QuantileSketch.SAMPLE_ROWS);
+    }
+
+    static Optional<CurrentProfile> profile(Dataset<Row> raw, String idColumn, List<ModelFeature> features,
+                                            List<ReferenceProfile.NumericProfile> numeric,
+                                            List<ReferenceProfile.CategoricalProfile> categorical, long sampleRows) {
+        return run(raw, -1, idColumn, false, List.of(), features, numeric, categorical, sampleRows).map(OnePass.Result::profile);
+    }
+
+    /** {@code total} below 0: counted here, once the input is known to be read as column batches. */
+    private static Optional<OnePass.Result> run(Dataset<Row> input, long total, String idColumn, boolean repeatedIds,
+                                                List<Check> checks, List<ModelFeature> features,
+                                                List<ReferenceProfile.NumericProfile> numeric,
+                                                List<ReferenceProfile.CategoricalProfile> categorical, long sampleRows) {
         Map<String, Integer> at = new LinkedHashMap<>();
         at.put(idColumn, 0);
         checks.forEach(c -> at.putIfAbsent(c.column(), at.size()));
@@ -109,11 +136,14 @@ public final class ColumnarPass {
         String unsupported = unsupported(at, types, idColumn, checks, features, numeric, categorical);
         Source source = unsupported == null ? source(selected) : null;
         if (source == null) {
-            log.info("validation and drift read row by row: {}", unsupported != null ? unsupported
+            log.info("the pass reads rows: {}", unsupported != null ? unsupported
                     : "the input is not read as column batches (" + selected.queryExecution().executedPlan().nodeName() + ")");
             return Optional.empty();
         }
-        log.info("validation and drift read as column batches from {}", source.plan().nodeName());
+        log.info("the pass reads column batches from {}", source.plan().nodeName());
+        if (total < 0) {
+            total = selected.count();
+        }
 
         boolean sampling = total > sampleRows && !numeric.isEmpty();
         Layout layout = new Layout(source.index(), Arrays.stream(types).mapToInt(ColumnarPass::typeCode).toArray(), checks.stream().map(c -> new Check(c.kind(), c.column(), c.min(), c.max(),
@@ -123,11 +153,15 @@ public final class ColumnarPass {
                 numeric.stream().map(ReferenceProfile.NumericProfile::binEdges).toArray(double[][]::new),
                 categorical.stream().map(p -> at.get(p.name())).mapToInt(Integer::intValue).toArray(),
                 categorical.stream().map(p -> p.categories().keySet().toArray(String[]::new)).toArray(String[][]::new),
-                sampling, sampling ? QuantileSketch.threshold(total, sampleRows) : Long.MAX_VALUE);
+                sampling, sampling ? QuantileSketch.threshold(total, sampleRows) : Long.MAX_VALUE, repeatedIds);
         JavaRDD<ColumnarBatch> batches = source.plan().executeColumnar().toJavaRDD();
         int reducers = OnePass.reducers(input.sparkSession(), batches.getNumPartitions());
-        return Optional.of(OnePass.finish(batches.mapPartitionsWithIndex((index, it) -> layout.map(index, it, reducers), false),
-                reducers, total, layout.empty(), numeric, categorical));
+        long rows = total;
+        // as a query of its own, so that Spark's UI, its SQL metrics and query listeners see the scan like any other
+        scala.Function0<OnePass.Result> pass = () -> OnePass.finish(batches.mapPartitionsWithIndex((index, it) -> layout.map(index, it,
+                reducers), false), reducers, rows, layout.empty(), numeric, categorical);
+        return Optional.of(SQLExecution$.MODULE$.withNewExecutionId(selected.queryExecution(),
+                scala.Option.apply("nightshift: row checks and drift profile"), pass));
     }
 
     private static boolean[] numericFlags(List<ModelFeature> features) {
@@ -204,7 +238,7 @@ public final class ColumnarPass {
                     .allMatch(e -> e instanceof AttributeReference)) {
                 plan = p.child();
             } else if (plan instanceof ColumnarToRowExec c && c.child().supportsColumnar()) {
-                plan = c.child();
+                plan = c.child() instanceof InputAdapter a ? a.child() : c.child();
                 break;
             } else if (plan.supportsColumnar()) {
                 break; // a node that serves rows and batches alike (the cache's scan)
@@ -232,7 +266,7 @@ public final class ColumnarPass {
     /** What each task needs: where the columns are in a batch, their types, the checks and the drift features. Column numbers are positions in the selection. */
     private record Layout(int[] index, int[] types, Check[] checks, Map<String, Integer> at, int[] keyed, boolean[] keyedNumeric,
                           int[] numericColumns, double[][] edges, int[] categoricalColumns, String[][] categories,
-                          boolean sampling, long below) implements Serializable {
+                          boolean sampling, long below, boolean repeatedIds) implements Serializable {
 
         OnePass.Partial empty() {
             return new OnePass.Partial(checks.length, edges, categories);
@@ -285,7 +319,9 @@ public final class ColumnarPass {
                         continue;
                     }
                     long h = idHash(id, types[0], i);
-                    idHashes[idCount++] = h;
+                    if (repeatedIds) {
+                        idHashes[idCount++] = h;
+                    }
                     if (sampling) {
                         sampled[i] = (h & Long.MAX_VALUE) < below;
                     }
@@ -388,7 +424,7 @@ public final class ColumnarPass {
                     p.categoricalCount[f] += count;
                 }
             }
-            return OnePass.emit(partition, p, idHashes, idCount, reducers);
+            return OnePass.emit(partition, p, repeatedIds ? idHashes : null, idCount, reducers);
         }
     }
 

@@ -29,6 +29,7 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -103,12 +104,19 @@ public final class DriftJob {
             // Drift describes the night's input as it arrived, quarantined rows included (their nulls and unseen
             // categories are part of the shift); validation, not this job, decides which rows are scored.
             InputFrames.checkSchema(raw.schema(), spec.input().idColumn(), model.features());
-            // cached: the profile's row count and its pass then read the night once
-            Dataset<Row> input = Profiling.nightFrame(raw, spec.input().idColumn(), model.features()).persist(StorageLevel.MEMORY_AND_DISK());
-            try {
-                current = Profiling.current(input, reference.numeric(), reference.categorical());
-            } finally {
-                input.unpersist();
+            // files Spark reads as column batches (Parquet, Delta): one read of the columns the profile needs, after a
+            // count from their metadata; otherwise cached, so that the profile's row count and its pass read the night once
+            Optional<CurrentProfile> read = ColumnarPass.profile(raw, spec.input().idColumn(), model.features(),
+                    reference.numeric(), reference.categorical());
+            if (read.isPresent()) {
+                current = read.get();
+            } else {
+                Dataset<Row> input = Profiling.nightFrame(raw, spec.input().idColumn(), model.features()).persist(StorageLevel.MEMORY_AND_DISK());
+                try {
+                    current = Profiling.current(input, reference.numeric(), reference.categorical());
+                } finally {
+                    input.unpersist();
+                }
             }
         }
         if (current.rows() == 0) {

@@ -158,8 +158,11 @@ public final class NightValidation {
                 drift == null ? null : r.profile());
     }
 
-    /** {@link OnePass} over Spark's rows, for input that {@link ColumnarPass} does not read. */
-    static OnePass.Result rowPass(Dataset<Row> input, long total, DataContract contract, Profiling.Request drift) {
+    /**
+     * {@link OnePass} over Spark's rows, for input that {@link ColumnarPass} does not read (and for the profiling
+     * benchmark, which compares the two).
+     */
+    public static OnePass.Result rowPass(Dataset<Row> input, long total, DataContract contract, Profiling.Request drift) {
         List<Column> conditions = RowChecks.otherConditions(contract);
         List<Column> marked = new ArrayList<>(List.of(col("*")));
         List<String> marks = new ArrayList<>();

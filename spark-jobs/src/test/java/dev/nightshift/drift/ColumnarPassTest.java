@@ -78,6 +78,22 @@ class ColumnarPassTest extends SparkTestBase {
     }
 
     @Test
+    void theDriftProfileAloneIsTheProfileOfTheNightFrame() {
+        Dataset<Row> input = parquet(night(10, DataTypes.StringType), true, "profile");
+        Dataset<Row> frame = Profiling.nightFrame(input, "id", FEATURES).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            for (long sampleRows : new long[] {400, 1_000_000}) {
+                CurrentProfile expected = OnePass.run(frame, frame.count(), null, List.of(), List.of(), NUMERIC, CATEGORICAL, sampleRows).profile();
+                assertThat(ColumnarPass.profile(input, "id", FEATURES, NUMERIC, CATEGORICAL, sampleRows)).get()
+                        .usingRecursiveComparison().isEqualTo(expected);
+            }
+        } finally {
+            frame.unpersist(true);
+        }
+        assertThat(ColumnarPass.profile(night(10, DataTypes.StringType), "id", FEATURES, NUMERIC, CATEGORICAL)).isEmpty();
+    }
+
+    @Test
     void inputNotReadAsColumnBatchesOrOfOtherTypesIsLeftToTheRowPass() {
         Dataset<Row> rows = night(9, DataTypes.StringType);
         assertThat(columnar(rows, CONTRACT, FEATURES, NUMERIC, CATEGORICAL, 400)).isEmpty();
