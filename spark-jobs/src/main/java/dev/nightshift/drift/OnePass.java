@@ -74,9 +74,10 @@ public final class OnePass {
         return run(rows, total, idColumn, conditions, notInSample, numeric, categorical, QuantileSketch.SAMPLE_ROWS);
     }
 
-    static Result run(Dataset<Row> rows, long total, String idColumn, List<Column> conditions, List<String> notInSample,
-                      List<ReferenceProfile.NumericProfile> numeric, List<ReferenceProfile.CategoricalProfile> categorical,
-                      long sampleRows) {
+    /** As {@link #run(Dataset, long, String, List, List, List, List)} with a sample of about {@code sampleRows} rows (tests). */
+    public static Result run(Dataset<Row> rows, long total, String idColumn, List<Column> conditions, List<String> notInSample,
+                             List<ReferenceProfile.NumericProfile> numeric, List<ReferenceProfile.CategoricalProfile> categorical,
+                             long sampleRows) {
         boolean sampling = total > sampleRows && !numeric.isEmpty();
         List<Column> select = new ArrayList<>();
         boolean sampleFromId = false;

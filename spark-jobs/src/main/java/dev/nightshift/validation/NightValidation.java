@@ -163,6 +163,11 @@ public final class NightValidation {
      * benchmark, which compares the two).
      */
     public static OnePass.Result rowPass(Dataset<Row> input, long total, DataContract contract, Profiling.Request drift) {
+        return rowPass(input, total, contract, drift, dev.nightshift.drift.QuantileSketch.SAMPLE_ROWS);
+    }
+
+    /** As {@link #rowPass(Dataset, long, DataContract, Profiling.Request)} with a sample of about {@code sampleRows} rows (tests). */
+    public static OnePass.Result rowPass(Dataset<Row> input, long total, DataContract contract, Profiling.Request drift, long sampleRows) {
         List<Column> conditions = RowChecks.otherConditions(contract);
         List<Column> marked = new ArrayList<>(List.of(col("*")));
         List<String> marks = new ArrayList<>();
@@ -177,6 +182,6 @@ public final class NightValidation {
             id = Columns.ENTITY_ID;
         }
         return OnePass.run(frame, total, id, marks.stream().map(org.apache.spark.sql.functions::col).toList(), marks,
-                drift == null ? List.of() : drift.numeric(), drift == null ? List.of() : drift.categorical());
+                drift == null ? List.of() : drift.numeric(), drift == null ? List.of() : drift.categorical(), sampleRows);
     }
 }

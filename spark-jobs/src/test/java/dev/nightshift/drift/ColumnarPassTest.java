@@ -4,8 +4,8 @@ import dev.nightshift.contract.FeatureType;
 import dev.nightshift.registry.ModelFeature;
 import dev.nightshift.testing.SparkTestBase;
 import dev.nightshift.validation.DataContract;
+import dev.nightshift.validation.NightValidation;
 import dev.nightshift.validation.RowChecks;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -145,20 +145,10 @@ class ColumnarPassTest extends SparkTestBase {
         return ColumnarPass.run(input, input.count(), "id", RowChecks.columnarChecks(contract), features, numeric, categorical, sampleRows);
     }
 
-    /** What NightValidation's row pass does: the checks marked as columns, the drift frame, OnePass over its rows. */
     private static OnePass.Result rowPass(Dataset<Row> input, DataContract contract, List<ModelFeature> features,
                                           List<ReferenceProfile.NumericProfile> numeric,
                                           List<ReferenceProfile.CategoricalProfile> categorical, long sampleRows) {
-        List<Column> conditions = RowChecks.otherConditions(contract);
-        List<Column> marked = new ArrayList<>(List.of(col("*")));
-        List<String> marks = new ArrayList<>();
-        for (int i = 0; i < conditions.size(); i++) {
-            marks.add("__check_" + i);
-            marked.add(conditions.get(i).as(marks.get(i)));
-        }
-        Dataset<Row> frame = Profiling.nightFrame(input.select(marked.toArray(Column[]::new)), "id", features, marks.toArray(String[]::new));
-        return OnePass.run(frame, input.count(), dev.nightshift.contract.Columns.ENTITY_ID,
-                marks.stream().map(org.apache.spark.sql.functions::col).toList(), marks, numeric, categorical, sampleRows);
+        return NightValidation.rowPass(input, input.count(), contract, new Profiling.Request(features, numeric, categorical), sampleRows);
     }
 
     private static final List<ModelFeature> FEATURES = List.of(
