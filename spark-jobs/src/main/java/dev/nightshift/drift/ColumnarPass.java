@@ -42,7 +42,8 @@ import java.util.Set;
 
 /**
  * {@link OnePass} over column batches: when the night's rows come from a source that Spark reads as column batches
- * (Parquet and Delta files through the vectorized reader, a cached frame), the row checks, the id hashes and the drift
+ * (Parquet and Delta files through the vectorized reader, partition filters included; a cache whose columns are all
+ * primitive, as Spark's cache serves no batches with strings), the row checks, the id hashes and the drift
  * profile are computed column by column over each batch, in Java, from the values as the source holds them: no
  * projection of every row into Spark's row format, and a categorical value of a dictionary-encoded column is looked up
  * once per batch, not once per row. Same counts, same hashes, same sample as {@link OnePass#run}, which is the
