@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link ColumnarPass} against {@link OnePass#run} over the same rows: the same counts, repeated id hashes, bins,
  * category counts and sample, on seeded random nights full of what breaks loops (nulls, NaN, ±∞, -0.0, values on the
  * bin edges and the bounds, unseen, empty and non-ASCII categories, null and repeated ids), read from Parquet with and
- * without dictionary encoding, from the cache, with integral ids and numeric columns of every width.
+ * without dictionary encoding, from Delta, from the cache, with integral ids and numeric columns of every width.
  */
 class ColumnarPassTest extends SparkTestBase {
 
@@ -58,6 +58,18 @@ class ColumnarPassTest extends SparkTestBase {
         assertSameAsRowPass(parquet(night(6, DataTypes.IntegerType), true, "int-id"), DataTypes.IntegerType, 400);
         // no sampling: every value is in the sample
         assertSameAsRowPass(parquet(night(7, DataTypes.StringType), true, "small"), DataTypes.StringType, 1_000_000);
+    }
+
+    @Test
+    void aDeltaNightReadWithItsPartitionFilterGivesTheRowPassesCounts() {
+        String path = dir.resolve("delta").toString();
+        night(11, DataTypes.StringType).withColumn("business_date", org.apache.spark.sql.functions.lit(java.sql.Date.valueOf("2026-11-02")))
+                .union(night(12, DataTypes.StringType).withColumn("business_date", org.apache.spark.sql.functions.lit(java.sql.Date.valueOf("2026-11-03"))))
+                .write().format("delta").partitionBy("business_date").save(path);
+        Dataset<Row> night = spark.read().format("delta").load(path).where(col("business_date").equalTo(org.apache.spark.sql.functions.lit(
+                java.sql.Date.valueOf("2026-11-02"))));
+        assertThat(night.count()).isEqualTo(3_000);
+        assertSameAsRowPass(night, DataTypes.StringType, 400);
     }
 
     @Test
