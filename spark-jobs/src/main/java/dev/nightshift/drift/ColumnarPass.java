@@ -134,7 +134,8 @@ public final class ColumnarPass {
         Dataset<Row> selected = input.select(at.keySet().stream().map(org.apache.spark.sql.functions::col)
                 .toArray(org.apache.spark.sql.Column[]::new));
         DataType[] types = Arrays.stream(selected.schema().fields()).map(f -> f.dataType()).toArray(DataType[]::new);
-        String unsupported = unsupported(at, types, idColumn, checks, features, numeric, categorical);
+        int[] codes = Arrays.stream(types).mapToInt(ColumnarPass::typeCode).toArray();
+        String unsupported = unsupported(at, types, codes, idColumn, checks, features, numeric, categorical);
         Source source = unsupported == null ? source(selected) : null;
         if (source == null) {
             log.info("the pass reads rows: {}", unsupported != null ? unsupported
@@ -147,8 +148,7 @@ public final class ColumnarPass {
         }
 
         boolean sampling = total > sampleRows && !numeric.isEmpty();
-        Layout layout = new Layout(source.index(), Arrays.stream(types).mapToInt(ColumnarPass::typeCode).toArray(), checks.stream().map(c -> new Check(c.kind(), c.column(), c.min(), c.max(),
-                c.categories())).toArray(Check[]::new), at,
+        Layout layout = new Layout(source.index(), codes, checks.toArray(Check[]::new), at,
                 features.stream().mapToInt(f -> at.get(f.name())).toArray(), numericFlags(features),
                 numeric.stream().map(p -> at.get(p.name())).mapToInt(Integer::intValue).toArray(),
                 numeric.stream().map(ReferenceProfile.NumericProfile::binEdges).toArray(double[][]::new),
@@ -174,49 +174,40 @@ public final class ColumnarPass {
     }
 
     /** Why this pass cannot read these columns (null: it can). */
-    private static String unsupported(Map<String, Integer> at, DataType[] types, String idColumn, List<Check> checks,
+    private static String unsupported(Map<String, Integer> at, DataType[] types, int[] codes, String idColumn, List<Check> checks,
                                       List<ModelFeature> features, List<ReferenceProfile.NumericProfile> numeric,
                                       List<ReferenceProfile.CategoricalProfile> categorical) {
-        if (!integral(types[0]) && !DataTypes.StringType.equals(types[0])) {
+        if (codes[0] < LONG || codes[0] > STRING) { // ids: integers or strings
             return "id column " + idColumn + " has type " + types[0].simpleString();
         }
         for (Check c : checks) {
-            DataType t = types[at.get(c.column())];
+            int code = codes[at.get(c.column())];
             boolean ok = switch (c.kind()) {
                 case NULL -> true;
-                case NON_FINITE, OUT_OF_RANGE -> number(t);
-                case UNSEEN_CATEGORY -> DataTypes.StringType.equals(t);
+                case NON_FINITE, OUT_OF_RANGE -> code <= BYTE;
+                case UNSEEN_CATEGORY -> code == STRING;
             };
             if (!ok) {
-                return "column " + c.column() + " has type " + t.simpleString();
+                return "column " + c.column() + " has type " + types[at.get(c.column())].simpleString();
             }
         }
         for (ModelFeature f : features) {
-            DataType t = types[at.get(f.name())];
-            if (f.type() == FeatureType.NUMERIC ? !number(t) : !DataTypes.StringType.equals(t)) {
-                return "feature " + f.name() + " has type " + t.simpleString();
+            int code = codes[at.get(f.name())];
+            if (f.type() == FeatureType.NUMERIC ? code > BYTE : code != STRING) {
+                return "feature " + f.name() + " has type " + types[at.get(f.name())].simpleString();
             }
         }
         for (ReferenceProfile.NumericProfile p : numeric) {
-            if (!number(types[at.get(p.name())])) {
+            if (codes[at.get(p.name())] > BYTE) {
                 return "numeric feature " + p.name() + " has type " + types[at.get(p.name())].simpleString();
             }
         }
         for (ReferenceProfile.CategoricalProfile p : categorical) {
-            if (!DataTypes.StringType.equals(types[at.get(p.name())])) {
+            if (codes[at.get(p.name())] != STRING) {
                 return "categorical feature " + p.name() + " has type " + types[at.get(p.name())].simpleString();
             }
         }
         return null;
-    }
-
-    private static boolean integral(DataType t) {
-        return DataTypes.ByteType.equals(t) || DataTypes.ShortType.equals(t) || DataTypes.IntegerType.equals(t)
-                || DataTypes.LongType.equals(t);
-    }
-
-    private static boolean number(DataType t) {
-        return integral(t) || DataTypes.FloatType.equals(t) || DataTypes.DoubleType.equals(t);
     }
 
     /** The plan node that produces the selected columns as batches, and where each selected column is in them. */
@@ -472,6 +463,7 @@ public final class ColumnarPass {
         return count;
     }
 
+    // the type codes: numbers from DOUBLE to BYTE, integers from LONG to BYTE
     private static final int DOUBLE = 0;
     private static final int FLOAT = 1;
     private static final int LONG = 2;

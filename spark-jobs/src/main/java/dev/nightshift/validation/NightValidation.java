@@ -138,8 +138,9 @@ public final class NightValidation {
      * The counts of {@link RowChecks#counts(Dataset, DataContract)} over the flagged {@code input} and, when {@code drift}
      * is not null, the drift profile of all its rows (quarantined ones included: drift describes the input as it arrived)
      * as {@link Profiling#current} computes it over {@link Profiling#nightFrame}: a row count, then one pass over the rows
-     * ({@link OnePass}) for everything but the ids that occur more than once, which are resolved among the rows whose id
-     * hash repeats (normally none). Meant for cached input: it is read twice, three times when an id hash repeats.
+     * ({@link ColumnarPass} when Spark reads {@code input} as column batches, else {@link OnePass}) for everything but the
+     * ids that occur more than once, which are resolved among the rows whose id hash repeats (normally none). Meant for
+     * cached input or files read as column batches: it is read twice, three times when an id hash repeats.
      */
     public static Pass countAndProfile(Dataset<Row> input, DataContract contract, Profiling.Request drift) {
         return countAndProfile(input, input.count(), contract, drift);
