@@ -49,12 +49,40 @@ final class ClassificationBootstrap {
      * {@link Bootstrap#high} of each bootstrapped metric, as {@link Bootstrap#intervals} returns them.
      */
     static Dataset<Row> intervals(Dataset<Row> labelled, List<String> groupKeys, double threshold, long seed, int replicates) {
+        return pass(labelled, groupKeys, threshold, seed, replicates, false);
+    }
+
+    /** The columns of {@link #metricsAndIntervals} after the group keys, in order. */
+    static final List<String> ESTIMATES = List.of(ClassificationMetrics.N, ClassificationMetrics.POSITIVES,
+            ClassificationMetrics.PREDICTED_POSITIVES, ClassificationMetrics.TRUE_POSITIVES, ClassificationMetrics.CORRECT,
+            ClassificationMetrics.AUC, ClassificationMetrics.AUC_VARIANCE, ClassificationMetrics.PR_AUC, ClassificationMetrics.LOG_LOSS,
+            ClassificationMetrics.BRIER, ClassificationMetrics.F1, ClassificationMetrics.ECE);
+
+    /**
+     * One row per group: the group keys, every metric column of {@link ClassificationMetrics#compute} ({@link #ESTIMATES})
+     * and the intervals of {@link #intervals}, from the same single pass (one shuffle), where the definition joins four
+     * aggregations with the bootstrap (ten stages on a small night). The estimates are the pass's sums with weight 1 for
+     * every row; auc and its DeLong variance come from one entry per distinct score, kept while the group is read, and
+     * are computed from the same terms as {@link ClassificationMetrics#rankMetrics}. Equal to the definition up to the
+     * order of floating-point additions ({@code LabelsAndBootstrapTest}, {@code MetricFixturesTest}).
+     */
+    static Dataset<Row> metricsAndIntervals(Dataset<Row> labelled, List<String> groupKeys, double threshold, long seed, int replicates) {
+        return pass(labelled, groupKeys, threshold, seed, replicates, true);
+    }
+
+    private static Dataset<Row> pass(Dataset<Row> labelled, List<String> groupKeys, double threshold, long seed, int replicates,
+                                     boolean estimates) {
         if (replicates <= 0) {
             throw new IllegalArgumentException("replicates must be positive, got " + replicates);
         }
         List<StructField> fields = new ArrayList<>();
         for (String k : groupKeys) {
             fields.add(labelled.schema().apply(k));
+        }
+        if (estimates) {
+            for (String m : ESTIMATES) {
+                fields.add(DataTypes.createStructField(m, DataTypes.DoubleType, true));
+            }
         }
         for (String m : ClassificationMetrics.BOOTSTRAPPED) {
             fields.add(DataTypes.createStructField(Bootstrap.low(m), DataTypes.DoubleType, true));
@@ -66,7 +94,8 @@ final class ClassificationBootstrap {
                         col(Columns.LABEL).cast("double")))
                 .repartition(keys)
                 .sortWithinPartitions(order)
-                .mapPartitions(new Pass(groupKeys.size(), threshold, seed, replicates), Encoders.row(DataTypes.createStructType(fields)));
+                .mapPartitions(new Pass(groupKeys.size(), threshold, seed, replicates, estimates),
+                        Encoders.row(DataTypes.createStructType(fields)));
     }
 
     /** Spark's {@code percentile} at {@code q} of {@code sorted} (ascending); null without values. */
@@ -107,12 +136,14 @@ final class ClassificationBootstrap {
         private final double threshold;
         private final long seed;
         private final int replicates;
+        private final boolean estimates;
 
-        Pass(int keys, double threshold, long seed, int replicates) {
+        Pass(int keys, double threshold, long seed, int replicates, boolean estimates) {
             this.keys = keys;
             this.threshold = threshold;
             this.seed = seed;
             this.replicates = replicates;
+            this.estimates = estimates;
         }
 
         @Override
@@ -137,26 +168,35 @@ final class ClassificationBootstrap {
             return out.iterator();
         }
 
-        /** One group's per-replicate sums, rows arriving by descending score. */
+        /**
+         * One group's sums, rows arriving by descending score: slots 0 .. replicates - 1 are the replicates (Poisson
+         * weights), slot {@code replicates}, when there are estimates, is the sample itself (weight 1).
+         */
         private final class Group {
             private final Object[] key;
             private final double[] thresholds;
             private final long seedHash;
-            private final double[] n = new double[replicates];
-            private final double[] positives = new double[replicates];
-            private final double[] predictedPositives = new double[replicates];
-            private final double[] truePositives = new double[replicates];
-            private final double[] loss = new double[replicates];
-            private final double[] squares = new double[replicates];
-            private final double[] binRows = new double[replicates * BINS];
-            private final double[] binLabels = new double[replicates * BINS];
-            private final double[] binScores = new double[replicates * BINS];
+            private final int slots = replicates + (estimates ? 1 : 0);
+            private final double[] n = new double[slots];
+            private final double[] positives = new double[slots];
+            private final double[] predictedPositives = new double[slots];
+            private final double[] truePositives = new double[slots];
+            private final double[] loss = new double[slots];
+            private final double[] squares = new double[slots];
+            private final double[] binRows = new double[slots * BINS];
+            private final double[] binLabels = new double[slots * BINS];
+            private final double[] binScores = new double[slots * BINS];
             // pr_auc: positives and negatives at scores above the current one, the current score's, and the sum of terms
-            private final double[] positivesAbove = new double[replicates];
-            private final double[] negativesAbove = new double[replicates];
-            private final double[] blockPositives = new double[replicates];
-            private final double[] blockNegatives = new double[replicates];
-            private final double[] precisionTerms = new double[replicates];
+            private final double[] positivesAbove = new double[slots];
+            private final double[] negativesAbove = new double[slots];
+            private final double[] blockPositives = new double[slots];
+            private final double[] blockNegatives = new double[slots];
+            private final double[] precisionTerms = new double[slots];
+            // the estimate's correct predictions, and its (positives, negatives) per distinct score, highest score first
+            private double correct;
+            private double[] scorePositives = new double[estimates ? 16 : 0];
+            private double[] scoreNegatives = new double[estimates ? 16 : 0];
+            private int scores;
             private boolean open;
             private double blockScore;
 
@@ -201,26 +241,44 @@ final class ClassificationBootstrap {
                 long idHash = XXH64.hashUTF8String(UTF8String.fromString(id), seedHash);
                 for (int k = 0; k < replicates; k++) {
                     double w = Bootstrap.poisson1(XXH64.hashInt(k, idHash), thresholds);
-                    if (w == 0.0) {
-                        continue;
+                    if (w != 0.0) {
+                        accumulate(k, w, p, y, predicted, rowLoss, square, bin);
                     }
-                    n[k] += w;
-                    positives[k] += w * y;
-                    predictedPositives[k] += w * predicted;
-                    truePositives[k] += w * y * predicted;
-                    loss[k] += w * rowLoss;
-                    squares[k] += w * square;
-                    int b = k * BINS + bin;
-                    binRows[b] += w;
-                    binLabels[b] += w * y;
-                    binScores[b] += w * p;
-                    blockPositives[k] += w * y;
-                    blockNegatives[k] += w * (1.0 - y);
+                }
+                if (estimates) {
+                    accumulate(replicates, 1.0, p, y, predicted, rowLoss, square, bin);
+                    if (predicted == y) {
+                        correct += 1.0;
+                    }
                 }
             }
 
+            private void accumulate(int k, double w, double p, double y, double predicted, double rowLoss, double square, int bin) {
+                n[k] += w;
+                positives[k] += w * y;
+                predictedPositives[k] += w * predicted;
+                truePositives[k] += w * y * predicted;
+                loss[k] += w * rowLoss;
+                squares[k] += w * square;
+                int b = k * BINS + bin;
+                binRows[b] += w;
+                binLabels[b] += w * y;
+                binScores[b] += w * p;
+                blockPositives[k] += w * y;
+                blockNegatives[k] += w * (1.0 - y);
+            }
+
             private void closeBlock() {
-                for (int k = 0; k < replicates; k++) {
+                if (estimates) {
+                    if (scores == scorePositives.length) {
+                        scorePositives = Arrays.copyOf(scorePositives, scores * 2);
+                        scoreNegatives = Arrays.copyOf(scoreNegatives, scores * 2);
+                    }
+                    scorePositives[scores] = blockPositives[replicates];
+                    scoreNegatives[scores] = blockNegatives[replicates];
+                    scores++;
+                }
+                for (int k = 0; k < slots; k++) {
                     double wp = blockPositives[k];
                     positivesAbove[k] += wp;
                     negativesAbove[k] += blockNegatives[k];
@@ -230,6 +288,25 @@ final class ClassificationBootstrap {
                     blockPositives[k] = 0.0;
                     blockNegatives[k] = 0.0;
                 }
+            }
+
+            /** Slot {@code k}'s value of a bootstrapped metric: the definition's expression; null where it has none. */
+            private Double metric(String metric, int k) {
+                double f1Denominator = predictedPositives[k] + positives[k];
+                return switch (metric) {
+                    case ClassificationMetrics.PR_AUC -> positives[k] > 0 ? precisionTerms[k] / positives[k] : null;
+                    case ClassificationMetrics.LOG_LOSS -> loss[k] / n[k];
+                    case ClassificationMetrics.BRIER -> squares[k] / n[k];
+                    case ClassificationMetrics.F1 -> f1Denominator > 0 ? truePositives[k] * 2.0 / f1Denominator : null;
+                    case ClassificationMetrics.ECE -> {
+                        double gap = 0.0;
+                        for (int b = k * BINS; b < (k + 1) * BINS; b++) {
+                            gap += Math.abs(binLabels[b] - binScores[b]);
+                        }
+                        yield gap / n[k];
+                    }
+                    default -> throw new IllegalStateException("no bootstrap pass for metric " + metric);
+                };
             }
 
             Row finish() {
@@ -243,34 +320,79 @@ final class ClassificationBootstrap {
                     if (n[k] <= 0) {
                         continue;   // no row drawn: the replicate has no row for this group in the definition either
                     }
-                    double gap = 0.0;
-                    for (int b = k * BINS; b < (k + 1) * BINS; b++) {
-                        gap += Math.abs(binLabels[b] - binScores[b]);
-                    }
-                    double f1Denominator = predictedPositives[k] + positives[k];
-                    Double[] v = new Double[metrics.size()];
                     for (int m = 0; m < metrics.size(); m++) {
-                        v[m] = switch (metrics.get(m)) {
-                            case ClassificationMetrics.PR_AUC -> positives[k] > 0 ? precisionTerms[k] / positives[k] : null;
-                            case ClassificationMetrics.LOG_LOSS -> loss[k] / n[k];
-                            case ClassificationMetrics.BRIER -> squares[k] / n[k];
-                            case ClassificationMetrics.F1 -> f1Denominator > 0 ? truePositives[k] * 2.0 / f1Denominator : null;
-                            case ClassificationMetrics.ECE -> gap / n[k];
-                            default -> throw new IllegalStateException("no bootstrap pass for metric " + metrics.get(m));
-                        };
-                        if (v[m] != null) {
-                            values[m][counts[m]++] = v[m];
+                        Double v = metric(metrics.get(m), k);
+                        if (v != null) {
+                            values[m][counts[m]++] = v;
                         }
                     }
                 }
-                Object[] row = Arrays.copyOf(key, keys + 2 * metrics.size());
+                int at = keys;
+                Object[] row = Arrays.copyOf(key, keys + (estimates ? ESTIMATES.size() : 0) + 2 * metrics.size());
+                if (estimates) {
+                    Double[] auc = auc();
+                    for (String m : ESTIMATES) {
+                        row[at++] = estimate(m, auc);
+                    }
+                }
                 for (int m = 0; m < metrics.size(); m++) {
                     double[] sorted = Arrays.copyOf(values[m], counts[m]);
                     Arrays.sort(sorted);
-                    row[keys + 2 * m] = percentile(sorted, 0.025);
-                    row[keys + 2 * m + 1] = percentile(sorted, 0.975);
+                    row[at++] = percentile(sorted, 0.025);
+                    row[at++] = percentile(sorted, 0.975);
                 }
                 return RowFactory.create(row);
+            }
+
+            /** {@code auc}: {@link #auc()}. */
+            private Double estimate(String metric, Double[] auc) {
+                int k = replicates;
+                return switch (metric) {
+                    case ClassificationMetrics.N -> n[k];
+                    case ClassificationMetrics.POSITIVES -> positives[k];
+                    case ClassificationMetrics.PREDICTED_POSITIVES -> predictedPositives[k];
+                    case ClassificationMetrics.TRUE_POSITIVES -> truePositives[k];
+                    case ClassificationMetrics.CORRECT -> correct;
+                    case ClassificationMetrics.AUC -> auc[0];
+                    case ClassificationMetrics.AUC_VARIANCE -> auc[1];
+                    default -> metric(metric, k);
+                };
+            }
+
+            /**
+             * auc and its DeLong variance, {@link ClassificationMetrics#rankMetrics}'s terms: per distinct score, the
+             * negatives ranked below a positive there (ties half) and the positives ranked above a negative there.
+             */
+            private Double[] auc() {
+                double bigP = positives[replicates];
+                double bigN = n[replicates] - bigP;
+                double aucSum = 0.0;
+                double v10 = 0.0;
+                double v01 = 0.0;
+                double negativesAboveHere = 0.0;
+                double positivesAboveHere = 0.0;
+                for (int i = 0; i < scores; i++) {
+                    double wp = scorePositives[i];
+                    double wn = scoreNegatives[i];
+                    double negativesBelow = bigN - negativesAboveHere - wn;
+                    double negBeaten = negativesBelow + wn * 0.5;
+                    double posAbove = positivesAboveHere + wp * 0.5;
+                    aucSum += wp * negBeaten;
+                    v10 += wp * negBeaten * negBeaten;
+                    v01 += wn * posAbove * posAbove;
+                    negativesAboveHere += wn;
+                    positivesAboveHere += wp;
+                }
+                if (!(bigP * bigN > 0)) {
+                    return new Double[] {null, null};
+                }
+                double auc = aucSum / (bigP * bigN);
+                if (!(bigP > 1 && bigN > 1)) {
+                    return new Double[] {auc, null};
+                }
+                double s10 = (v10 / (bigN * bigN) - bigP * auc * auc) / (bigP - 1);
+                double s01 = (v01 / (bigP * bigP) - bigN * auc * auc) / (bigN - 1);
+                return new Double[] {auc, s10 / bigP + s01 / bigN};
             }
         }
     }

@@ -16,9 +16,11 @@ import static dev.nightshift.evaluation.ClassificationMetrics.WEIGHT;
 import static org.apache.spark.sql.functions.lit;
 
 /**
- * Turns predictions joined with labels into {@code model_metrics} rows: runs the aggregations of
- * {@link ClassificationMetrics} or {@link RegressionMetrics} and the {@link Bootstrap}, and brings only their per-group
- * results (a handful of rows per date and model version) to the driver. Groups without any usable label give no rows.
+ * Turns predictions joined with labels into {@code model_metrics} rows: computes the metrics and bootstrap intervals of
+ * each group (classification: {@link ClassificationBootstrap#metricsAndIntervals}, one pass equal to
+ * {@link ClassificationMetrics} and the {@link Bootstrap}; regression: {@link RegressionMetrics} and
+ * {@link RegressionBootstrap}), and brings only their per-group results (a handful of rows per date and model version)
+ * to the driver. Groups without any usable label give no rows.
  */
 public final class ModelEvaluation {
 
@@ -97,13 +99,15 @@ public final class ModelEvaluation {
     /** The point estimates and bootstrap intervals of every group of {@code labelled} by {@code keys}, collected. */
     private static Map<MetricRow.Key, Row> stats(Dataset<Row> labelled, List<String> keys, Task task, double threshold, long seed,
                                                  int replicates) {
-        Dataset<Row> weighted = labelled.withColumn(WEIGHT, lit(1.0));
-        String[] keyArray = keys.toArray(String[]::new);
-        Dataset<Row> stats = task == Task.BINARY_CLASSIFICATION
-                ? ClassificationMetrics.compute(weighted, keys, threshold)
-                        .join(ClassificationBootstrap.intervals(weighted, keys, threshold, seed, replicates), keyArray, "left")
-                : RegressionMetrics.compute(weighted, keys)
-                        .join(RegressionBootstrap.intervals(weighted, keys, seed, replicates), keyArray, "left");
+        Dataset<Row> stats;
+        if (task == Task.BINARY_CLASSIFICATION) {
+            // one shuffle and one pass per group for the estimates and the intervals (ClassificationMetrics.compute is
+            // the definition they equal)
+            stats = ClassificationBootstrap.metricsAndIntervals(labelled, keys, threshold, seed, replicates);
+        } else {
+            stats = RegressionMetrics.compute(labelled.withColumn(WEIGHT, lit(1.0)), keys)
+                    .join(RegressionBootstrap.intervals(labelled, keys, seed, replicates), keys.toArray(String[]::new), "left");
+        }
         Map<MetricRow.Key, Row> statsByKey = new HashMap<>();
         for (Row s : stats.collectAsList()) {
             statsByKey.put(key(s), s);

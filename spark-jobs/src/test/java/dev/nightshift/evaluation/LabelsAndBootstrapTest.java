@@ -144,6 +144,62 @@ class LabelsAndBootstrapTest extends SparkTestBase {
      */
     @Test
     void theOnePassClassificationBootstrapGivesTheDefinitionsIntervals() {
+        Dataset<Row> labelled = classificationGroups();
+        List<String> keys = LabelledPredictions.KEYS;
+
+        Map<LocalDate, Row> definition = byDate(Bootstrap.intervals(labelled, keys, ClassificationMetrics.BOOTSTRAPPED, 9L, 200,
+                (r, k) -> ClassificationMetrics.compute(r, k, 0.4)));
+        Map<LocalDate, Row> onePass = byDate(ClassificationBootstrap.intervals(labelled, keys, 0.4, 9L, 200));
+
+        int compared = assertSameIntervals(definition, onePass, ClassificationMetrics.BOOTSTRAPPED);
+        assertThat(definition.get(DAY.plusDays(1)).<Double>getAs(Bootstrap.low(ClassificationMetrics.PR_AUC))).isNull();
+        assertThat(compared).isGreaterThanOrEqualTo(20);
+    }
+
+    /**
+     * The pass evaluations run computes the estimates beside the intervals: every metric column equals the definition's
+     * (ClassificationMetrics.compute: auc and DeLong variance from ranks with ties, pr_auc, counts, losses, ece), null
+     * where it has none (no positives: auc, its variance, pr_auc), and the intervals are those of the pass without them.
+     */
+    @Test
+    void theOnePassEstimatesEqualTheDefinitions() {
+        Dataset<Row> labelled = classificationGroups();
+        List<String> keys = LabelledPredictions.KEYS;
+
+        Map<LocalDate, Row> definition = byDate(ClassificationMetrics.compute(labelled, keys, 0.4));
+        Map<LocalDate, Row> onePass = byDate(ClassificationBootstrap.metricsAndIntervals(labelled, keys, 0.4, 9L, 200));
+        Map<LocalDate, Row> intervals = byDate(ClassificationBootstrap.intervals(labelled, keys, 0.4, 9L, 200));
+
+        assertThat(onePass.keySet()).isEqualTo(definition.keySet()).hasSize(3);
+        int compared = 0;
+        for (LocalDate date : definition.keySet()) {
+            for (String m : ClassificationBootstrap.ESTIMATES) {
+                Double want = definition.get(date).getAs(m);
+                Double got = onePass.get(date).getAs(m);
+                if (want == null) {
+                    assertThat(got).as(date + " " + m).isNull();
+                } else {
+                    assertThat(got).as(date + " " + m).isCloseTo(want, within(1e-12 * Math.max(1.0, Math.abs(want))));
+                    compared++;
+                }
+            }
+            for (String m : ClassificationMetrics.BOOTSTRAPPED) {
+                for (String column : List.of(Bootstrap.low(m), Bootstrap.high(m))) {
+                    assertThat(onePass.get(date).<Double>getAs(column)).as(date + " " + column)
+                            .isEqualTo(intervals.get(date).<Double>getAs(column));
+                }
+            }
+        }
+        assertThat(definition.get(DAY.plusDays(1)).<Double>getAs(ClassificationMetrics.AUC)).isNull();
+        assertThat(definition.get(DAY).<Double>getAs(ClassificationMetrics.AUC_VARIANCE)).isPositive();
+        assertThat(compared).isGreaterThanOrEqualTo(30);
+    }
+
+    /**
+     * Three groups: a large one with tied scores, one without positives (pr_auc and f1 have no value in any replicate),
+     * and one of three rows (replicates that draw none).
+     */
+    private static Dataset<Row> classificationGroups() {
         java.util.Random random = new java.util.Random(5);
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
@@ -158,16 +214,7 @@ class LabelsAndBootstrapTest extends SparkTestBase {
         for (int i = 0; i < 3; i++) {
             rows.add(RowFactory.create("fx", DAY.plusDays(2), 2L, "t" + i, 0.3 * i, 0.0, (double) (i % 2), 1.0));
         }
-        Dataset<Row> labelled = spark.createDataFrame(rows, MetricFixturesTest.SCHEMA);
-        List<String> keys = LabelledPredictions.KEYS;
-
-        Map<LocalDate, Row> definition = byDate(Bootstrap.intervals(labelled, keys, ClassificationMetrics.BOOTSTRAPPED, 9L, 200,
-                (r, k) -> ClassificationMetrics.compute(r, k, 0.4)));
-        Map<LocalDate, Row> onePass = byDate(ClassificationBootstrap.intervals(labelled, keys, 0.4, 9L, 200));
-
-        int compared = assertSameIntervals(definition, onePass, ClassificationMetrics.BOOTSTRAPPED);
-        assertThat(definition.get(DAY.plusDays(1)).<Double>getAs(Bootstrap.low(ClassificationMetrics.PR_AUC))).isNull();
-        assertThat(compared).isGreaterThanOrEqualTo(20);
+        return spark.createDataFrame(rows, MetricFixturesTest.SCHEMA);
     }
 
     @Test

@@ -59,14 +59,27 @@ class MetricFixturesTest extends SparkTestBase {
         return spark.createDataFrame(rows, SCHEMA);
     }
 
+    /** The definition (Spark aggregations), which the tests of the one pass compare with. */
     @Test
     void classificationMetricsEqualScikitLearn() throws IOException {
+        assertThat(checkClassification((rows, threshold) -> ClassificationMetrics.compute(rows, KEYS, threshold).first()))
+                .isEqualTo(3 * 11);
+    }
+
+    /** The one pass that evaluations run (estimates and intervals together), against the same scikit-learn values. */
+    @Test
+    void theOnePassClassificationMetricsEqualScikitLearn() throws IOException {
+        assertThat(checkClassification((rows, threshold) ->
+                ClassificationBootstrap.metricsAndIntervals(rows, KEYS, threshold, 1L, 5).first())).isEqualTo(3 * 11);
+    }
+
+    private static int checkClassification(java.util.function.BiFunction<Dataset<Row>, Double, Row> metrics) throws IOException {
         int checked = 0;
         for (JsonNode f : fixtures()) {
             if (!f.get("task").asText().equals("binary-classification")) {
                 continue;
             }
-            Row s = ClassificationMetrics.compute(rows(f), KEYS, f.get("threshold").asDouble()).first();
+            Row s = metrics.apply(rows(f), f.get("threshold").asDouble());
             JsonNode e = f.get("expected");
             String name = f.get("name").asText();
             double n = s.getAs(ClassificationMetrics.N);
@@ -90,7 +103,7 @@ class MetricFixturesTest extends SparkTestBase {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(3 * 11);
+        return checked;
     }
 
     @Test
