@@ -171,12 +171,24 @@ class ValidationIntegrationTest extends SparkTestBase {
         dev.nightshift.validation.QuarantineTable.replaceDate(earlier, earlier.count(), quarantine, D.minusDays(1));
         earlier.unpersist();
         assertThat(DeltaPredictions.readDate(spark, quarantine, D.minusDays(1)).count()).isEqualTo(6);
+        long versionBefore = quarantineVersion(quarantine);
         long rerun = DbRows.insertRun(db, PIPELINE, D.minusDays(1));
         assertThat(ScoreJob.run(spark, new ScoreArgs(PIPELINE, 2, D.minusDays(1), model.id(), warehouse, rerun), db)).isEqualTo(CUSTOMERS);
 
-        // then that night's quarantined rows are gone, and the bad night's stay
+        // then that night's quarantined rows are gone (a delete commit), and the bad night's stay
         assertThat(DeltaPredictions.readDate(spark, quarantine, D.minusDays(1)).count()).isZero();
         assertThat(DeltaPredictions.readDate(spark, quarantine, D).count()).isEqualTo(6);
+        assertThat(quarantineVersion(quarantine)).isEqualTo(versionBefore + 1);
+
+        // and a clean night of a date the table never held leaves the table as it is: no commit
+        long versionAfter = quarantineVersion(quarantine);
+        dev.nightshift.validation.QuarantineTable.replaceDate(earlier.limit(0), 0, quarantine, D.plusDays(30));
+        assertThat(quarantineVersion(quarantine)).isEqualTo(versionAfter);
+        assertThat(DeltaPredictions.readDate(spark, quarantine, D).count()).isEqualTo(6);
+    }
+
+    private static long quarantineVersion(String table) {
+        return io.delta.tables.DeltaTable.forPath(spark, table).history(1).first().<Long>getAs("version");
     }
 
     private static List<String> quarantineReasons(String table) {
