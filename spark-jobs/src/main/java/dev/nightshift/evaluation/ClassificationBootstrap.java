@@ -43,15 +43,6 @@ final class ClassificationBootstrap {
     private ClassificationBootstrap() {
     }
 
-    /**
-     * One row per group of {@code labelled} (rows with {@code groupKeys}, {@link Columns#ENTITY_ID}, a non-null
-     * {@link Columns#SCORE} and a 0/1 {@link Columns#LABEL}): the group keys, then {@link Bootstrap#low} and
-     * {@link Bootstrap#high} of each bootstrapped metric, as {@link Bootstrap#intervals} returns them.
-     */
-    static Dataset<Row> intervals(Dataset<Row> labelled, List<String> groupKeys, double threshold, long seed, int replicates) {
-        return pass(labelled, groupKeys, threshold, seed, replicates, false);
-    }
-
     /** The columns of {@link #metricsAndIntervals} after the group keys, in order. */
     static final List<String> ESTIMATES = List.of(ClassificationMetrics.N, ClassificationMetrics.POSITIVES,
             ClassificationMetrics.PREDICTED_POSITIVES, ClassificationMetrics.TRUE_POSITIVES, ClassificationMetrics.CORRECT,
@@ -59,19 +50,16 @@ final class ClassificationBootstrap {
             ClassificationMetrics.BRIER, ClassificationMetrics.F1, ClassificationMetrics.ECE);
 
     /**
-     * One row per group: the group keys, every metric column of {@link ClassificationMetrics#compute} ({@link #ESTIMATES})
-     * and the intervals of {@link #intervals}, from the same single pass (one shuffle), where the definition joins four
+     * One row per group of {@code labelled} (rows with {@code groupKeys}, {@link Columns#ENTITY_ID}, a non-null
+     * {@link Columns#SCORE} and a 0/1 {@link Columns#LABEL}): the group keys, every metric column of
+     * {@link ClassificationMetrics#compute} ({@link #ESTIMATES}), then {@link Bootstrap#low} and {@link Bootstrap#high}
+     * of each bootstrapped metric as {@link Bootstrap#intervals} returns them, from one pass (one shuffle), where the definition joins four
      * aggregations with the bootstrap (ten stages on a small night). The estimates are the pass's sums with weight 1 for
      * every row; auc and its DeLong variance come from one entry per distinct score, kept while the group is read, and
      * are computed from the same terms as {@link ClassificationMetrics#rankMetrics}. Equal to the definition up to the
      * order of floating-point additions ({@code LabelsAndBootstrapTest}, {@code MetricFixturesTest}).
      */
     static Dataset<Row> metricsAndIntervals(Dataset<Row> labelled, List<String> groupKeys, double threshold, long seed, int replicates) {
-        return pass(labelled, groupKeys, threshold, seed, replicates, true);
-    }
-
-    private static Dataset<Row> pass(Dataset<Row> labelled, List<String> groupKeys, double threshold, long seed, int replicates,
-                                     boolean estimates) {
         if (replicates <= 0) {
             throw new IllegalArgumentException("replicates must be positive, got " + replicates);
         }
@@ -79,10 +67,8 @@ final class ClassificationBootstrap {
         for (String k : groupKeys) {
             fields.add(labelled.schema().apply(k));
         }
-        if (estimates) {
-            for (String m : ESTIMATES) {
-                fields.add(DataTypes.createStructField(m, DataTypes.DoubleType, true));
-            }
+        for (String m : ESTIMATES) {
+            fields.add(DataTypes.createStructField(m, DataTypes.DoubleType, true));
         }
         for (String m : ClassificationMetrics.BOOTSTRAPPED) {
             fields.add(DataTypes.createStructField(Bootstrap.low(m), DataTypes.DoubleType, true));
@@ -94,7 +80,7 @@ final class ClassificationBootstrap {
                         col(Columns.LABEL).cast("double")))
                 .repartition(keys)
                 .sortWithinPartitions(order)
-                .mapPartitions(new Pass(groupKeys.size(), threshold, seed, replicates, estimates),
+                .mapPartitions(new Pass(groupKeys.size(), threshold, seed, replicates),
                         Encoders.row(DataTypes.createStructType(fields)));
     }
 
@@ -136,14 +122,12 @@ final class ClassificationBootstrap {
         private final double threshold;
         private final long seed;
         private final int replicates;
-        private final boolean estimates;
 
-        Pass(int keys, double threshold, long seed, int replicates, boolean estimates) {
+        Pass(int keys, double threshold, long seed, int replicates) {
             this.keys = keys;
             this.threshold = threshold;
             this.seed = seed;
             this.replicates = replicates;
-            this.estimates = estimates;
         }
 
         @Override
@@ -170,13 +154,13 @@ final class ClassificationBootstrap {
 
         /**
          * One group's sums, rows arriving by descending score: slots 0 .. replicates - 1 are the replicates (Poisson
-         * weights), slot {@code replicates}, when there are estimates, is the sample itself (weight 1).
+         * weights), slot {@code replicates} is the sample itself (weight 1), for the estimates.
          */
         private final class Group {
             private final Object[] key;
             private final double[] thresholds;
             private final long seedHash;
-            private final int slots = replicates + (estimates ? 1 : 0);
+            private final int slots = replicates + 1;
             private final double[] n = new double[slots];
             private final double[] positives = new double[slots];
             private final double[] predictedPositives = new double[slots];
@@ -194,8 +178,8 @@ final class ClassificationBootstrap {
             private final double[] precisionTerms = new double[slots];
             // the estimate's correct predictions, and its (positives, negatives) per distinct score, highest score first
             private double correct;
-            private double[] scorePositives = new double[estimates ? 16 : 0];
-            private double[] scoreNegatives = new double[estimates ? 16 : 0];
+            private double[] scorePositives = new double[16];
+            private double[] scoreNegatives = new double[16];
             private int scores;
             private boolean open;
             private double blockScore;
@@ -245,11 +229,9 @@ final class ClassificationBootstrap {
                         accumulate(k, w, p, y, predicted, rowLoss, square, bin);
                     }
                 }
-                if (estimates) {
-                    accumulate(replicates, 1.0, p, y, predicted, rowLoss, square, bin);
-                    if (predicted == y) {
-                        correct += 1.0;
-                    }
+                accumulate(replicates, 1.0, p, y, predicted, rowLoss, square, bin);
+                if (predicted == y) {
+                    correct += 1.0;
                 }
             }
 
@@ -269,15 +251,13 @@ final class ClassificationBootstrap {
             }
 
             private void closeBlock() {
-                if (estimates) {
-                    if (scores == scorePositives.length) {
-                        scorePositives = Arrays.copyOf(scorePositives, scores * 2);
-                        scoreNegatives = Arrays.copyOf(scoreNegatives, scores * 2);
-                    }
-                    scorePositives[scores] = blockPositives[replicates];
-                    scoreNegatives[scores] = blockNegatives[replicates];
-                    scores++;
+                if (scores == scorePositives.length) {
+                    scorePositives = Arrays.copyOf(scorePositives, scores * 2);
+                    scoreNegatives = Arrays.copyOf(scoreNegatives, scores * 2);
                 }
+                scorePositives[scores] = blockPositives[replicates];
+                scoreNegatives[scores] = blockNegatives[replicates];
+                scores++;
                 for (int k = 0; k < slots; k++) {
                     double wp = blockPositives[k];
                     positivesAbove[k] += wp;
@@ -328,12 +308,10 @@ final class ClassificationBootstrap {
                     }
                 }
                 int at = keys;
-                Object[] row = Arrays.copyOf(key, keys + (estimates ? ESTIMATES.size() : 0) + 2 * metrics.size());
-                if (estimates) {
-                    Double[] auc = auc();
-                    for (String m : ESTIMATES) {
-                        row[at++] = estimate(m, auc);
-                    }
+                Object[] row = Arrays.copyOf(key, keys + ESTIMATES.size() + 2 * metrics.size());
+                Double[] auc = auc();
+                for (String m : ESTIMATES) {
+                    row[at++] = estimate(m, auc);
                 }
                 for (int m = 0; m < metrics.size(); m++) {
                     double[] sorted = Arrays.copyOf(values[m], counts[m]);
