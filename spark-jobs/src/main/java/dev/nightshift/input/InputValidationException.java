@@ -5,4 +5,8 @@ public class InputValidationException extends IllegalArgumentException {
     public InputValidationException(String message) {
         super(message);
     }
+
+    public InputValidationException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

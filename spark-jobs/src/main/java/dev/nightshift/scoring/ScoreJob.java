@@ -140,6 +140,8 @@ public final class ScoreJob {
         Dataset<Row> predictions = Scoring.predictions(PipelineModel.load(challenger.artifactUri()), input, challenger.task(),
                 spec.model() == null ? 0.5 : spec.model().threshold(), stamp);
         DeltaPredictions.replaceDate(predictions, table, args.businessDate());
+        // read from the input files again (no cache): fails the step, for a re-run, if they changed since the pass
+        validated.requireInputUnchanged(PipelineInput.describe(spec, args.warehouse(), args.businessDate()));
         log.info("{} {}: challenger v{} scored in shadow into {}", args.pipeline(), args.businessDate(), challenger.version(), table);
     }
 
@@ -165,6 +167,13 @@ public final class ScoreJob {
                             .as(driftReference.prediction().name()), col(Columns.ENTITY_ID)), List.of(driftReference.prediction()), List.of());
             long rows = prediction == null ? predictions.count() : prediction.rows();
             log.info("{} {}: {} rows scored", args.pipeline(), args.businessDate(), rows);
+            // The scored rows are cached now: when they were read from the input files again, those must be the files
+            // the validation pass counted, or the night would publish rows it never checked.
+            validated.requireInputUnchanged(PipelineInput.describe(spec, args.warehouse(), args.businessDate()));
+            if (rows != validated.counts().valid()) {
+                throw new IllegalStateException(args.pipeline() + " " + args.businessDate() + ": " + rows
+                        + " rows scored where validation counted " + validated.counts().valid() + " valid rows");
+            }
             PostgresPredictions.stage(predictions, db, args.pipeline(), args.businessDate(), args.runId());
             log.info("{} {}: staged in {}", args.pipeline(), args.businessDate(), PostgresPredictions.stagingTable(args.runId()));
             DeltaPredictions.replaceDate(predictions, table, args.businessDate());

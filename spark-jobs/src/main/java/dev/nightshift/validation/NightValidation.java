@@ -9,6 +9,7 @@ import dev.nightshift.drift.ColumnarPass;
 import dev.nightshift.drift.CurrentProfile;
 import dev.nightshift.drift.OnePass;
 import dev.nightshift.drift.Profiling;
+import dev.nightshift.input.InputFiles;
 import dev.nightshift.input.InputFrames;
 import dev.nightshift.input.InputValidationException;
 import dev.nightshift.registry.ModelVersion;
@@ -26,6 +27,7 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -41,17 +43,41 @@ public final class NightValidation {
     private static final Logger log = LoggerFactory.getLogger(NightValidation.class);
     /** Input formats whose row count Spark reads from file metadata, without decoding a value. */
     private static final java.util.Set<String> COUNTED_FROM_FOOTERS = java.util.Set.of("parquet", "orc", "delta");
+    /**
+     * Input formats whose files the night reads again for the quarantine and scoring instead of caching them, when the
+     * column pass reads them: a second read of columnar files costs less than filling Spark's cache with every row
+     * (the profiling benchmark, README). Not Delta, whose reads go through its log rather than a listing of files.
+     */
+    private static final java.util.Set<String> READ_AGAIN = java.util.Set.of("parquet", "orc");
 
     private NightValidation() {
     }
 
     /**
-     * The night's input rows tagged with their reasons (over cached input: the caller scores {@link RowChecks#valid}
-     * of {@link #flagged} and must {@link #release} them), with the counts and the checks written.
+     * The night's input rows tagged with their reasons (the caller scores {@link RowChecks#valid} of {@link #flagged}
+     * and must {@link #release} them), with the counts and the checks written. Over cached input, or, when
+     * {@code files} is not null, over the input files read again: then {@link #requireInputUnchanged} after each
+     * later read of them.
      */
-    public record Outcome(RowChecks.Flagged flags, ValidationCounts counts, List<CheckResult> checks, CurrentProfile inputProfile) {
+    public record Outcome(RowChecks.Flagged flags, ValidationCounts counts, List<CheckResult> checks, CurrentProfile inputProfile,
+                          InputFiles files) {
         public Dataset<Row> flagged() {
             return flags.rows();
+        }
+
+        /** Whether the flagged rows are read from the input files again rather than from a cache. */
+        public boolean readsFilesAgain() {
+            return files != null;
+        }
+
+        /**
+         * Fails ({@link InputValidationException}) when the input files are read again and one of them is gone or
+         * changed since the pass listed it: the rows read after the pass would not be those it counted.
+         */
+        public void requireInputUnchanged(String source) throws java.io.IOException {
+            if (files != null) {
+                files.requireUnchanged(source);
+            }
         }
 
         public void release() {
@@ -93,16 +119,31 @@ public final class NightValidation {
             throw e;
         }
 
-        // Cached: the night is read once, then checked, profiled, scored and quarantined from memory. A columnar file's
-        // rows are counted from its footers, so the pass itself fills the cache; other formats are counted by filling it.
-        long total = COUNTED_FROM_FOOTERS.contains(spec.input().format()) ? raw.count() : -1;
-        Dataset<Row> input = raw.persist(StorageLevel.MEMORY_AND_DISK());
+        // Parquet and ORC files that the column pass reads: counted from their footers, checked and profiled in that pass,
+        // then read again (row by row, with the same checks as expressions) for the quarantine and scoring, against the
+        // listing the pass read (InputFiles). Anything else is cached: read once, then checked, profiled, scored and
+        // quarantined from memory; a columnar file's rows are counted from its footers, so the pass itself fills the
+        // cache; other formats are counted by filling it.
+        String format = spec.input().format();
+        long total = COUNTED_FROM_FOOTERS.contains(format) ? raw.count() : -1;
+        InputFiles files = READ_AGAIN.contains(format) ? InputFiles.of(raw).orElse(null) : null;
+        Optional<Pass> fromFiles = files == null ? Optional.empty() : columnarPass(raw, total, contract, drift);
+        Dataset<Row> input;
         Pass pass;
-        try {
-            pass = countAndProfile(input, total < 0 ? input.count() : total, contract, drift);
-        } catch (Exception | Error e) {
-            input.unpersist();
-            throw e;
+        if (fromFiles.isPresent()) {
+            input = raw;
+            pass = fromFiles.get();
+            log.info("{} {}: {} input files checked in one pass, read again for the quarantine and scoring", spec.name(), date,
+                    files.size());
+        } else {
+            files = null;
+            input = raw.persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                pass = countAndProfile(input, total < 0 ? input.count() : total, contract, drift);
+            } catch (Exception | Error e) {
+                input.unpersist();
+                throw e;
+            }
         }
         RowChecks.Flagged flags = RowChecks.flagged(input, pass.repeatedIds(), contract);
         Dataset<Row> flagged = flags.rows();
@@ -127,7 +168,7 @@ public final class NightValidation {
             if (!failed.isEmpty()) {
                 throw new InputValidationException(DataQualityGates.failureMessage(spec.name(), date, failed, quarantine));
             }
-            return new Outcome(flags, counts, checks, pass.inputProfile());
+            return new Outcome(flags, counts, checks, pass.inputProfile(), files);
         } catch (Exception | Error e) {
             flags.release();
             throw e;
@@ -151,9 +192,20 @@ public final class NightValidation {
      * before ({@code total}); fails if the pass finds another number.
      */
     public static Pass countAndProfile(Dataset<Row> input, long total, DataContract contract, Profiling.Request drift) {
-        OnePass.Result r = ColumnarPass.run(input, total, contract.idColumn(), RowChecks.columnarChecks(contract),
+        return columnarPass(input, total, contract, drift).orElseGet(() -> finish(input, rowPass(input, total, contract, drift), contract, drift));
+    }
+
+    /**
+     * {@link #countAndProfile(Dataset, long, DataContract, Profiling.Request)} when {@link ColumnarPass} reads {@code input}
+     * as column batches; empty otherwise, having read nothing.
+     */
+    public static Optional<Pass> columnarPass(Dataset<Row> input, long total, DataContract contract, Profiling.Request drift) {
+        return ColumnarPass.run(input, total, contract.idColumn(), RowChecks.columnarChecks(contract),
                 drift == null ? List.of() : drift.features(), drift == null ? List.of() : drift.numeric(),
-                drift == null ? List.of() : drift.categorical()).orElseGet(() -> rowPass(input, total, contract, drift));
+                drift == null ? List.of() : drift.categorical()).map(r -> finish(input, r, contract, drift));
+    }
+
+    private static Pass finish(Dataset<Row> input, OnePass.Result r, DataContract contract, Profiling.Request drift) {
         RowChecks.RepeatedIds repeated = RowChecks.repeatedIds(input, contract, r.repeatedIdHashes());
         return new Pass(RowChecks.counts(r.rows(), r.failing(), r.failingAny(), repeated, contract), repeated,
                 drift == null ? null : r.profile());

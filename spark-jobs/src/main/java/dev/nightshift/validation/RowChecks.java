@@ -58,15 +58,16 @@ public final class RowChecks {
     }
 
     /**
-     * A night's cached input flagged as by {@link #flag}, given the ids that occur more than once
-     * ({@link #repeatedIds}): a projection over both that every action evaluates again, cheaply (the reasons exist for
-     * failing rows only). Call {@link Flagged#release} when done: it releases both.
+     * A night's input (cached, or Parquet files that {@link NightValidation#run} reads again) flagged as by
+     * {@link #flag}, given the ids that occur more than once ({@link #repeatedIds}): a projection over both that every
+     * action evaluates again, cheaply (the reasons exist for failing rows only). Call {@link Flagged#release} when
+     * done: it releases both (unpersisting input that is not cached does nothing).
      */
-    public static Flagged flagged(Dataset<Row> cachedInput, RepeatedIds repeated, DataContract contract) {
-        return new Flagged(flag(cachedInput, repeated.duplicates(), contract), cachedInput, repeated.stats());
+    public static Flagged flagged(Dataset<Row> input, RepeatedIds repeated, DataContract contract) {
+        return new Flagged(flag(input, repeated.duplicates(), contract), input, repeated.stats());
     }
 
-    /** Rows flagged over cached input ({@link #flagged}) and the caches to release. */
+    /** Rows flagged over the night's input ({@link #flagged}) and the caches to release. */
     public record Flagged(Dataset<Row> rows, Dataset<Row> input, Dataset<Row> duplicates) {
         public void release() {
             duplicates.unpersist();
