@@ -39,9 +39,9 @@ import static org.apache.spark.sql.functions.lit;
  * of every feature, each in one pass over the files ({@link NightValidation#countAndProfile}, which reads Parquet as
  * column batches: {@link dev.nightshift.drift.ColumnarPass}); validation + drift over the same files row by row
  * ({@link NightValidation#rowPass}, what inputs that are not read as column batches get); caching the input
- * alone; and what a night does (count the rows from the Parquet footers, then the same pass, which fills the cache
- * as it reads, then flag the rows for scoring), and the same reading the files twice (the column pass over the
- * files, then a second read into the cache).
+ * alone; and what a night does ({@link NightValidation#run}) over Parquet (count the rows from the footers, then the
+ * column pass over the files; then, for scoring, the valid rows read from the files again) and over input it caches
+ * (the same pass over the cached input, which fills the cache as it reads; then the valid rows read from the cache).
  * Reports the median rows/s and each variant's time as a multiple of the plain scan's. Spark only: no PostgreSQL.
  */
 public final class ProfilingBenchmark {
@@ -51,8 +51,10 @@ public final class ProfilingBenchmark {
     static final String ONE_PASS = "validation + drift, one pass";
     static final String ROW_PASS = "validation + drift, row by row";
     static final String CACHE = "caching the input (no checks)";
-    static final String NIGHT_READING_TWICE = "the night's, reading twice: column pass, then the cache";
-    static final String NIGHT = "the night's: one pass filling the cache";
+    static final String NIGHT = "the night's (Parquet): footer count, the column pass";
+    static final String NIGHT_SCORING = "the same, then the valid rows read again for scoring";
+    static final String NIGHT_CACHED = "the night's over a cache (other inputs): the pass filling it";
+    static final String NIGHT_CACHED_SCORING = "the same, then the valid rows read from the cache";
     private static final int NUMERIC = 10;
     private static final int REFERENCE_ROWS = 200_000;
     private static final int BINS = 10;
@@ -127,24 +129,10 @@ public final class ProfilingBenchmark {
                     cached.count();
                     cached.unpersist(true);
                 }),
-                new Variant(NIGHT, () -> {
-                    // as NightValidation.run: Parquet's rows counted from its footers, the pass filling the cache
-                    long total = spark.read().parquet(input).count();
-                    Dataset<Row> cached = spark.read().parquet(input).persist(StorageLevel.MEMORY_AND_DISK());
-                    NightValidation.Pass pass = NightValidation.countAndProfile(cached, total, contract, drift);
-                    RowChecks.flagged(cached, pass.repeatedIds(), contract).release();
-                }),
-                new Variant(NIGHT_READING_TWICE, () -> {
-                    // the alternative the night does not take: the column pass over the files, then the cache filled
-                    // by a second read (the rows for quarantine and scoring)
-                    long total = spark.read().parquet(input).count();
-                    NightValidation.Pass pass = NightValidation.countAndProfile(spark.read().parquet(input), total, contract, drift);
-                    Dataset<Row> cached = spark.read().parquet(input).persist(StorageLevel.MEMORY_AND_DISK());
-                    if (cached.count() != total) {
-                        throw new IllegalStateException("the input changed between the two reads");
-                    }
-                    RowChecks.flagged(cached, pass.repeatedIds(), contract).release();
-                }));
+                new Variant(NIGHT, () -> night(spark.read().parquet(input), false, contract, drift)),
+                new Variant(NIGHT_SCORING, () -> night(spark.read().parquet(input), true, contract, drift)),
+                new Variant(NIGHT_CACHED, () -> nightCached(spark.read().parquet(input), false, contract, drift)),
+                new Variant(NIGHT_CACHED_SCORING, () -> nightCached(spark.read().parquet(input), true, contract, drift)));
 
         long rows = spark.read().parquet(input).count();
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
@@ -171,6 +159,34 @@ public final class ProfilingBenchmark {
             vsScan.put(name, ScoringBenchmark.median(s) / scan);
         });
         return new Result(rows, rounds, seconds, rate, vsScan);
+    }
+
+    /**
+     * As {@link NightValidation#run} over Parquet: the rows counted from the footers, the column pass over the files,
+     * the rows flagged; with {@code scoringRead}, the valid rows read again from the files, as scoring reads them.
+     */
+    private static void night(Dataset<Row> files, boolean scoringRead, DataContract contract, Profiling.Request drift) {
+        long total = files.count();
+        NightValidation.Pass pass = NightValidation.columnarPass(files, total, contract, drift)
+                .orElseThrow(() -> new IllegalStateException("the column pass does not read the benchmark's Parquet"));
+        RowChecks.Flagged flagged = RowChecks.flagged(files, pass.repeatedIds(), contract);
+        if (scoringRead) {
+            RowChecks.valid(flagged.rows()).write().format("noop").mode("overwrite").save();
+        }
+        flagged.release();
+    }
+
+    /** As {@link NightValidation#run} over input it caches: the same footer count, the pass filling the cache. */
+    private static void nightCached(Dataset<Row> files, boolean scoringRead, DataContract contract, Profiling.Request drift) {
+        long total = files.count();
+        Dataset<Row> cached = files.persist(StorageLevel.MEMORY_AND_DISK());
+        NightValidation.Pass pass = NightValidation.countAndProfile(cached, total, contract, drift);
+        RowChecks.Flagged flagged = RowChecks.flagged(cached, pass.repeatedIds(), contract);
+        if (scoringRead) {
+            RowChecks.valid(flagged.rows()).write().format("noop").mode("overwrite").save();
+        }
+        flagged.release();
+        cached.unpersist(true);
     }
 
     /** Counts every column's non-null values: reads (and decodes) all of them, and nothing else. */
