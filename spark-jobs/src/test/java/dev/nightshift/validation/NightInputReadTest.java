@@ -44,8 +44,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * A night over Parquet files is checked and profiled in one pass over the files and read from them again for the
  * quarantine and scoring, not cached: the same counts, quarantined rows and valid rows as the cached night over the
- * same rows (a Delta copy, which the night caches). Its files are checked against the listing the pass read, so that
- * a file rewritten or removed during the night fails it (embedded PostgreSQL, file:// warehouse).
+ * same rows (a Delta copy, which the night caches), and the same from ORC files. Its files are checked against the
+ * listing the pass read, so that a file rewritten or removed during the night fails it (embedded PostgreSQL, file://
+ * warehouse).
  */
 class NightInputReadTest extends SparkTestBase {
 
@@ -79,8 +80,11 @@ class NightInputReadTest extends SparkTestBase {
         GenerateDataJob.run(spark, new GenerateDataArgs("churn", warehouse, D.minusDays(12), D, CUSTOMERS, 7, null, 0, 0, 2, D));
         PipelineSpec parquet = spec("parquet", "{warehouse}/input/churn");
         PipelineSpec delta = spec("delta", "{warehouse}/input-delta/churn");
+        PipelineSpec orc = spec("orc", "{warehouse}/input-orc/churn");
         PipelineInput.forDate(spark, parquet, warehouse, D).write().format("delta")
                 .save(warehouseDir.resolve("input-delta/churn").toUri().toString());
+        PipelineInput.forDate(spark, parquet, warehouse, D).write().partitionBy("event_date")
+                .orc(warehouseDir.resolve("input-orc/churn").toUri().toString());
         DbRows.applySpec(db, parquet);
         ModelRegistry.Registered registered = TrainJob.run(spark, new TrainArgs(PIPELINE, 1, D.minusDays(1), warehouse,
                 DbRows.insertRun(db, PIPELINE, D.minusDays(1))), db);
@@ -94,7 +98,14 @@ class NightInputReadTest extends SparkTestBase {
         // when the night is validated from the Parquet files and from the Delta table
         NightValidation.Outcome files = validate(parquet, warehouse, model, profile);
         NightValidation.Outcome cached = validate(delta, warehouse, model, profile);
+        NightValidation.Outcome orcFiles = validate(orc, warehouse, model, profile);
         try {
+            // (ORC files take the same path as Parquet, through Spark's ORC column batches)
+            assertThat(orcFiles.readsFilesAgain()).isTrue();
+            assertThat(orcFiles.counts()).isEqualTo(cached.counts());
+            assertThat(reasons(orcFiles.flagged())).isEqualTo(reasons(cached.flagged()));
+            assertThat(validIds(orcFiles.flagged())).isEqualTo(validIds(cached.flagged()));
+
             // then the Parquet night reads its files again and caches nothing; the Delta night is cached
             assertThat(files.readsFilesAgain()).isTrue();
             assertThat(files.flags().input().storageLevel()).isEqualTo(StorageLevel.NONE());
@@ -127,6 +138,7 @@ class NightInputReadTest extends SparkTestBase {
         } finally {
             files.release();
             cached.release();
+            orcFiles.release();
         }
     }
 
