@@ -129,10 +129,10 @@ public final class ProfilingBenchmark {
                     cached.count();
                     cached.unpersist(true);
                 }),
-                new Variant(NIGHT, () -> night(spark.read().parquet(input), false, contract, drift)),
-                new Variant(NIGHT_SCORING, () -> night(spark.read().parquet(input), true, contract, drift)),
-                new Variant(NIGHT_CACHED, () -> nightCached(spark.read().parquet(input), false, contract, drift)),
-                new Variant(NIGHT_CACHED_SCORING, () -> nightCached(spark.read().parquet(input), true, contract, drift)));
+                new Variant(NIGHT, () -> night(spark.read().parquet(input), false, false, contract, drift)),
+                new Variant(NIGHT_SCORING, () -> night(spark.read().parquet(input), false, true, contract, drift)),
+                new Variant(NIGHT_CACHED, () -> night(spark.read().parquet(input), true, false, contract, drift)),
+                new Variant(NIGHT_CACHED_SCORING, () -> night(spark.read().parquet(input), true, true, contract, drift)));
 
         long rows = spark.read().parquet(input).count();
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
@@ -162,31 +162,23 @@ public final class ProfilingBenchmark {
     }
 
     /**
-     * As {@link NightValidation#run} over Parquet: the rows counted from the footers, the column pass over the files,
-     * the rows flagged; with {@code scoringRead}, the valid rows read again from the files, as scoring reads them.
+     * As {@link NightValidation#run}: the rows counted from the footers, then over the files ({@code cached} false: the
+     * column pass, as the night over Parquet) or over the persisted input (the pass filling the cache, as the night over
+     * other inputs), the rows flagged; with {@code scoringRead}, the valid rows read again, as scoring reads them.
      */
-    private static void night(Dataset<Row> files, boolean scoringRead, DataContract contract, Profiling.Request drift) {
+    private static void night(Dataset<Row> files, boolean cached, boolean scoringRead, DataContract contract,
+                              Profiling.Request drift) {
         long total = files.count();
-        NightValidation.Pass pass = NightValidation.columnarPass(files, total, contract, drift)
-                .orElseThrow(() -> new IllegalStateException("the column pass does not read the benchmark's Parquet"));
-        RowChecks.Flagged flagged = RowChecks.flagged(files, pass.repeatedIds(), contract);
+        Dataset<Row> input = cached ? files.persist(StorageLevel.MEMORY_AND_DISK()) : files;
+        NightValidation.Pass pass = cached ? NightValidation.countAndProfile(input, total, contract, drift)
+                : NightValidation.columnarPass(input, total, contract, drift)
+                        .orElseThrow(() -> new IllegalStateException("the column pass does not read the benchmark's Parquet"));
+        RowChecks.Flagged flagged = RowChecks.flagged(input, pass.repeatedIds(), contract);
         if (scoringRead) {
             RowChecks.valid(flagged.rows()).write().format("noop").mode("overwrite").save();
         }
         flagged.release();
-    }
-
-    /** As {@link NightValidation#run} over input it caches: the same footer count, the pass filling the cache. */
-    private static void nightCached(Dataset<Row> files, boolean scoringRead, DataContract contract, Profiling.Request drift) {
-        long total = files.count();
-        Dataset<Row> cached = files.persist(StorageLevel.MEMORY_AND_DISK());
-        NightValidation.Pass pass = NightValidation.countAndProfile(cached, total, contract, drift);
-        RowChecks.Flagged flagged = RowChecks.flagged(cached, pass.repeatedIds(), contract);
-        if (scoringRead) {
-            RowChecks.valid(flagged.rows()).write().format("noop").mode("overwrite").save();
-        }
-        flagged.release();
-        cached.unpersist(true);
+        input.unpersist(true);
     }
 
     /** Counts every column's non-null values: reads (and decodes) all of them, and nothing else. */
