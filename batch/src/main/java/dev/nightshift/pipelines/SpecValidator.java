@@ -119,6 +119,10 @@ public final class SpecValidator {
         if (!FORMATS.contains(in.format())) {
             problems.add("field 'input.format': '" + in.format() + "' is not supported; expected one of: " + String.join(", ", sorted(FORMATS)));
         }
+        if (!PipelineSpec.Input.CACHE_MODES.contains(in.cache())) {
+            problems.add("field 'input.cache': '" + in.cache() + "' is not supported; expected one of: "
+                    + String.join(", ", PipelineSpec.Input.CACHE_MODES));
+        }
     }
 
     /** Column names a spec gives: plain identifiers, so that no name can carry SQL, a path or Spark's column syntax. */

@@ -85,6 +85,17 @@ class SpecParserTest {
     }
 
     @Test
+    void readsTheInputCacheModeAutoByDefaultAndRefusesAnUnknownOne() {
+        assertThat(parser.parse("churn.yml", VALID).input().cache()).isEqualTo("auto");
+        PipelineSpec always = parser.parse("churn.yml", VALID.replace("idColumn: customer_id }", "idColumn: customer_id, cache: always }"));
+        assertThat(always.input().alwaysCached()).isTrue();
+        assertThat(SpecCodec.fromJson(SpecCodec.toJson(always))).isEqualTo(always);
+        assertThatThrownBy(() -> parser.parse("churn.yml", VALID.replace("idColumn: customer_id }", "idColumn: customer_id, cache: never }")))
+                .isInstanceOf(SpecException.class)
+                .hasMessageContaining("field 'input.cache': 'never' is not supported; expected one of: auto, always");
+    }
+
+    @Test
     void refusesAnUnknownAlgorithmListingTheKnownOnes() {
         assertThatThrownBy(() -> parser.parse("churn.yml", VALID.replace("gbt-classifier", "xgboost")))
                 .isInstanceOf(SpecException.class)

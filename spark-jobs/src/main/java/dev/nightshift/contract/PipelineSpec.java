@@ -142,11 +142,26 @@ public record PipelineSpec(
     /**
      * Where a night's rows come from: a path template containing {@code {date}}, or a dataset whose
      * {@code dateColumn} selects the business date. {@code {warehouse}} expands to the warehouse root.
+     * {@code cache}: {@code auto} (Parquet and ORC files are read again for each pass of the night, other sources held in
+     * Spark's cache) or {@code always} (every source is read once into the cache: for storage where each read is a
+     * download).
      */
-    public record Input(String format, String path, String dateColumn, String idColumn, Map<String, String> options) {
+    public record Input(String format, String path, String dateColumn, String idColumn, Map<String, String> options, String cache) {
+        public static final java.util.List<String> CACHE_MODES = java.util.List.of("auto", "always");
+
         public Input {
             format = format == null ? "parquet" : format;
             options = options == null ? Map.of() : Map.copyOf(options);
+            cache = cache == null ? "auto" : cache;
+        }
+
+        public Input(String format, String path, String dateColumn, String idColumn, Map<String, String> options) {
+            this(format, path, dateColumn, idColumn, options, null);
+        }
+
+        /** The night holds this input in Spark's cache whatever its format. */
+        public boolean alwaysCached() {
+            return "always".equals(cache);
         }
 
         public boolean pathIsDated() {

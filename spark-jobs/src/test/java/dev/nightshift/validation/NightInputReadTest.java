@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * quarantine and scoring, not cached: the same counts, quarantined rows and valid rows as the cached night over the
  * same rows (a Delta copy, which the night caches), and the same from ORC files. Its files are checked against the
  * listing the pass read, so that a file rewritten or removed during the night fails it (embedded PostgreSQL, file://
- * warehouse).
+ * warehouse). With {@code input.cache: always} the Parquet night is cached like the Delta one.
  */
 class NightInputReadTest extends SparkTestBase {
 
@@ -62,8 +62,12 @@ class NightInputReadTest extends SparkTestBase {
     Path warehouseDir;
 
     private static PipelineSpec spec(String format, String path) {
+        return spec(format, path, null);
+    }
+
+    private static PipelineSpec spec(String format, String path, String cache) {
         return new PipelineSpec(PIPELINE, Task.BINARY_CLASSIFICATION, null,
-                new PipelineSpec.Input(format, path, "event_date", "customer_id", null),
+                new PipelineSpec.Input(format, path, "event_date", "customer_id", null, cache),
                 new PipelineSpec.GroundTruth("parquet", "{warehouse}/labels/churn", "customer_id", "event_date", "churned", 2),
                 List.of(numeric("tenure_months"), numeric("monthly_charges"), numeric("support_calls"), numeric("data_usage_gb"),
                         categorical("plan"), categorical("region"),
@@ -85,6 +89,9 @@ class NightInputReadTest extends SparkTestBase {
                 .save(warehouseDir.resolve("input-delta/churn").toUri().toString());
         PipelineInput.forDate(spark, parquet, warehouse, D).write().partitionBy("event_date")
                 .orc(warehouseDir.resolve("input-orc/churn").toUri().toString());
+        // a copy of the Parquet night's files for input.cache: always (the same files would share Spark's cache entry)
+        PipelineInput.forDate(spark, parquet, warehouse, D).write().partitionBy("event_date")
+                .parquet(warehouseDir.resolve("input-copy/churn").toUri().toString());
         DbRows.applySpec(db, parquet);
         ModelRegistry.Registered registered = TrainJob.run(spark, new TrainArgs(PIPELINE, 1, D.minusDays(1), warehouse,
                 DbRows.insertRun(db, PIPELINE, D.minusDays(1))), db);
@@ -99,7 +106,16 @@ class NightInputReadTest extends SparkTestBase {
         NightValidation.Outcome files = validate(parquet, warehouse, model, profile);
         NightValidation.Outcome cached = validate(delta, warehouse, model, profile);
         NightValidation.Outcome orcFiles = validate(orc, warehouse, model, profile);
+        NightValidation.Outcome parquetCached = validate(spec("parquet", "{warehouse}/input-copy/churn", "always"), warehouse, model,
+                profile);
         try {
+            // (with input.cache: always, the Parquet night is read once into the cache, like the Delta one)
+            assertThat(parquetCached.readsFilesAgain()).isFalse();
+            assertThat(parquetCached.flags().input().storageLevel()).isEqualTo(StorageLevel.MEMORY_AND_DISK());
+            assertThat(parquetCached.counts()).isEqualTo(cached.counts());
+            assertThat(reasons(parquetCached.flagged())).isEqualTo(reasons(cached.flagged()));
+            assertThat(validIds(parquetCached.flagged())).isEqualTo(validIds(cached.flagged()));
+
             // (ORC files take the same path as Parquet, through Spark's ORC column batches)
             assertThat(orcFiles.readsFilesAgain()).isTrue();
             assertThat(orcFiles.counts()).isEqualTo(cached.counts());
@@ -139,6 +155,7 @@ class NightInputReadTest extends SparkTestBase {
             files.release();
             cached.release();
             orcFiles.release();
+            parquetCached.release();
         }
     }
 
