@@ -299,15 +299,12 @@ public final class ScoringBenchmark {
     }
 
     static final String TRIVIAL = "trivial expression";
-    static final String TRIVIAL_OVER_INPUTS = "trivial expression over the model's 12 inputs";
+    static final String TRIVIAL_OVER_INPUTS = "trivial expression over the model's " + features().size() + " inputs";
 
     /** A sum that reads every feature column and computes next to nothing: the numbers, and the strings' lengths. */
     static Column sumOfInputs() {
-        Column sum = length(col("c0")).plus(length(col("c1")));
-        for (int i = 0; i < NUMERIC; i++) {
-            sum = sum.plus(col("n" + i));
-        }
-        return sum;
+        return features().stream().map(f -> f.type() == FeatureType.NUMERIC ? col(f.name()) : length(col(f.name())))
+                .reduce(Column::plus).orElseThrow();
     }
 
     /** Read only, the Parquet copy (every ratio's denominator) and a trivial expression. */

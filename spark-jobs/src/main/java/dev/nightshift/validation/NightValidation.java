@@ -122,8 +122,8 @@ public final class NightValidation {
         // Parquet and ORC files that the column pass reads: counted from their footers, checked and profiled in that pass,
         // then read again (row by row, with the same checks as expressions) for the quarantine and scoring, against the
         // listing the pass read (InputFiles), unless the spec says input.cache: always. Anything else is cached: read
-        // once, then checked, profiled, scored and quarantined from memory; a columnar file's rows are counted from its footers, so the pass itself fills the
-        // cache; other formats are counted by filling it.
+        // once, then checked, profiled, scored and quarantined from memory; a columnar file's rows are counted from its
+        // footers, so the pass itself fills the cache; other formats are counted by filling it.
         String format = spec.input().format();
         long total = COUNTED_FROM_FOOTERS.contains(format) ? raw.count() : -1;
         InputFiles files = READ_AGAIN.contains(format) && !spec.input().alwaysCached() ? InputFiles.of(raw).orElse(null) : null;
