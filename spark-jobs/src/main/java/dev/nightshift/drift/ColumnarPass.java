@@ -18,6 +18,8 @@ import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.SQLExecution$;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
+import org.apache.spark.sql.execution.vectorized.Dictionary;
+import org.apache.spark.sql.execution.vectorized.OnHeapColumnVector;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 import java.io.Serializable;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -319,6 +323,7 @@ public final class ColumnarPass {
     /** A task's per-batch scratch: rows failing a check, sampled rows, and the id hashes so far. */
     private static final class Task {
         private final SampleHash fallback;
+        private final StringBytes strings = new StringBytes();
         boolean[] fails = new boolean[0];
         boolean[] sampled = new boolean[0];
         long[] idHashes = new long[1 << 12];
@@ -343,6 +348,9 @@ public final class ColumnarPass {
                 idHashes = Arrays.copyOf(idHashes, Math.max(idHashes.length * 2, idCount + n));
             }
             boolean nulls = id.hasNull();
+            if (type == STRING) {
+                strings.of(id);
+            }
             for (int i = 0; i < n; i++) {
                 if (nulls && id.isNullAt(i)) {
                     if (sampling) {
@@ -350,7 +358,7 @@ public final class ColumnarPass {
                     }
                     continue;
                 }
-                long h = idHash(id, type, i);
+                long h = type == STRING ? strings.hash(i) : idHash(id, type, i);
                 if (keep) {
                     idHashes[idCount++] = h;
                 }
@@ -558,6 +566,84 @@ public final class ColumnarPass {
         private int code(UTF8String s) {
             int unseen = allowed != null && allowed.indexOf(s) < 0 ? 1 : 0;
             return unseen | (reference == null ? 0 : (reference.indexOf(s) + 1) << 1);
+        }
+    }
+
+    /**
+     * The id hash of a string column's values read where the column vector keeps their bytes. Spark's
+     * {@code getUTF8String} makes a {@code UTF8String} per value, and since Spark 4 its constructor writes four
+     * volatile fields (cached character counts and validity): a memory barrier per row, which a JFR profile of the pass
+     * showed as a quarter of its samples. Spark offers no public way to the bytes, so the on-heap vector's byte array
+     * and the dictionary are read through two private fields ({@link #direct}); when Spark names them otherwise, or
+     * the vector is another kind (off-heap), each value goes through {@code getUTF8String} as before.
+     */
+    static final class StringBytes {
+        private static final MethodHandle BYTE_DATA;
+        private static final MethodHandle DICTIONARY;
+
+        static {
+            MethodHandle bytes = null;
+            MethodHandle dictionary = null;
+            try {
+                bytes = MethodHandles.privateLookupIn(OnHeapColumnVector.class, MethodHandles.lookup())
+                        .findGetter(OnHeapColumnVector.class, "byteData", byte[].class);
+                dictionary = MethodHandles.privateLookupIn(WritableColumnVector.class, MethodHandles.lookup())
+                        .findGetter(WritableColumnVector.class, "dictionary", Dictionary.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LoggerFactory.getLogger(StringBytes.class).warn("string ids are hashed through getUTF8String, one object a row: "
+                        + "Spark's column vectors do not have the fields this Spark version was read with ({})", e.toString());
+                bytes = null;
+                dictionary = null;
+            }
+            BYTE_DATA = bytes;
+            DICTIONARY = dictionary;
+        }
+
+        private ColumnVector vector;
+        private WritableColumnVector writable;
+        private byte[] data;
+        private Dictionary dictionary;
+        private WritableColumnVector dictionaryIds;
+
+        /** Whether values are hashed from where the vectors keep them (the private fields were found). */
+        static boolean direct() {
+            return BYTE_DATA != null;
+        }
+
+        /** Reads {@code v}'s values from here on (one batch). */
+        void of(ColumnVector v) {
+            vector = v;
+            writable = null;
+            data = null;
+            dictionary = null;
+            if (BYTE_DATA == null || !(v instanceof WritableColumnVector w)) {
+                return;
+            }
+            try {
+                if (w.hasDictionary()) {
+                    dictionary = (Dictionary) DICTIONARY.invokeExact(w);
+                    dictionaryIds = w.getDictionaryIds();
+                    writable = w;
+                } else if (w.arrayData() instanceof OnHeapColumnVector bytes) {
+                    data = (byte[]) BYTE_DATA.invokeExact(bytes);
+                    writable = w;
+                }
+            } catch (Throwable e) {
+                throw new IllegalStateException("cannot read the bytes of a string column vector", e);
+            }
+        }
+
+        /** {@link ColumnarPass#idHash} of the non-null value in row {@code i}. */
+        long hash(int i) {
+            if (dictionary != null) {
+                byte[] bytes = dictionary.decodeToBinary(dictionaryIds.getDictId(i));
+                return XXH64.hashUnsafeBytes(bytes, Platform.BYTE_ARRAY_OFFSET, bytes.length, 42L);
+            }
+            if (data != null) {
+                return XXH64.hashUnsafeBytes(data, Platform.BYTE_ARRAY_OFFSET + writable.getArrayOffset(i),
+                        writable.getArrayLength(i), 42L);
+            }
+            return idHash(vector, STRING, i);
         }
     }
 
