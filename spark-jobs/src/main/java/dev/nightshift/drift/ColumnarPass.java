@@ -286,6 +286,7 @@ public final class ColumnarPass {
             for (int f = 0; f < categoricalColumns.length; f++) {
                 lookups.computeIfAbsent(categoricalColumns[f], k -> new Lookup()).reference = new OnePass.CategoryIndex(categories[f]);
             }
+            OnePass.BinIndex[] binIndex = Arrays.stream(edges).map(OnePass.BinIndex::new).toArray(OnePass.BinIndex[]::new);
             Task task = new Task(sampling ? new SampleHash(index, types, keyed, keyedNumeric) : null);
             while (batches.hasNext()) {
                 ColumnarBatch batch = batches.next();
@@ -309,7 +310,7 @@ public final class ColumnarPass {
                 }
                 p.failingAny += count(task.fails, n);
                 for (int f = 0; f < numericColumns.length; f++) {
-                    p.numericCount[f] += profile(batch.column(index[numericColumns[f]]), types[numericColumns[f]], n, edges[f], p.bins[f],
+                    p.numericCount[f] += profile(batch.column(index[numericColumns[f]]), types[numericColumns[f]], n, binIndex[f], p.bins[f],
                             sampling ? task.sampled : null, p, f);
                 }
                 for (int f = 0; f < categoricalColumns.length; f++) {
@@ -432,10 +433,11 @@ public final class ColumnarPass {
     }
 
     /**
-     * Bins feature f's finite values on {@code edges} into {@code bins} and adds those of sampled rows ({@code sampled}
+     * Bins feature f's finite values by {@code edges} into {@code bins} and adds those of sampled rows ({@code sampled}
      * null: every row) to the sample; returns how many there were.
      */
-    private static long profile(ColumnVector v, int type, int n, double[] edges, long[] bins, boolean[] sampled, OnePass.Partial p, int f) {
+    private static long profile(ColumnVector v, int type, int n, OnePass.BinIndex edges, long[] bins, boolean[] sampled,
+                                OnePass.Partial p, int f) {
         boolean nulls = v.hasNull();
         long count = 0;
         for (int i = 0; i < n; i++) {
@@ -447,7 +449,7 @@ public final class ColumnarPass {
                 continue;
             }
             count++;
-            bins[OnePass.bin(d, edges)]++;
+            bins[edges.of(d)]++;
             if (sampled == null || sampled[i]) {
                 p.add(f, d);
             }

@@ -175,6 +175,7 @@ public final class OnePass {
         Iterator<Tuple2<Integer, Object>> map(int partition, Iterator<InternalRow> rows, int reducers) {
             Partial p = empty();
             CategoryIndex[] lookup = Arrays.stream(categories).map(CategoryIndex::new).toArray(CategoryIndex[]::new);
+            BinIndex[] binIndex = Arrays.stream(edges).map(BinIndex::new).toArray(BinIndex[]::new);
             long[] idHashes = new long[ids ? 1 << 12 : 0];
             int idCount = 0;
             int numericAt = (sampling ? 1 : 0) + (ids ? 1 : 0) + words;
@@ -220,7 +221,7 @@ public final class OnePass {
                     double x = r.getDouble(numericAt + f);
                     values[f] = x;
                     p.numericCount[f]++;
-                    p.bins[f][bin(x, edges[f])]++;
+                    p.bins[f][binIndex[f].of(x)]++;
                 }
                 if (sampled) {
                     p.sample(values);
@@ -294,6 +295,56 @@ public final class OnePass {
             b += x > edge ? 1 : 0;
         }
         return b;
+    }
+
+    /**
+     * {@link #bin} on fixed edges, in a few instructions whatever their number: a grid of {@link #CELLS} equal cells
+     * between the lowest and the highest edge says for each cell how many edges lie in cells below it, which are
+     * below every value in the cell, since the cell is a monotone function of the value (a subtraction and a
+     * multiplication, each rounded monotonically, then clamped); only the edges in the value's own cell are compared
+     * with it. Exactly {@link #bin}'s count for every value and any edges (unsorted, repeated, infinite, NaN);
+     * {@code BinIndexTest} checks so. The linear scan it replaces was a quarter of the column pass's samples.
+     */
+    static final class BinIndex {
+        static final int CELLS = 1024;
+        private final double[] edges;
+        private final double low;
+        private final double scale;
+        private final int[] below;
+
+        BinIndex(double[] edges) {
+            // the count of edges below x does not depend on their order; NaN sorts last and is below no value
+            this.edges = edges.clone();
+            Arrays.sort(this.edges);
+            int m = this.edges.length;
+            double range = m == 0 ? 0 : this.edges[m - 1] - this.edges[0];
+            double s = CELLS / range;
+            boolean grid = m > 0 && Double.isFinite(this.edges[0]) && Double.isFinite(range) && range > 0 && Double.isFinite(s);
+            low = grid ? this.edges[0] : 0; // otherwise every value is in cell 0 and compared with every edge
+            scale = grid ? s : 0;
+            below = new int[CELLS];
+            int k = 0;
+            for (int c = 0; c < CELLS; c++) {
+                while (k < m && cell(this.edges[k]) < c) {
+                    k++;
+                }
+                below[c] = k;
+            }
+        }
+
+        private int cell(double x) {
+            long c = (long) ((x - low) * scale); // NaN (x NaN, or ∞ times 0) is 0
+            return (int) Math.min(Math.max(c, 0), CELLS - 1);
+        }
+
+        /** {@link #bin}{@code (x, edges)}. */
+        int of(double x) {
+            int b = below[cell(x)];
+            while (b < edges.length && x > edges[b]) {
+                b++;
+            }
+            return b;
+        }
     }
 
     /** Counts of some rows; merged across tasks. */
