@@ -68,10 +68,13 @@ public class PipelineService {
         Optional<Integer> current = jdbc.sql("SELECT current_spec_version FROM pipelines WHERE name = ? FOR UPDATE")
                 .param(spec.name()).query(Integer.class).optional();
         if (current.isPresent()) {
-            Map<String, Object> latest = jdbc.sql("SELECT sha256, applied_at FROM pipeline_specs WHERE pipeline = ? AND version = ?")
+            Map<String, Object> latest = jdbc.sql("SELECT sha256, spec::text AS spec, applied_at FROM pipeline_specs WHERE pipeline = ? AND version = ?")
                     .params(spec.name(), current.get()).query().singleRow();
-            if (sha.equals(latest.get("sha256"))) {
-                return new AppliedSpec(spec.name(), current.get(), spec, sha,
+            // Unchanged when the same JSON, or when the stored spec, read with today's defaults, is this one: a field
+            // added to the spec since it was stored (with a default) must not make an unchanged YAML a new version.
+            if (sha.equals(latest.get("sha256"))
+                    || sha.equals(sha256(SpecCodec.toJson(SpecCodec.fromJson((String) latest.get("spec")))))) {
+                return new AppliedSpec(spec.name(), current.get(), spec, (String) latest.get("sha256"),
                         ((java.sql.Timestamp) latest.get("applied_at")).toInstant().atOffset(java.time.ZoneOffset.UTC), false);
             }
         }

@@ -164,6 +164,28 @@ class ApiIT extends IntegrationTest {
     }
 
     @Test
+    void aSpecStoredBeforeADefaultedFieldExistedIsUnchangedWhenTheSameYamlIsAppliedAgain() {
+        int version = jdbc.sql("SELECT current_spec_version FROM pipelines WHERE name = 'churn'").query(Integer.class).single();
+        // as a version stored before input.cache existed: its JSON has no such field, and its hash is of that JSON
+        jdbc.sql("""
+                UPDATE pipeline_specs SET spec = spec #- '{input,cache}',
+                       sha256 = encode(sha256(convert_to((spec #- '{input,cache}')::text, 'UTF8')), 'hex')
+                WHERE pipeline = 'churn' AND version = ?""").param(version).update();
+        String storedSha = jdbc.sql("SELECT sha256 FROM pipeline_specs WHERE pipeline = 'churn' AND version = ?").param(version)
+                .query(String.class).single();
+        assertThat(jdbc.sql("SELECT jsonb_exists(spec -> 'input', 'cache') FROM pipeline_specs WHERE pipeline = 'churn' AND version = ?")
+                .param(version).query(Boolean.class).single()).isFalse();
+
+        var again = pipelines.apply(Path.of("../config/pipelines/churn.yml"), "test");
+
+        assertThat(again.changed()).isFalse();
+        assertThat(again.version()).isEqualTo(version);
+        assertThat(again.sha256()).isEqualTo(storedSha);
+        assertThat(jdbc.sql("SELECT count(*) FROM pipeline_specs WHERE pipeline = 'churn' AND version > ?").param(version)
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
     void specsAreAppliedAndSchedulesPausedThroughTheApiAndAudited() throws Exception {
         String churn = Files.readString(Path.of("../config/pipelines/churn.yml"));
 
