@@ -522,6 +522,7 @@ public final class ColumnarPass {
         OnePass.CategoryIndex allowed;
         OnePass.CategoryIndex reference;
         int[] codes = new int[0];
+        private final StringBytes strings = new StringBytes();
         private int[] memo = new int[0];
         private int[] touched = new int[0];
 
@@ -559,25 +560,33 @@ public final class ColumnarPass {
                     memo[touched[k]] = -1;
                 }
             } else {
+                // a many-valued category, whose column Parquet wrote without a dictionary: from the bytes, as the ids
+                strings.of(v);
                 for (int i = 0; i < n; i++) {
-                    codes[i] = nulls && v.isNullAt(i) ? -1 : code(v.getUTF8String(i));
+                    codes[i] = nulls && v.isNullAt(i) ? -1 : strings.plain() ? code(strings.data(), strings.offset(i), strings.length(i))
+                            : code(v.getUTF8String(i));
                 }
             }
         }
 
         private int code(UTF8String s) {
-            int unseen = allowed != null && allowed.indexOf(s) < 0 ? 1 : 0;
-            return unseen | (reference == null ? 0 : (reference.indexOf(s) + 1) << 1);
+            return code(s.getBaseObject(), s.getBaseOffset(), s.numBytes());
+        }
+
+        private int code(Object base, long offset, int length) {
+            int unseen = allowed != null && allowed.indexOf(base, offset, length) < 0 ? 1 : 0;
+            return unseen | (reference == null ? 0 : (reference.indexOf(base, offset, length) + 1) << 1);
         }
     }
 
     /**
-     * The id hash of a string column's values read where the column vector keeps their bytes. Spark's
-     * {@code getUTF8String} makes a {@code UTF8String} per value, and since Spark 4 its constructor writes four
-     * volatile fields (cached character counts and validity): a memory barrier per row, which a JFR profile of the pass
-     * showed as a quarter of its samples. Spark offers no public way to the bytes, so the on-heap vector's byte array
-     * and the dictionary are read through two private fields ({@link #direct}); when Spark names them otherwise, or
-     * the vector is another kind (off-heap), each value goes through {@code getUTF8String} as before.
+     * A string column's values read where the column vector keeps their bytes: the ids' hashes, the categories of a
+     * column without a dictionary. Spark's {@code getUTF8String} makes a {@code UTF8String} per value, and since
+     * Spark 4 its constructor writes four volatile fields (cached character counts and validity): a memory barrier
+     * per row, which a JFR profile of the pass showed as a quarter of its samples (the ids). Spark offers no public
+     * way to the bytes, so the on-heap vector's byte array and the dictionary are read through two private fields
+     * ({@link #direct}); when Spark names them otherwise, or the vector is another kind (off-heap), each value goes
+     * through {@code getUTF8String} as before.
      */
     static final class StringBytes {
         private static final MethodHandle BYTE_DATA;
@@ -635,6 +644,23 @@ public final class ColumnarPass {
             }
         }
 
+        /** Whether the vector keeps its values in one byte array, {@link #data}, each at {@link #offset} for {@link #length} bytes. */
+        boolean plain() {
+            return data != null;
+        }
+
+        byte[] data() {
+            return data;
+        }
+
+        long offset(int i) {
+            return Platform.BYTE_ARRAY_OFFSET + writable.getArrayOffset(i);
+        }
+
+        int length(int i) {
+            return writable.getArrayLength(i);
+        }
+
         /** {@link ColumnarPass#idHash} of the non-null value in row {@code i}. */
         long hash(int i) {
             if (dictionary != null) {
@@ -642,8 +668,7 @@ public final class ColumnarPass {
                 return XXH64.hashUnsafeBytes(bytes, Platform.BYTE_ARRAY_OFFSET, bytes.length, 42L);
             }
             if (data != null) {
-                return XXH64.hashUnsafeBytes(data, Platform.BYTE_ARRAY_OFFSET + writable.getArrayOffset(i),
-                        writable.getArrayLength(i), 42L);
+                return XXH64.hashUnsafeBytes(data, offset(i), length(i), 42L);
             }
             return idHash(vector, STRING, i);
         }

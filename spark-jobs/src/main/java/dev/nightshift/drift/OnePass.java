@@ -7,6 +7,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.array.ByteArrayMethods;
 import org.apache.spark.unsafe.types.UTF8String;
 import scala.Tuple2;
 
@@ -247,15 +249,15 @@ public final class OnePass {
      * which a JFR profile of the pass showed as a tenth of its time in {@code HashMap.get}.
      */
     static final class CategoryIndex {
-        private final UTF8String[] keys;
+        private final byte[][] keys;
         private final int[] slots;
 
         CategoryIndex(String[] categories) {
-            keys = Arrays.stream(categories).map(UTF8String::fromString).toArray(UTF8String[]::new);
+            keys = Arrays.stream(categories).map(c -> c.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toArray(byte[][]::new);
             slots = new int[Integer.highestOneBit(Math.max(2, keys.length) * 4)];
             Arrays.fill(slots, -1);
             for (int k = 0; k < keys.length; k++) {
-                int h = slot(keys[k]);
+                int h = slot(keys[k], Platform.BYTE_ARRAY_OFFSET, keys[k].length);
                 while (slots[h] >= 0) {
                     h = (h + 1) & (slots.length - 1);
                 }
@@ -265,16 +267,26 @@ public final class OnePass {
 
         /** The category's index, or -1 for a value that is not one of them. */
         int indexOf(UTF8String value) {
-            for (int h = slot(value); slots[h] >= 0; h = (h + 1) & (slots.length - 1)) {
-                if (keys[slots[h]].binaryEquals(value)) {
+            return indexOf(value.getBaseObject(), value.getBaseOffset(), value.numBytes());
+        }
+
+        /** {@link #indexOf(UTF8String)} of the string in the {@code length} bytes at {@code offset} of {@code base}. */
+        int indexOf(Object base, long offset, int length) {
+            for (int h = slot(base, offset, length); slots[h] >= 0; h = (h + 1) & (slots.length - 1)) {
+                byte[] key = keys[slots[h]];
+                if (key.length == length && ByteArrayMethods.arrayEquals(key, Platform.BYTE_ARRAY_OFFSET, base, offset, length)) {
                     return slots[h];
                 }
             }
             return -1;
         }
 
-        private int slot(UTF8String s) {
-            long x = s.getPrefix() + s.numBytes();
+        private int slot(Object base, long offset, int length) {
+            long x = 0;
+            for (int b = 0; b < Math.min(length, 8); b++) {
+                x = (x << 8) | (Platform.getByte(base, offset + b) & 0xff);
+            }
+            x += length;
             x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
             x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
             return (int) (x ^ (x >>> 33)) & (slots.length - 1);
