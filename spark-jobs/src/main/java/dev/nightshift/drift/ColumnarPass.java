@@ -601,7 +601,7 @@ public final class ColumnarPass {
                 dictionary = MethodHandles.privateLookupIn(WritableColumnVector.class, MethodHandles.lookup())
                         .findGetter(WritableColumnVector.class, "dictionary", Dictionary.class);
             } catch (ReflectiveOperationException | RuntimeException e) {
-                LoggerFactory.getLogger(StringBytes.class).warn("string ids are hashed through getUTF8String, one object a row: "
+                LoggerFactory.getLogger(StringBytes.class).warn("string ids and categories are read through getUTF8String, one object a row: "
                         + "Spark's column vectors do not have the fields this Spark version was read with ({})", e.toString());
                 bytes = null;
                 dictionary = null;
