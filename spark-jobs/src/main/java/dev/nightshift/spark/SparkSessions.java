@@ -28,6 +28,11 @@ public final class SparkSessions {
                 // Each write, delete or read of a table rebuilds it once per JVM; in a probe (2,000,000 rows written, 2
                 // cores, a hint) that job took 0.9-2.5 s with 8 tasks and 0.1-0.3 s with one.
                 .config("spark.databricks.delta.snapshotPartitions", "1")
+                // Delta's VACUUM lists a table's folders in this many tasks (Spark's default: 10,000, for file listings
+                // over many paths). On a table of a few nights that was 10,000 nearly empty tasks, 30-40 s a table on 2
+                // cores (ForgetJob, in PrivacyIntegrationTest). Sixteen tasks list a table of years of nightly folders.
+                // Spark's own parallel listing (more than 32 paths) uses min(paths, this).
+                .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "16")
                 .config("spark.ui.enabled", "false")
                 // Tables Nightshift creates keep no per-column min/max statistics in their _delta_log: those would hold
                 // entity ids (of erased entities too) that no DELETE or VACUUM removes. Only partition pruning is used.
