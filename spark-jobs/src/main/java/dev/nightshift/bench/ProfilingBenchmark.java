@@ -42,7 +42,11 @@ import static org.apache.spark.sql.functions.lit;
  * alone; and what a night does ({@link NightValidation#run}) over Parquet (count the rows from the footers, then the
  * column pass over the files; then, for scoring, the valid rows read from the files again) and over input it caches
  * (the same pass over the cached input, which fills the cache as it reads; then the valid rows read from the cache).
- * Reports the median rows/s and each variant's time as a multiple of the plain scan's. Spark only: no PostgreSQL.
+ * Reports the median rows/s and each variant's time as a multiple of the plain scan's, and the same for the CPU time
+ * the JVM used in each round (all its threads: Spark's tasks, the driver, the JIT compiler and the garbage collector).
+ * On a shared host the wall time of identical rounds can vary by a factor of several when a neighbour takes the
+ * cores; the CPU time of the same work varies much less, so it decides changes of 10-20% that wall time cannot. It
+ * is not a substitute for wall time (work moved onto an idle core costs CPU, not time). Spark only: no PostgreSQL.
  */
 public final class ProfilingBenchmark {
 
@@ -59,9 +63,13 @@ public final class ProfilingBenchmark {
     private static final int REFERENCE_ROWS = 200_000;
     private static final int BINS = 10;
 
-    /** Seconds per timed round and median rows/s per variant, and each variant's median time over the plain scan's. */
+    /**
+     * Seconds per timed round and median rows/s per variant, each variant's median time over the plain scan's, and the
+     * same for the process's CPU seconds per round.
+     */
     public record Result(long rows, int rounds, Map<String, List<Double>> seconds, Map<String, Double> rowsPerSecond,
-                         Map<String, Double> timeVsPlainScan) {
+                         Map<String, Double> timeVsPlainScan, Map<String, List<Double>> cpuSeconds,
+                         Map<String, Double> cpuVsPlainScan) {
     }
 
     private record Variant(String name, Runnable work) {
@@ -136,7 +144,9 @@ public final class ProfilingBenchmark {
 
         long rows = spark.read().parquet(input).count();
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
+        Map<String, List<Double>> cpuSeconds = new LinkedHashMap<>();
         variants.forEach(v -> seconds.put(v.name(), new ArrayList<>()));
+        variants.forEach(v -> cpuSeconds.put(v.name(), new ArrayList<>()));
         System.out.println("warm-up round (untimed: class loading, code generation, JIT)");
         variants.forEach(v -> v.work().run());
         for (int round = 0; round < rounds; round++) {
@@ -144,21 +154,36 @@ public final class ProfilingBenchmark {
             // spreads over all variants instead of landing on one.
             for (int k = 0; k < variants.size(); k++) {
                 Variant v = variants.get((k + round) % variants.size());
+                long cpuStart = processCpuNanos();
                 long start = System.nanoTime();
                 v.work().run();
                 double s = (System.nanoTime() - start) / 1e9;
+                double cpu = (processCpuNanos() - cpuStart) / 1e9;
                 seconds.get(v.name()).add(s);
-                System.out.printf(Locale.ROOT, "round %d  %-32s %7.2f s%n", round + 1, v.name(), s);
+                cpuSeconds.get(v.name()).add(cpu);
+                System.out.printf(Locale.ROOT, "round %d  %-32s %7.2f s  %7.2f s CPU%n", round + 1, v.name(), s, cpu);
             }
         }
         Map<String, Double> rate = new LinkedHashMap<>();
         Map<String, Double> vsScan = new LinkedHashMap<>();
+        Map<String, Double> cpuVsScan = new LinkedHashMap<>();
         double scan = ScoringBenchmark.median(seconds.get(PLAIN_SCAN));
+        double scanCpu = ScoringBenchmark.median(cpuSeconds.get(PLAIN_SCAN));
         seconds.forEach((name, s) -> {
             rate.put(name, rows / ScoringBenchmark.median(s));
             vsScan.put(name, ScoringBenchmark.median(s) / scan);
+            cpuVsScan.put(name, ScoringBenchmark.median(cpuSeconds.get(name)) / scanCpu);
         });
-        return new Result(rows, rounds, seconds, rate, vsScan);
+        return new Result(rows, rounds, seconds, rate, vsScan, cpuSeconds, cpuVsScan);
+    }
+
+    /** CPU time of this JVM so far, all threads (in local mode Spark's executor threads are among them). */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean hotspot && hotspot.getProcessCpuTime() >= 0) {
+            return hotspot.getProcessCpuTime();
+        }
+        throw new IllegalStateException("this JVM (" + System.getProperty("java.vm.name") + ") does not report its process CPU time");
     }
 
     /**
@@ -205,11 +230,16 @@ public final class ProfilingBenchmark {
     static String table(Result r) {
         StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%n%,d rows, %d cores, median of %d rounds%n", r.rows(),
                 Runtime.getRuntime().availableProcessors(), r.rounds()));
-        t.append("| variant | rows/s | time vs plain scan | seconds per round |\n|---|---|---|---|\n");
-        r.seconds().forEach((name, s) -> t.append(String.format(Locale.ROOT, "| %s | %s | %.2f× | %s |%n", name,
-                ScoringBenchmark.human(r.rowsPerSecond().get(name)), r.timeVsPlainScan().get(name),
-                s.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).collect(Collectors.joining(" ")))));
+        t.append("| variant | rows/s | time vs plain scan | seconds per round | CPU vs plain scan | CPU seconds per round |\n"
+                + "|---|---|---|---|---|---|\n");
+        r.seconds().forEach((name, s) -> t.append(String.format(Locale.ROOT, "| %s | %s | %.2f× | %s | %.2f× | %s |%n", name,
+                ScoringBenchmark.human(r.rowsPerSecond().get(name)), r.timeVsPlainScan().get(name), seconds(s),
+                r.cpuVsPlainScan().get(name), seconds(r.cpuSeconds().get(name)))));
         return t.toString();
+    }
+
+    private static String seconds(List<Double> s) {
+        return s.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).collect(Collectors.joining(" "));
     }
 
     private static String json(Result r) {
@@ -224,9 +254,12 @@ public final class ProfilingBenchmark {
         List<String> names = new ArrayList<>(r.seconds().keySet());
         for (int i = 0; i < names.size(); i++) {
             String n = names.get(i);
-            s.append(String.format(Locale.ROOT, "    {\"name\": \"%s\", \"rowsPerSecond\": %.0f, \"timeVsPlainScan\": %.4f, \"seconds\": %s}%s%n",
+            s.append(String.format(Locale.ROOT, "    {\"name\": \"%s\", \"rowsPerSecond\": %.0f, \"timeVsPlainScan\": %.4f, \"seconds\": %s,"
+                            + " \"cpuVsPlainScan\": %.4f, \"cpuSeconds\": %s}%s%n",
                     n, r.rowsPerSecond().get(n), r.timeVsPlainScan().get(n),
-                    Arrays.toString(r.seconds().get(n).stream().mapToDouble(Double::doubleValue).toArray()), i + 1 < names.size() ? "," : ""));
+                    Arrays.toString(r.seconds().get(n).stream().mapToDouble(Double::doubleValue).toArray()),
+                    r.cpuVsPlainScan().get(n), Arrays.toString(r.cpuSeconds().get(n).stream().mapToDouble(Double::doubleValue).toArray()),
+                    i + 1 < names.size() ? "," : ""));
         }
         s.append("  ]\n}\n");
         return s.toString();
