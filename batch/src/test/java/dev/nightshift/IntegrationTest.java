@@ -19,14 +19,6 @@ public abstract class IntegrationTest {
      * leaves the two cores to the jobs; the serial collector suits a small heap.
      */
     public static final String SMALL_DATA_JVM = "-XX:TieredStopAtLevel=1,-XX:+UseSerialGC";
-    /**
-     * Spark setting for the children of the orchestrator's tests: no whole-stage code generation. On nights of a few
-     * hundred rows, generating and compiling (Janino) each plan's Java code in a fresh, C1-only JVM costs more than
-     * running the plan interpreted: {@code ClosedLoopIT} alone took 285 s with it off, 375 s with it on (one run each, same
-     * machine and hour). What is exercised with code generation on: every job in {@code spark-jobs}' own tests (Spark in
-     * their JVM, product settings), and {@code SparkClusterIT}, which compares a cluster's nights with local mode.
-     */
-    public static final String WHOLE_STAGE_CODEGEN = "spark.sql.codegen.wholeStage";
 
     private static final java.util.concurrent.atomic.AtomicInteger CONTEXTS = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -49,7 +41,6 @@ public abstract class IntegrationTest {
         registry.add("nightshift.spark.master", () -> "local[2]");
         registry.add("nightshift.spark.driver-memory", () -> "1g");
         registry.add("nightshift.spark.java-options", () -> SMALL_DATA_JVM);
-        registry.add("nightshift.spark.conf." + WHOLE_STAGE_CODEGEN, () -> "false");
         registry.add("nightshift.spark.timeout", () -> "10m");
         registry.add("nightshift.spark.retry-backoff", () -> "1s");
     }

@@ -67,8 +67,7 @@ final class NightshiftProcesses implements AutoCloseable {
     void generateChurn(LocalDate from, LocalDate to, long entities) {
         LocalSparkSubmitter submitter = new LocalSparkSubmitter(
                 new SparkClasspath(INSTALL.resolve("spark-jobs/target/nightshift-spark-jobs.jar"), INSTALL.resolve("spark-jobs/target/spark-lib")),
-                "local[2]", "1g", List.of(dev.nightshift.IntegrationTest.SMALL_DATA_JVM.split(",")),
-                Map.of(dev.nightshift.IntegrationTest.WHOLE_STAGE_CODEGEN, "false"), database(), "test",
+                "local[2]", "1g", List.of(dev.nightshift.IntegrationTest.SMALL_DATA_JVM.split(",")), Map.of(), database(), "test",
                 CDS == null ? null : Path.of(CDS));
         submitter.submit(new SparkApplication("generate", GenerateDataArgs.JOB_CLASS,
                 new GenerateDataArgs("churn", warehouse(), from, to, entities, 5, null, 0, 0, 7).toArgs(), Duration.ofMinutes(5)));
@@ -88,7 +87,6 @@ final class NightshiftProcesses implements AutoCloseable {
                 "-Dnightshift.instance.lease=20s",
                 "-Dnightshift.spark.driver-memory=1g",
                 "-Dnightshift.spark.java-options=" + dev.nightshift.IntegrationTest.SMALL_DATA_JVM,
-                "-Dnightshift.spark.conf." + dev.nightshift.IntegrationTest.WHOLE_STAGE_CODEGEN + "=false",
                 "-Dnightshift.spark.class-data-sharing=" + (CDS == null ? "off" : CDS),
                 "-Dserver.port=0",
                 "-Dnightshift.spark.retry-backoff=2s",
