@@ -44,9 +44,9 @@ import static org.apache.spark.sql.functions.lit;
  * (the same pass over the cached input, which fills the cache as it reads; then the valid rows read from the cache).
  * Reports the median rows/s and each variant's time as a multiple of the plain scan's, and the same for the CPU time
  * the JVM used in each round (all its threads: Spark's tasks, the driver, the JIT compiler and the garbage collector).
- * On a shared host the wall time of identical rounds can vary by a factor of several when a neighbour takes the
- * cores; the CPU time of the same work varies much less, so it decides changes of 10-20% that wall time cannot. It
- * is not a substitute for wall time (work moved onto an idle core costs CPU, not time). Spark only: no PostgreSQL.
+ * A second reading, not a steadier one: in the run recorded in the README, identical rounds' CPU time moved as much as
+ * their wall time on a busy shared host. Nor is it a substitute for wall time (work moved onto an idle core costs CPU,
+ * not time). Spark only: no PostgreSQL.
  */
 public final class ProfilingBenchmark {
 

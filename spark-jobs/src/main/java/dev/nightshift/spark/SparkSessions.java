@@ -29,8 +29,8 @@ public final class SparkSessions {
                 // cores, a hint) that job took 0.9-2.5 s with 8 tasks and 0.1-0.3 s with one.
                 .config("spark.databricks.delta.snapshotPartitions", "1")
                 // Delta's VACUUM lists a table's folders in this many tasks (Spark's default: 10,000, for file listings
-                // over many paths). On a table of a few nights that was 10,000 nearly empty tasks, 30-40 s a table on 2
-                // cores (ForgetJob, in PrivacyIntegrationTest). Sixteen tasks list a table of years of nightly folders.
+                // over many paths): on a table of a few nights, 10,000 nearly empty tasks per VACUUM (ForgetJob). With 16,
+                // each task lists several folders of a long-lived table (not measured on thousands of folders).
                 // Spark's own parallel listing (more than 32 paths) uses min(paths, this).
                 .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "16")
                 .config("spark.ui.enabled", "false")
