@@ -34,6 +34,9 @@ public final class SparkSessions {
                 // Spark's own parallel listing (more than 32 paths) uses min(paths, this).
                 .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "16")
                 .config("spark.ui.enabled", "false")
+                // Hadoop's local file system starts a chmod process for each file it creates (no native library):
+                // this one sets the same permissions through java.nio (NioLocalFileSystem).
+                .config("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName())
                 // Tables Nightshift creates keep no per-column min/max statistics in their _delta_log: those would hold
                 // entity ids (of erased entities too) that no DELETE or VACUUM removes. Only partition pruning is used.
                 .config("spark.databricks.delta.properties.defaults.dataSkippingNumIndexedCols", "0")
