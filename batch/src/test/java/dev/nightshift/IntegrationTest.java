@@ -34,9 +34,14 @@ public abstract class IntegrationTest {
 
     @DynamicPropertySource
     static void nightshiftProperties(DynamicPropertyRegistry registry) {
+        properties(registry, HOME);
+    }
+
+    /** The test settings with {@code home} (and the embedded PostgreSQL in it): for a class that needs a database of its own. */
+    public static void properties(DynamicPropertyRegistry registry, Path home) {
         String schedulerName = schedulerNameOfANewContext();
         registry.add("spring.quartz.scheduler-name", () -> schedulerName);
-        registry.add("nightshift.home", HOME::toString);
+        registry.add("nightshift.home", home::toString);
         registry.add("nightshift.embedded.port", () -> "0");
         registry.add("nightshift.spark.master", () -> "local[2]");
         registry.add("nightshift.spark.driver-memory", () -> "1g");
@@ -45,7 +50,8 @@ public abstract class IntegrationTest {
         registry.add("nightshift.spark.retry-backoff", () -> "1s");
     }
 
-    private static Path createHome() {
+    /** A fresh temporary folder for a test home. */
+    public static Path createHome() {
         try {
             return Files.createTempDirectory("nightshift-it-");
         } catch (IOException e) {
