@@ -22,4 +22,18 @@ public final class TestSpecs {
         }
         return yaml.substring(0, monitoring + 1).replace("name: churn", "name: " + name);
     }
+
+    /**
+     * The example churn model (gradient-boosted trees: 20 trees of depth 4) with 5 trees, for tests that need a GBT
+     * champion but not its quality: fewer boosting rounds to train (each several Spark jobs) and a smaller compiled
+     * expression to generate in every night that scores with it. Equality of compiled and MLlib scoring for large
+     * ensembles is checked in the spark-jobs module (CompiledScoringPropertyTest).
+     */
+    public static String fewerTrees(String yaml) {
+        String trees = "maxDepth: 4, maxIter: 20,";
+        if (!yaml.contains(trees)) {
+            throw new IllegalStateException("the spec has no '" + trees + "' to change; update TestSpecs");
+        }
+        return yaml.replace(trees, "maxDepth: 4, maxIter: 5,");
+    }
 }

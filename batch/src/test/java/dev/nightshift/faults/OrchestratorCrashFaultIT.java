@@ -34,9 +34,10 @@ class OrchestratorCrashFaultIT {
     void setUp() throws Exception {
         ns = new NightshiftProcesses();
         ns.generateChurn(D1.minusDays(40), D1.plusDays(6), ENTITIES);
-        // the example spec without monitoring: these nights only score, which is what the faults hit
+        // the example spec without monitoring, with 5 trees: these nights only score, which is what the faults hit
         Path churn = ns.workDir().resolve("churn.yml");
-        Files.writeString(churn, dev.nightshift.TestSpecs.churnScoringOnly(NightshiftProcesses.INSTALL.resolve("config/pipelines/churn.yml"), "churn"));
+        Files.writeString(churn, dev.nightshift.TestSpecs.fewerTrees(
+                dev.nightshift.TestSpecs.churnScoringOnly(NightshiftProcesses.INSTALL.resolve("config/pipelines/churn.yml"), "churn")));
         NightshiftProcesses.Result applied = ns.run(BOUND, "pipelines", "apply", churn.toString());
         assertThat(applied.exitCode()).as(applied.output()).isZero();
         // the first night trains the champion; the faults below hit scoring nights
