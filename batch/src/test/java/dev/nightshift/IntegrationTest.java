@@ -34,14 +34,9 @@ public abstract class IntegrationTest {
 
     @DynamicPropertySource
     static void nightshiftProperties(DynamicPropertyRegistry registry) {
-        properties(registry, HOME);
-    }
-
-    /** The test settings with {@code home} (and the embedded PostgreSQL in it): for a class that needs a database of its own. */
-    public static void properties(DynamicPropertyRegistry registry, Path home) {
         String schedulerName = schedulerNameOfANewContext();
         registry.add("spring.quartz.scheduler-name", () -> schedulerName);
-        registry.add("nightshift.home", home::toString);
+        registry.add("nightshift.home", HOME::toString);
         registry.add("nightshift.embedded.port", () -> "0");
         registry.add("nightshift.spark.master", () -> "local[2]");
         registry.add("nightshift.spark.driver-memory", () -> "1g");
@@ -50,8 +45,7 @@ public abstract class IntegrationTest {
         registry.add("nightshift.spark.retry-backoff", () -> "1s");
     }
 
-    /** A fresh temporary folder for a test home. */
-    public static Path createHome() {
+    private static Path createHome() {
         try {
             return Files.createTempDirectory("nightshift-it-");
         } catch (IOException e) {

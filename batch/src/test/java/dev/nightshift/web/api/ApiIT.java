@@ -31,8 +31,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
@@ -42,11 +40,10 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "logging.structured.format.console=ecs")
 @ExtendWith(OutputCaptureExtension.class)
-class ApiIT {
+class ApiIT extends IntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @LocalServerPort int port;
-    @Autowired org.springframework.core.env.ConfigurableEnvironment environment;
     @Autowired PipelineService pipelines;
     @Autowired dev.nightshift.security.ApiTokens tokens;
     @Autowired JdbcClient jdbc;
@@ -57,12 +54,6 @@ class ApiIT {
     @Autowired dev.nightshift.runs.InstanceRegistry instance;
     @Autowired dev.nightshift.runs.RunSummaries summaries;
     private final HttpClient http = HttpClient.newHttpClient();
-
-    /** A home and embedded PostgreSQL of its own: the lists are checked from an empty database, whatever ran before in this JVM. */
-    @DynamicPropertySource
-    static void ownHome(DynamicPropertyRegistry registry) {
-        IntegrationTest.properties(registry, IntegrationTest.createHome());
-    }
 
     @BeforeEach
     void applyExamples() {
@@ -264,11 +255,6 @@ class ApiIT {
      */
     @Test
     void aNightStartedThroughTheApiIsAcceptedRefusedTwiceAndMeasured(CapturedOutput output) throws Exception {
-        // Spring Boot configures Logback once per JVM, by the first context that starts: after another class's context
-        // the console is not in this context's JSON format. Configure logging again, as this context alone would have.
-        org.springframework.boot.logging.LoggingSystem logging = org.springframework.boot.logging.LoggingSystem.get(getClass().getClassLoader());
-        logging.cleanUp();
-        logging.initialize(new org.springframework.boot.logging.LoggingInitializationContext(environment), null, null);
         String pipeline = "churn-api";
         LocalDate date = LocalDate.of(2026, 11, 1);
         submitter.submit(new SparkApplication("generate-api", GenerateDataArgs.JOB_CLASS,
