@@ -27,7 +27,10 @@ import java.util.function.BooleanSupplier;
  * commands, kill them with SIGKILL, and look at the database. Everything stays on this machine and is bounded in time.
  */
 final class NightshiftProcesses implements AutoCloseable {
+    /** The extracted app, as scripts/nightshift starts it (see the pom's app-class-data-sharing). */
     static final Path APP_JAR = Path.of(System.getProperty("nightshift.app-jar"));
+    /** The class-data sharing archive of the app's classes that the build wrote next to it; null when it has none. */
+    static final Path APP_CDS = Files.isRegularFile(APP_JAR.resolveSibling("nightshift.jsa")) ? APP_JAR.resolveSibling("nightshift.jsa") : null;
     static final Path INSTALL = Path.of(System.getProperty("nightshift.install")).toAbsolutePath().normalize();
     /** Class-data sharing archives shared by every Spark JVM of the fault tests (see the pom). */
     static final String CDS = System.getProperty("nightshift.spark.class-data-sharing");
@@ -91,6 +94,9 @@ final class NightshiftProcesses implements AutoCloseable {
                 "-Dserver.port=0",
                 "-Dnightshift.spark.retry-backoff=2s",
                 "-Dspring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=2000"));
+        if (APP_CDS != null) {
+            cmd.add("-XX:SharedArchiveFile=" + APP_CDS);
+        }
         cmd.addAll(jvmProperties);
         cmd.addAll(List.of("-jar", APP_JAR.toString()));
         cmd.addAll(List.of(args));

@@ -227,13 +227,22 @@ class OrchestratorCrashFaultIT {
     @Test
     @Order(8)
     void afterAllThatTheCommandsThatExplainTheChampionDescribeIt() throws Exception {
-        NightshiftProcesses.Result show = ns.run(BOUND, "models", "show", "churn");
+        // started as scripts/nightshift starts it, from the build's class-data sharing archive: -Xshare:on fails the
+        // command if the archive cannot be mapped, and the class log says where the app's own classes came from (not
+        // under logs/, where a command's output is read from the newest file)
+        Path classLog = ns.workDir().resolve("models-show-classes.log");
+        NightshiftProcesses.Result show = ns.run(BOUND, List.of("-Xshare:on", "-Xlog:class+load=info:file=" + classLog),
+                "models", "show", "churn");
         NightshiftProcesses.Result constraints = ns.run(BOUND, "models", "constraints", "churn", "v1");
         NightshiftProcesses.Result decisions = ns.run(BOUND, "decisions", "churn");
         NightshiftProcesses.Result noRollback = ns.run(BOUND, "models", "rollback", "churn");
 
         assertThat(show.exitCode()).as(show.output()).isZero();
         assertThat(show.output()).contains("churn v1 (champion)", "gbt-classifier", "training data", "rows=", "manifest sha256");
+        assertThat(NightshiftProcesses.APP_CDS).as("the app's class-data sharing archive (batch/pom.xml, app-class-data-sharing)").isNotNull();
+        assertThat(Files.readString(classLog))
+                .contains("dev.nightshift.NightshiftApplication source: shared objects file")
+                .contains("dev.nightshift.cli.ModelsCommand source: shared objects file");
         assertThat(constraints.exitCode()).as(constraints.output()).isZero();
         // the training rows' observed bounds, the categories validation accepts, and spec lines to review
         assertThat(constraints.output()).contains("tenure_months", "numeric", "plan", "basic, premium, standard",
