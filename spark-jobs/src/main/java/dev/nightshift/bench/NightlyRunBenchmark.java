@@ -218,7 +218,7 @@ public final class NightlyRunBenchmark {
         return String.format(Locale.ROOT, "| %s | %.1f | %.0f%% |%n", name, seconds, 100 * seconds / total);
     }
 
-    private static String json(Night n) {
+    static String json(Night n) {
         StringBuilder steps = new StringBuilder();
         for (Part p : n.steps()) {
             steps.append(steps.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "{\"step\": \"%s\", \"seconds\": %.3f, \"share\": %.4f}",

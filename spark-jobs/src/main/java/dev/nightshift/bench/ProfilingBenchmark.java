@@ -242,7 +242,7 @@ public final class ProfilingBenchmark {
         return s.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).collect(Collectors.joining(" "));
     }
 
-    private static String json(Result r) {
+    static String json(Result r) {
         StringBuilder s = new StringBuilder("{\n");
         s.append("  \"rows\": ").append(r.rows()).append(",\n");
         s.append("  \"rounds\": ").append(r.rounds()).append(",\n");

@@ -1,0 +1,185 @@
+package dev.nightshift.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.DoublePredicate;
+
+/**
+ * The last part of {@code scripts/bench --all}: reads the JSON files its sections wrote into one folder
+ * ({@code scoring.json}, {@code profiling.json}, {@code landing.json}, {@code night.json}, {@code scaling.json},
+ * {@code memory.json}) and prints the performance issue's targets against what this run measured, one row per target
+ * and ratio, each met or not. A section whose file is missing (skipped, or it failed) is reported as not measured,
+ * never as met. The same rows go to {@code summary.json} in that folder.
+ */
+public final class BenchSummary {
+
+    /** One target row: what the issue asks, what this run measured, and whether it met it (null: not measured). */
+    record Row(String target, String variant, String measured, Boolean met, String file) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private BenchSummary() {
+    }
+
+    /** {@code main DIR [SECONDS]}: DIR holds the sections' JSON; SECONDS, the whole run's wall time, is printed as given. */
+    public static void main(String[] argv) throws IOException {
+        if (argv.length < 1 || argv.length > 2) {
+            throw new IllegalArgumentException("expected DIR [SECONDS], got " + List.of(argv));
+        }
+        Path dir = Path.of(argv[0]);
+        List<Row> rows = rows(dir);
+        StringBuilder out = new StringBuilder("\nthe performance issue's targets, as measured by this run (" + dir + ")");
+        if (argv.length == 2) {
+            long s = Long.parseLong(argv[1]);
+            out.append(String.format(Locale.ROOT, ", which took %d min %02d s", s / 60, s % 60));
+        }
+        out.append(":\n").append(table(rows));
+        System.out.print(out);
+        ScoringBenchmark.write(dir.resolve("summary.json"), json(rows));
+    }
+
+    static List<Row> rows(Path dir) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        JsonNode scoring = read(dir, "scoring.json");
+        ratio(rows, scoring, "compiled LR ≥ 5× MLlib transform", "compiled LR", "vsBaseline", "scoring.json", r -> r >= 5);
+        ratio(rows, scoring, "compiled LR ≥ 5× MLlib transform", "compiled LR, no write", "vsBaseline", "scoring.json", r -> r >= 5);
+        ratio(rows, scoring, "compiled GBT ≥ 3× MLlib transform", "compiled GBT", "vsBaseline", "scoring.json", r -> r >= 3);
+        ratio(rows, scoring, "compiled GBT ≥ 3× MLlib transform", "compiled GBT, no write", "vsBaseline", "scoring.json", r -> r >= 3);
+        ratio(rows, scoring, "linear models ≥ 0.7× the trivial expression", "compiled LR, id and score", "vsBaseline", "scoring.json",
+                r -> r >= 0.7);
+        if (scoring != null && variant(scoring.get("variants"), "compiled linear regression, id and prediction") != null) {
+            ratio(rows, scoring, "linear models ≥ 0.7× the trivial expression", "compiled linear regression, id and prediction",
+                    "vsBaseline", "scoring.json", r -> r >= 0.7);
+        }
+
+        JsonNode landing = read(dir, "landing.json");
+        JsonNode visible = landing == null ? null : landing.path("variants").get("landing");
+        rows.add(visible == null ? missing("landing ≥ 0.8× raw binary COPY", "landing (stage + publish): the night visible", "landing.json")
+                : decided("landing ≥ 0.8× raw binary COPY", "landing (stage + publish): the night visible",
+                visible.path("ratio_to_raw_binary_copy").asDouble(Double.NaN), "%.2f×", r -> r >= 0.8, "landing.json"));
+
+        JsonNode profiling = read(dir, "profiling.json");
+        ratio(rows, profiling, "validation + drift ≤ 1.5× one plain scan", ProfilingBenchmark.ONE_PASS, "timeVsPlainScan",
+                "profiling.json", r -> r <= 1.5);
+        ratio(rows, profiling, "validation + drift ≤ 1.5× one plain scan", ProfilingBenchmark.NIGHT, "timeVsPlainScan",
+                "profiling.json", r -> r <= 1.5);
+
+        JsonNode night = read(dir, "night.json");
+        for (String label : List.of("measured night", "bootstrap night")) {
+            JsonNode n = night == null ? null : night(night, label);
+            rows.add(n == null ? missing("orchestration overhead ≤ 10 s a night", label, "night.json")
+                    : decided("orchestration overhead ≤ 10 s a night", label + String.format(Locale.ROOT, " (%,d rows)",
+                            n.path("rowsScored").asLong()), n.path("overheadSeconds").asDouble(Double.NaN), "%.1f s",
+                    s -> s <= night.path("overheadTargetSeconds").asDouble(10), "night.json"));
+        }
+
+        JsonNode scaling = read(dir, "scaling.json");
+        if (scaling == null) {
+            rows.add(missing("per-row time within ±20% from the smallest size to the largest", "copy, compiled LR", "scaling.json"));
+        } else {
+            JsonNode sizes = scaling.path("sizes");
+            double worst = 1;
+            for (JsonNode size : sizes) {
+                for (JsonNode relative : size.path("perRowTimeVsSmallest")) {
+                    worst = Math.abs(relative.asDouble() - 1) > Math.abs(worst - 1) ? relative.asDouble() : worst;
+                }
+            }
+            String range = String.format(Locale.ROOT, "%,d to %,d rows", sizes.path(0).path("rows").asLong(),
+                    sizes.path(sizes.size() - 1).path("rows").asLong());
+            double tolerance = scaling.path("linearTolerance").asDouble(ScoringBenchmark.LINEAR_TOLERANCE);
+            final double farthest = worst;
+            rows.add(new Row("per-row time within ±20% from the smallest size to the largest", "copy, compiled LR, " + range,
+                    String.format(Locale.ROOT, "farthest %.2f× of the smallest size's", farthest),
+                    sizes.size() >= 2 && Math.abs(farthest - 1) <= tolerance, "scaling.json"));
+        }
+
+        JsonNode memory = read(dir, "memory.json");
+        JsonNode check = memory == null ? null : memory.get("memoryCheck");
+        rows.add(check == null ? missing("an input 10× the heap scores without running out of memory", "copy, compiled LR", "memory.json")
+                : decided("an input 10× the heap scores without running out of memory", String.format(Locale.ROOT,
+                        "%,d rows, heap %s", check.path("rows").asLong(), HeapWatch.mb(check.path("maxHeapBytes").asLong())),
+                check.path("inputVsHeap").asDouble(Double.NaN), "input %.1f× the heap, scored", r -> r >= 10, "memory.json"));
+        return rows;
+    }
+
+    private static void ratio(List<Row> rows, JsonNode file, String target, String name, String field, String fileName,
+                              DoublePredicate met) {
+        JsonNode v = file == null ? null : variant(file.get("variants"), name);
+        rows.add(v == null || !v.hasNonNull(field) ? missing(target, name, fileName)
+                : decided(target, name, v.get(field).asDouble(), "%.2f×", met, fileName));
+    }
+
+    private static Row decided(String target, String variant, double value, String format, DoublePredicate met, String file) {
+        if (Double.isNaN(value)) {
+            return missing(target, variant, file);
+        }
+        return new Row(target, variant, String.format(Locale.ROOT, format, value), met.test(value), file);
+    }
+
+    private static Row missing(String target, String variant, String file) {
+        return new Row(target, variant, "not measured (" + file + " missing or without it)", null, file);
+    }
+
+    private static JsonNode variant(JsonNode variants, String name) {
+        if (variants != null) {
+            for (JsonNode v : variants) {
+                if (name.equals(v.path("name").asText())) {
+                    return v;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode night(JsonNode night, String label) {
+        for (JsonNode n : night.path("nights")) {
+            if (n.path("label").asText().startsWith(label)) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode read(Path dir, String name) throws IOException {
+        Path file = dir.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + " is not the JSON a benchmark section writes: " + e.getMessage(), e);
+        }
+    }
+
+    static String table(List<Row> rows) {
+        StringBuilder t = new StringBuilder("| target | variant | measured | met |\n|---|---|---|---|\n");
+        for (Row r : rows) {
+            t.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", r.target(), r.variant(), r.measured(),
+                    r.met() == null ? "—" : r.met() ? "yes" : "**no**"));
+        }
+        return t.toString();
+    }
+
+    static String json(List<Row> rows) throws IOException {
+        List<java.util.Map<String, Object>> list = new ArrayList<>();
+        for (Row r : rows) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("target", r.target());
+            m.put("variant", r.variant());
+            m.put("measured", r.measured());
+            m.put("met", r.met());
+            m.put("file", r.file());
+            list.add(m);
+        }
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(java.util.Map.of("targets", list)) + "\n";
+    }
+}

@@ -1,0 +1,123 @@
+package dev.nightshift.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The targets table of {@code scripts/bench --all}, over files written by the sections' own JSON writers. */
+class BenchSummaryTest {
+
+    private static final HeapWatch.Peak HEAP = new HeapWatch.Peak(1L << 30, 1L << 28);
+
+    @Test
+    void everyTargetIsDecidedFromTheSectionsFiles(@TempDir Path dir) throws Exception {
+        // Scoring: medians 10 s for MLlib LR, 4 s for compiled LR (2.5×), 1 s without the write against 6 s (6×) ...
+        List<ScoringBenchmark.Result> scoring = List.of(
+                result("copy", "copy", 5),
+                result(ScoringBenchmark.TRIVIAL, "copy", 2),
+                result("MLlib LR", "copy", 10),
+                result("compiled LR", "MLlib LR", 4),
+                result("MLlib GBT", "copy", 12),
+                result("compiled GBT", "MLlib GBT", 3.9),
+                result("MLlib LR, no write", "copy", 6),
+                result("compiled LR, no write", "MLlib LR, no write", 1),
+                result("compiled LR, id and score", ScoringBenchmark.TRIVIAL, 2.5));
+        Files.writeString(dir.resolve("scoring.json"), "{\"variants\": " + ScoringBenchmark.json(scoring, "  ") + "}");
+
+        Files.writeString(dir.resolve("landing.json"), new LandingBenchmark.Result(1_000_000, 3,
+                ordered("raw-binary-copy", 700_000.0, "landing", 574_000.0), ordered("raw-binary-copy", 1.0, "landing", 0.82),
+                ordered("raw-binary-copy", List.of(1.4), "landing", List.of(1.7))).json());
+
+        Map<String, List<Double>> seconds = ordered(ProfilingBenchmark.PLAIN_SCAN, List.of(1.0), ProfilingBenchmark.ONE_PASS, List.of(1.6),
+                ProfilingBenchmark.NIGHT, List.of(1.4));
+        Files.writeString(dir.resolve("profiling.json"), ProfilingBenchmark.json(new ProfilingBenchmark.Result(5_000_000, 3, seconds,
+                ordered(ProfilingBenchmark.PLAIN_SCAN, 5e6, ProfilingBenchmark.ONE_PASS, 3.1e6, ProfilingBenchmark.NIGHT, 3.6e6),
+                ordered(ProfilingBenchmark.PLAIN_SCAN, 1.0, ProfilingBenchmark.ONE_PASS, 1.6, ProfilingBenchmark.NIGHT, 1.4),
+                seconds, ordered(ProfilingBenchmark.PLAIN_SCAN, 1.0, ProfilingBenchmark.ONE_PASS, 1.6, ProfilingBenchmark.NIGHT, 1.4))));
+
+        Files.writeString(dir.resolve("night.json"), "{\"overheadTargetSeconds\": 10.0, \"nights\": [\n"
+                + NightlyRunBenchmark.json(night("measured night", 60, 54)) + ",\n"
+                + NightlyRunBenchmark.json(night("bootstrap night (trains the first champion)", 120, 109)) + "\n]}");
+
+        Files.writeString(dir.resolve("scaling.json"), """
+                {"linearTolerance": 0.2, "sizes": [
+                  {"rows": 1000000, "perRowTimeVsSmallest": {"copy": 1.0, "compiled LR": 1.0}},
+                  {"rows": 16000000, "perRowTimeVsSmallest": {"copy": 0.85, "compiled LR": 1.12}}]}
+                """);
+        Files.writeString(dir.resolve("memory.json"), """
+                {"memoryCheck": {"rows": 36000000, "unsafeRowBytes": 5, "parquetBytes": 4, "maxHeapBytes": 536870912,
+                 "inputVsHeap": 10.2, "outOfMemory": false}}
+                """);
+
+        List<BenchSummary.Row> rows = BenchSummary.rows(dir);
+
+        assertThat(rows).extracting(BenchSummary.Row::variant, BenchSummary.Row::measured, BenchSummary.Row::met).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("compiled LR", "2.50×", false),
+                org.assertj.core.groups.Tuple.tuple("compiled LR, no write", "6.00×", true),
+                org.assertj.core.groups.Tuple.tuple("compiled GBT", "3.08×", true),
+                org.assertj.core.groups.Tuple.tuple("compiled GBT, no write", "not measured (scoring.json missing or without it)", null),
+                org.assertj.core.groups.Tuple.tuple("compiled LR, id and score", "0.80×", true),
+                org.assertj.core.groups.Tuple.tuple("landing (stage + publish): the night visible", "0.82×", true),
+                org.assertj.core.groups.Tuple.tuple(ProfilingBenchmark.ONE_PASS, "1.60×", false),
+                org.assertj.core.groups.Tuple.tuple(ProfilingBenchmark.NIGHT, "1.40×", true),
+                org.assertj.core.groups.Tuple.tuple("measured night (1,000,000 rows)", "6.0 s", true),
+                org.assertj.core.groups.Tuple.tuple("bootstrap night (1,000,000 rows)", "11.0 s", false),
+                org.assertj.core.groups.Tuple.tuple("copy, compiled LR, 1,000,000 to 16,000,000 rows", "farthest 0.85× of the smallest size's", true),
+                org.assertj.core.groups.Tuple.tuple("36,000,000 rows, heap 512 MB", "input 10.2× the heap, scored", true));
+        assertThat(BenchSummary.table(rows)).contains("| compiled LR | 2.50× | **no** |", "| — |");
+        assertThat(BenchSummary.json(rows)).contains("\"met\" : false", "\"met\" : null");
+    }
+
+    @Test
+    void missingSectionsAreNotMeasuredNeverMet(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("scaling.json"), """
+                {"linearTolerance": 0.2, "sizes": [{"rows": 1000000, "perRowTimeVsSmallest": {"copy": 1.0}},
+                  {"rows": 4000000, "perRowTimeVsSmallest": {"copy": 1.25}}]}
+                """);
+
+        List<BenchSummary.Row> rows = BenchSummary.rows(dir);
+
+        assertThat(rows).filteredOn(r -> !r.file().equals("scaling.json")).allSatisfy(r -> {
+            assertThat(r.met()).isNull();
+            assertThat(r.measured()).startsWith("not measured (" + r.file());
+        });
+        assertThat(rows).filteredOn(r -> r.file().equals("scaling.json")).singleElement()
+                .satisfies(r -> assertThat(r.met()).isFalse())
+                .satisfies(r -> assertThat(r.measured()).isEqualTo("farthest 1.25× of the smallest size's"));
+    }
+
+    @Test
+    void aFileThatIsNotJsonIsNamed(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("landing.json"), "landing 1,000,000 rows");
+
+        assertThatThrownBy(() -> BenchSummary.rows(dir)).hasMessageContaining(dir.resolve("landing.json").toString())
+                .hasMessageContaining("is not the JSON a benchmark section writes");
+    }
+
+    private static ScoringBenchmark.Result result(String name, String baseline, double seconds) {
+        return new ScoringBenchmark.Result(name, baseline, 5_000_000, List.of(seconds), HEAP);
+    }
+
+    private static NightlyRunBenchmark.Night night(String label, double command, double spark) {
+        return new NightlyRunBenchmark.Night(label, LocalDate.of(2026, 11, 12), 2, 1_000_000, command, command - 2,
+                List.of(new NightlyRunBenchmark.Part("score", spark)), Map.of("NightJob", spark), "night.log");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> Map<String, V> ordered(Object... pairs) {
+        Map<String, V> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((String) pairs[i], (V) pairs[i + 1]);
+        }
+        return map;
+    }
+}
