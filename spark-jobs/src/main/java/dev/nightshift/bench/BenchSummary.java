@@ -97,8 +97,10 @@ public final class BenchSummary {
             double tolerance = scaling.path("linearTolerance").asDouble(ScoringBenchmark.LINEAR_TOLERANCE);
             final double farthest = worst;
             rows.add(new Row("per-row time within ±20% from the smallest size to the largest", "copy, compiled LR, " + range,
-                    String.format(Locale.ROOT, "farthest %.2f× of the smallest size's", farthest),
+                    String.format(Locale.ROOT, "farthest %.2f× of the smallest size's%s", farthest,
+                            farthest < 1 - tolerance ? " (a row cheaper at larger sizes)" : ""),
                     sizes.size() >= 2 && Math.abs(farthest - 1) <= tolerance, "scaling.json"));
+            rows.add(marginal(sizes, range, tolerance));
         }
 
         JsonNode memory = read(dir, "memory.json");
@@ -108,6 +110,54 @@ public final class BenchSummary {
                         "%,d rows, heap %s", check.path("rows").asLong(), HeapWatch.mb(check.path("maxHeapBytes").asLong())),
                 check.path("inputVsHeap").asDouble(Double.NaN), "input %.1f× the heap, scored", r -> r >= 10, "memory.json"));
         return rows;
+    }
+
+    static final String MARGINAL = "a second reading of linear cost: what each added row costs, from one size to the next, "
+            + "within ±20% of the first step's";
+
+    /**
+     * Cost linear in rows read as time = fixed + rows × marginal: the marginal time per row of each step between
+     * consecutive sizes (difference of the median times over difference of the rows), as a multiple of the first
+     * step's; needs three sizes. The per-row time above also divides each round's fixed costs (job start, listing,
+     * commit) by the rows, which weighs them most at the smallest size.
+     */
+    private static Row marginal(JsonNode sizes, String range, double tolerance) {
+        if (sizes.size() < 3) {
+            return new Row(MARGINAL, "copy, compiled LR", "not measured (needs three sizes, scaling.json has " + sizes.size() + ")",
+                    null, "scaling.json");
+        }
+        double farthest = 1;
+        String at = "";
+        for (JsonNode v : sizes.path(0).path("variants")) {
+            String name = v.path("name").asText();
+            double first = Double.NaN;
+            for (int i = 1; i < sizes.size(); i++) {
+                double step = step(sizes.path(i - 1), sizes.path(i), name);
+                if (i == 1) {
+                    first = step;
+                } else if (Math.abs(step / first - 1) > Math.abs(farthest - 1) || Double.isNaN(step / first)) {
+                    farthest = step / first;
+                    at = String.format(Locale.ROOT, " (%s, %,d to %,d rows)", name, sizes.path(i - 1).path("rows").asLong(),
+                            sizes.path(i).path("rows").asLong());
+                }
+            }
+        }
+        return new Row(MARGINAL, "copy, compiled LR, " + range, String.format(Locale.ROOT, "farthest %.2f× of the first step's%s",
+                farthest, at), !Double.isNaN(farthest) && Math.abs(farthest - 1) <= tolerance, "scaling.json");
+    }
+
+    /** Seconds per added row of variant {@code name} from size {@code a} to size {@code b} (NaN when it is missing). */
+    private static double step(JsonNode a, JsonNode b, String name) {
+        JsonNode va = variant(a.path("variants"), name);
+        JsonNode vb = variant(b.path("variants"), name);
+        if (va == null || vb == null) {
+            return Double.NaN;
+        }
+        long ra = a.path("rows").asLong();
+        long rb = b.path("rows").asLong();
+        double ta = ra * va.path("nanosPerRow").asDouble(Double.NaN);
+        double tb = rb * vb.path("nanosPerRow").asDouble(Double.NaN);
+        return (tb - ta) / (rb - ra);
     }
 
     private static void ratio(List<Row> rows, JsonNode file, String target, String name, String field, String fileName,

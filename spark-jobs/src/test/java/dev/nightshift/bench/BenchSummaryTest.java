@@ -48,11 +48,13 @@ class BenchSummaryTest {
                 + NightlyRunBenchmark.json(night("measured night", 60, 54)) + ",\n"
                 + NightlyRunBenchmark.json(night("bootstrap night (trains the first champion)", 120, 109)) + "\n]}");
 
-        Files.writeString(dir.resolve("scaling.json"), """
-                {"linearTolerance": 0.2, "sizes": [
-                  {"rows": 1000000, "perRowTimeVsSmallest": {"copy": 1.0, "compiled LR": 1.0}},
-                  {"rows": 16000000, "perRowTimeVsSmallest": {"copy": 0.85, "compiled LR": 1.12}}]}
-                """);
+        // Scaling: copy 2, 5 and 17 s at 1M, 4M and 16M rows (each added row 1,000 ns in both steps), compiled LR 1.5,
+        // 4.5 and 18 s (1,000 ns, then 1,125 ns): per row 0.53× and 0.75× of the smallest size's, outside ±20%, while
+        // an added row costs at most 1.125× of the first step's.
+        Files.writeString(dir.resolve("scaling.json"), "{\"linearTolerance\": 0.2, \"sizes\": ["
+                + size(1_000_000, 2, 1.5, "\"copy\": 1.0, \"compiled LR\": 1.0") + ","
+                + size(4_000_000, 5, 4.5, "\"copy\": 0.625, \"compiled LR\": 0.75") + ","
+                + size(16_000_000, 17, 18, "\"copy\": 0.53125, \"compiled LR\": 0.75") + "]}");
         Files.writeString(dir.resolve("memory.json"), """
                 {"memoryCheck": {"rows": 36000000, "unsafeRowBytes": 5, "parquetBytes": 4, "maxHeapBytes": 536870912,
                  "inputVsHeap": 10.2, "outOfMemory": false}}
@@ -71,7 +73,10 @@ class BenchSummaryTest {
                 org.assertj.core.groups.Tuple.tuple(ProfilingBenchmark.NIGHT, "1.40×", true),
                 org.assertj.core.groups.Tuple.tuple("measured night (1,000,000 rows)", "6.0 s", true),
                 org.assertj.core.groups.Tuple.tuple("bootstrap night (1,000,000 rows)", "11.0 s", false),
-                org.assertj.core.groups.Tuple.tuple("copy, compiled LR, 1,000,000 to 16,000,000 rows", "farthest 0.85× of the smallest size's", true),
+                org.assertj.core.groups.Tuple.tuple("copy, compiled LR, 1,000,000 to 16,000,000 rows",
+                        "farthest 0.53× of the smallest size's (a row cheaper at larger sizes)", false),
+                org.assertj.core.groups.Tuple.tuple("copy, compiled LR, 1,000,000 to 16,000,000 rows",
+                        "farthest 1.13× of the first step's (compiled LR, 4,000,000 to 16,000,000 rows)", true),
                 org.assertj.core.groups.Tuple.tuple("36,000,000 rows, heap 512 MB", "input 10.2× the heap, scored", true));
         assertThat(BenchSummary.table(rows)).contains("| compiled LR | 2.50× | **no** |", "| — |");
         assertThat(BenchSummary.json(rows)).contains("\"met\" : false", "\"met\" : null");
@@ -90,9 +95,21 @@ class BenchSummaryTest {
             assertThat(r.met()).isNull();
             assertThat(r.measured()).startsWith("not measured (" + r.file());
         });
-        assertThat(rows).filteredOn(r -> r.file().equals("scaling.json")).singleElement()
+        assertThat(rows).filteredOn(r -> r.file().equals("scaling.json")).extracting(BenchSummary.Row::measured, BenchSummary.Row::met)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("farthest 1.25× of the smallest size's", false),
+                        org.assertj.core.groups.Tuple.tuple("not measured (needs three sizes, scaling.json has 2)", null));
+    }
+
+    @Test
+    void aRowCheaperAtLargerSizesIsOutsideTheBoundAndSaysSo(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("scaling.json"), """
+                {"linearTolerance": 0.2, "sizes": [{"rows": 1000000, "perRowTimeVsSmallest": {"copy": 1.0}},
+                  {"rows": 16000000, "perRowTimeVsSmallest": {"copy": 0.62}}]}
+                """);
+
+        assertThat(BenchSummary.rows(dir)).filteredOn(r -> r.file().equals("scaling.json")).first()
                 .satisfies(r -> assertThat(r.met()).isFalse())
-                .satisfies(r -> assertThat(r.measured()).isEqualTo("farthest 1.25× of the smallest size's"));
+                .satisfies(r -> assertThat(r.measured()).isEqualTo("farthest 0.62× of the smallest size's (a row cheaper at larger sizes)"));
     }
 
     @Test
@@ -101,6 +118,13 @@ class BenchSummaryTest {
 
         assertThatThrownBy(() -> BenchSummary.rows(dir)).hasMessageContaining(dir.resolve("landing.json").toString())
                 .hasMessageContaining("is not the JSON a benchmark section writes");
+    }
+
+    /** One size of scaling.json, its variants written by the scoring benchmark's own JSON writer. */
+    private static String size(long rows, double copySeconds, double lrSeconds, String relative) {
+        return "{\"rows\": " + rows + ", \"perRowTimeVsSmallest\": {" + relative + "}, \"variants\": " + ScoringBenchmark.json(List.of(
+                new ScoringBenchmark.Result("copy", "copy", rows, List.of(copySeconds), HEAP),
+                new ScoringBenchmark.Result("compiled LR", "MLlib LR", rows, List.of(lrSeconds), HEAP)), "  ") + "}";
     }
 
     private static ScoringBenchmark.Result result(String name, String baseline, double seconds) {
