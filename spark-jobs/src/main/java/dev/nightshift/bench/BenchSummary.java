@@ -51,8 +51,10 @@ public final class BenchSummary {
         JsonNode scoring = read(dir, "scoring.json");
         ratio(rows, scoring, "compiled LR ≥ 5× MLlib transform", "compiled LR", "vsBaseline", "scoring.json", r -> r >= 5);
         ratio(rows, scoring, "compiled LR ≥ 5× MLlib transform", "compiled LR, no write", "vsBaseline", "scoring.json", r -> r >= 5);
+        pair(rows, scoring, "compiled LR ≥ 5× MLlib transform", "compiled LR, id and score", "MLlib LR, id and score", r -> r >= 5);
         ratio(rows, scoring, "compiled GBT ≥ 3× MLlib transform", "compiled GBT", "vsBaseline", "scoring.json", r -> r >= 3);
         ratio(rows, scoring, "compiled GBT ≥ 3× MLlib transform", "compiled GBT, no write", "vsBaseline", "scoring.json", r -> r >= 3);
+        pair(rows, scoring, "compiled GBT ≥ 3× MLlib transform", "compiled GBT, id and score", "MLlib GBT, id and score", r -> r >= 3);
         ratio(rows, scoring, "linear models ≥ 0.7× the trivial expression", "compiled LR, id and score", "vsBaseline", "scoring.json",
                 r -> r >= 0.7);
         if (scoring != null && variant(scoring.get("variants"), "compiled linear regression, id and prediction") != null) {
@@ -158,6 +160,19 @@ public final class BenchSummary {
         double ta = ra * va.path("nanosPerRow").asDouble(Double.NaN);
         double tb = rb * vb.path("nanosPerRow").asDouble(Double.NaN);
         return (tb - ta) / (rb - ra);
+    }
+
+    /**
+     * {@code name}'s rows/s over {@code baseline}'s, both from the scoring file: the issue's own table measured MLlib and
+     * the compiled form each writing the id and the score.
+     */
+    private static void pair(List<Row> rows, JsonNode file, String target, String name, String baseline, DoublePredicate met) {
+        JsonNode variants = file == null ? null : file.get("variants");
+        JsonNode v = variant(variants, name);
+        JsonNode b = variant(variants, baseline);
+        String label = name + ", against " + baseline;
+        rows.add(v == null || b == null ? missing(target, label, "scoring.json") : decided(target, label,
+                v.path("rowsPerSecond").asDouble(Double.NaN) / b.path("rowsPerSecond").asDouble(Double.NaN), "%.2f×", met, "scoring.json"));
     }
 
     private static void ratio(List<Row> rows, JsonNode file, String target, String name, String field, String fileName,

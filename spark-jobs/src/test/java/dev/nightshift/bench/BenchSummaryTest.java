@@ -30,7 +30,8 @@ class BenchSummaryTest {
                 result("compiled GBT", "MLlib GBT", 3.9),
                 result("MLlib LR, no write", "copy", 6),
                 result("compiled LR, no write", "MLlib LR, no write", 1),
-                result("compiled LR, id and score", ScoringBenchmark.TRIVIAL, 2.5));
+                result("compiled LR, id and score", ScoringBenchmark.TRIVIAL, 2.5),
+                result("MLlib LR, id and score", "copy", 8));
         Files.writeString(dir.resolve("scoring.json"), "{\"variants\": " + ScoringBenchmark.json(scoring, "  ") + "}");
 
         Files.writeString(dir.resolve("landing.json"), new LandingBenchmark.Result(1_000_000, 3,
@@ -65,8 +66,11 @@ class BenchSummaryTest {
         assertThat(rows).extracting(BenchSummary.Row::variant, BenchSummary.Row::measured, BenchSummary.Row::met).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("compiled LR", "2.50×", false),
                 org.assertj.core.groups.Tuple.tuple("compiled LR, no write", "6.00×", true),
+                org.assertj.core.groups.Tuple.tuple("compiled LR, id and score, against MLlib LR, id and score", "3.20×", false),
                 org.assertj.core.groups.Tuple.tuple("compiled GBT", "3.08×", true),
                 org.assertj.core.groups.Tuple.tuple("compiled GBT, no write", "not measured (scoring.json missing or without it)", null),
+                org.assertj.core.groups.Tuple.tuple("compiled GBT, id and score, against MLlib GBT, id and score",
+                        "not measured (scoring.json missing or without it)", null),
                 org.assertj.core.groups.Tuple.tuple("compiled LR, id and score", "0.80×", true),
                 org.assertj.core.groups.Tuple.tuple("landing (stage + publish): the night visible", "0.82×", true),
                 org.assertj.core.groups.Tuple.tuple(ProfilingBenchmark.ONE_PASS, "1.60×", false),
