@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.DoublePredicate;
 
 /**
@@ -96,13 +97,12 @@ public final class BenchSummary {
             }
             String range = String.format(Locale.ROOT, "%,d to %,d rows", sizes.path(0).path("rows").asLong(),
                     sizes.path(sizes.size() - 1).path("rows").asLong());
-            double tolerance = scaling.path("linearTolerance").asDouble(ScoringBenchmark.LINEAR_TOLERANCE);
             final double farthest = worst;
             rows.add(new Row("per-row time within ±20% from the smallest size to the largest", "copy, compiled LR, " + range,
                     String.format(Locale.ROOT, "farthest %.2f× of the smallest size's%s", farthest,
-                            farthest < 1 - tolerance ? " (a row cheaper at larger sizes)" : ""),
-                    sizes.size() >= 2 && Math.abs(farthest - 1) <= tolerance, "scaling.json"));
-            rows.add(marginal(sizes, range, tolerance));
+                            farthest < 1 - ScoringBenchmark.LINEAR_TOLERANCE ? " (a row cheaper at larger sizes)" : ""),
+                    sizes.size() >= 2 && ScoringBenchmark.withinLinearTolerance(farthest), "scaling.json"));
+            rows.add(marginal(sizes, range));
         }
 
         JsonNode memory = read(dir, "memory.json");
@@ -110,7 +110,7 @@ public final class BenchSummary {
         rows.add(check == null ? missing("an input 10× the heap scores without running out of memory", "copy, compiled LR", "memory.json")
                 : decided("an input 10× the heap scores without running out of memory", String.format(Locale.ROOT,
                         "%,d rows, heap %s", check.path("rows").asLong(), HeapWatch.mb(check.path("maxHeapBytes").asLong())),
-                check.path("inputVsHeap").asDouble(Double.NaN), "input %.1f× the heap, scored", r -> r >= 10, "memory.json"));
+                check.path("inputVsHeap").asDouble(Double.NaN), "input %.1f× the heap, scored", r -> r >= Scaling.HEAP_MULTIPLE, "memory.json"));
         return rows;
     }
 
@@ -123,7 +123,7 @@ public final class BenchSummary {
      * step's; needs three sizes. The per-row time above also divides each round's fixed costs (job start, listing,
      * commit) by the rows, which weighs them most at the smallest size.
      */
-    private static Row marginal(JsonNode sizes, String range, double tolerance) {
+    private static Row marginal(JsonNode sizes, String range) {
         if (sizes.size() < 3) {
             return new Row(MARGINAL, "copy, compiled LR", "not measured (needs three sizes, scaling.json has " + sizes.size() + ")",
                     null, "scaling.json");
@@ -145,7 +145,7 @@ public final class BenchSummary {
             }
         }
         return new Row(MARGINAL, "copy, compiled LR, " + range, String.format(Locale.ROOT, "farthest %.2f× of the first step's%s",
-                farthest, at), !Double.isNaN(farthest) && Math.abs(farthest - 1) <= tolerance, "scaling.json");
+                farthest, at), !Double.isNaN(farthest) && ScoringBenchmark.withinLinearTolerance(farthest), "scaling.json");
     }
 
     /** Seconds per added row of variant {@code name} from size {@code a} to size {@code b} (NaN when it is missing). */
@@ -235,16 +235,6 @@ public final class BenchSummary {
     }
 
     static String json(List<Row> rows) throws IOException {
-        List<java.util.Map<String, Object>> list = new ArrayList<>();
-        for (Row r : rows) {
-            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-            m.put("target", r.target());
-            m.put("variant", r.variant());
-            m.put("measured", r.measured());
-            m.put("met", r.met());
-            m.put("file", r.file());
-            list.add(m);
-        }
-        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(java.util.Map.of("targets", list)) + "\n";
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("targets", rows)) + "\n";
     }
 }

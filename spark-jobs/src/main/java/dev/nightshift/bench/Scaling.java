@@ -25,6 +25,9 @@ final class Scaling {
     record Point(long rows, long parquetBytes, long unsafeRowBytes, List<ScoringBenchmark.Result> results) {
     }
 
+    /** The memory check: an input this many times the heap, as Spark rows, scores without running out of memory. */
+    static final int HEAP_MULTIPLE = 10;
+
     private Scaling() {
     }
 
@@ -63,7 +66,7 @@ final class Scaling {
         for (Point p : points) {
             for (ScoringBenchmark.Result r : p.results()) {
                 double relative = r.nanosPerRow() / baseline(smallest, r.name()).nanosPerRow();
-                linear &= Math.abs(relative - 1) <= ScoringBenchmark.LINEAR_TOLERANCE;
+                linear &= ScoringBenchmark.withinLinearTolerance(relative);
                 out.append(String.format(Locale.ROOT, "| %,d | %s | %s | %.0f | %.2f× | %s | %s | %s |%n", p.rows(), r.name(),
                         ScoringBenchmark.human(r.rowsPerSecond()), r.nanosPerRow(), relative, HeapWatch.mb(r.heap().usedBytes()),
                         HeapWatch.mb(r.heap().afterGcBytes()), String.join(" ", r.seconds().stream()
@@ -81,7 +84,7 @@ final class Scaling {
                 HeapWatch.mb(largest.unsafeRowBytes()), HeapWatch.mb(heap),
                 HeapWatch.heapOptions().isEmpty() ? "JVM default" : HeapWatch.heapOptions() + " from BENCH_JAVA_OPTS",
                 times, (double) largest.parquetBytes() / heap,
-                times >= 10 ? "" : String.format(Locale.ROOT, " (below the issue's 10×: run with a smaller -Xmx in BENCH_JAVA_OPTS or more rows)")));
+                times >= HEAP_MULTIPLE ? "" : String.format(Locale.ROOT, " (below the issue's 10×: run with a smaller -Xmx in BENCH_JAVA_OPTS or more rows)")));
         out.append(HeapWatch.LEGEND);
         System.out.print(out);
 

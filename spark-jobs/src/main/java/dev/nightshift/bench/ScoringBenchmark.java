@@ -68,6 +68,11 @@ public final class ScoringBenchmark {
     /** The bound on per-row time across sizes: within ±20% of the smallest size's. */
     static final double LINEAR_TOLERANCE = 0.20;
 
+    /** Whether a per-row time (or a per-row cost), as a multiple of its reference, is within {@link #LINEAR_TOLERANCE}. */
+    static boolean withinLinearTolerance(double relative) {
+        return Math.abs(relative - 1) <= LINEAR_TOLERANCE;
+    }
+
     /**
      * Command-line arguments: rows, JSON output file, timed rounds, scratch directory (positional, all optional),
      * {@code --models} (which models get MLlib and compiled rows) and {@code --scaling} (sizes; switches modes).
@@ -251,10 +256,9 @@ public final class ScoringBenchmark {
         // so that the ratio shows the scoring itself (the write of the eight contract columns costs both paths alike).
         for (ModelCase m : fitted.keySet()) {
             if (m == ModelCase.LR || m == ModelCase.GBT || m == ModelCase.LINREG) {
-                variants.add(new Variant("MLlib " + m.label + ", no write", "copy", () -> noop(Predictions.from(
-                        fitted.get(m).transform(read(spark, input)), m.task, 0.5, STAMP))));
+                variants.add(new Variant("MLlib " + m.label + ", no write", "copy", () -> noop(mllibRows(m, fitted.get(m), spark, input))));
                 variants.add(new Variant("compiled " + m.label + ", no write", "MLlib " + m.label + ", no write", () -> noop(
-                        Predictions.fromValue(compiled.get(m).apply(read(spark, input)), CompiledPipeline.VALUE, m.task, 0.5, STAMP))));
+                        compiledRows(m, compiled.get(m), spark, input))));
             }
         }
         // The linear models' target (>= 0.7x the trivial expression) in the trivial expression's own shape: read, compute,
@@ -269,9 +273,8 @@ public final class ScoringBenchmark {
         for (ModelCase m : fitted.keySet()) {
             if (m == ModelCase.LR || m == ModelCase.LINREG) {
                 String value = m.task == Task.REGRESSION ? Columns.PREDICTION : Columns.SCORE;
-                variants.add(new Variant("compiled " + m.label + ", id and " + value, TRIVIAL, () -> write(Predictions.fromValue(
-                        compiled.get(m).apply(read(spark, input)), CompiledPipeline.VALUE, m.task, 0.5, STAMP)
-                        .select(col(Columns.ENTITY_ID), col(value)), output)));
+                variants.add(new Variant("compiled " + m.label + ", id and " + value, TRIVIAL, () -> write(idAnd(value,
+                        compiledRows(m, compiled.get(m), spark, input)), output)));
             }
         }
         // The scoring targets in the shape of the issue's own table, where MLlib and the compiled form both wrote the id
@@ -279,12 +282,10 @@ public final class ScoringBenchmark {
         for (ModelCase m : fitted.keySet()) {
             if (m == ModelCase.LR || m == ModelCase.GBT) {
                 String mllib = "MLlib " + m.label + ", " + ID_AND_SCORE;
-                variants.add(new Variant(mllib, "copy", () -> write(Predictions.from(fitted.get(m).transform(read(spark, input)), m.task,
-                        0.5, STAMP).select(col(Columns.ENTITY_ID), col(Columns.SCORE)), output)));
+                variants.add(new Variant(mllib, "copy", () -> write(idAnd(Columns.SCORE, mllibRows(m, fitted.get(m), spark, input)), output)));
                 if (m == ModelCase.GBT) { // compiled LR's row of this shape is above, against the trivial expression
-                    variants.add(new Variant("compiled " + m.label + ", " + ID_AND_SCORE, mllib, () -> write(Predictions.fromValue(
-                            compiled.get(m).apply(read(spark, input)), CompiledPipeline.VALUE, m.task, 0.5, STAMP)
-                            .select(col(Columns.ENTITY_ID), col(Columns.SCORE)), output)));
+                    variants.add(new Variant("compiled " + m.label + ", " + ID_AND_SCORE, mllib, () -> write(idAnd(Columns.SCORE,
+                            compiledRows(m, compiled.get(m), spark, input)), output)));
                 }
             }
         }
@@ -343,12 +344,26 @@ public final class ScoringBenchmark {
     }
 
     static Variant mllib(ModelCase m, PipelineModel model, SparkSession spark, String input, String output) {
-        return new Variant("MLlib " + m.label, "copy", () -> write(Predictions.from(model.transform(read(spark, input)), m.task, 0.5, STAMP), output));
+        return new Variant("MLlib " + m.label, "copy", () -> write(mllibRows(m, model, spark, input), output));
     }
 
     static Variant compiled(ModelCase m, CompiledPipeline pipeline, SparkSession spark, String input, String output) {
-        return new Variant("compiled " + m.label, "MLlib " + m.label, () -> write(Predictions.fromValue(pipeline.apply(read(spark, input)),
-                CompiledPipeline.VALUE, m.task, 0.5, STAMP), output));
+        return new Variant("compiled " + m.label, "MLlib " + m.label, () -> write(compiledRows(m, pipeline, spark, input), output));
+    }
+
+    /** The input scored by MLlib's transform, as the contract's prediction rows. */
+    static Dataset<Row> mllibRows(ModelCase m, PipelineModel model, SparkSession spark, String input) {
+        return Predictions.from(model.transform(read(spark, input)), m.task, 0.5, STAMP);
+    }
+
+    /** The input scored by the compiled pipeline, as the contract's prediction rows. */
+    static Dataset<Row> compiledRows(ModelCase m, CompiledPipeline pipeline, SparkSession spark, String input) {
+        return Predictions.fromValue(pipeline.apply(read(spark, input)), CompiledPipeline.VALUE, m.task, 0.5, STAMP);
+    }
+
+    /** Only the id and {@code value} of prediction rows: the shape of the trivial expression and of the table. */
+    private static Dataset<Row> idAnd(String value, Dataset<Row> predictions) {
+        return predictions.select(col(Columns.ENTITY_ID), col(value));
     }
 
     static List<ModelFeature> features() {
