@@ -1,10 +1,12 @@
 package dev.nightshift.scoring;
 
+import dev.nightshift.contract.Columns;
 import dev.nightshift.contract.Tables;
 import dev.nightshift.spark.DbConfig;
 import dev.nightshift.spark.PgBinaryCopy;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.postgresql.PGConnection;
@@ -14,9 +16,19 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * Lands one night's predictions in {@code nightshift.predictions}, where a night of one pipeline is one leaf partition
@@ -24,13 +36,23 @@ import java.util.Iterator;
  * (a retried task first deletes what an earlier attempt of it committed); then the driver, in one transaction under the
  * night's advisory lock, has PostgreSQL swap the staging table in as the night's leaf (and index it after: V20). Until
  * that commit, readers and any failure see the previous rows of the night.
+ *
+ * <p>The five columns every row of the night shares (its {@link Predictions.Stamp}: pipeline, business date, model
+ * version, run, scored_at) are the staging table's column defaults (V21), so the COPY carries only entity_id, score
+ * and prediction; each row is checked against the stamp on its way (a row of another night, model or run fails the
+ * task, naming its entity id and the column), and publish drops the defaults before the swap. Each task records its
+ * COPY's row count with its rows, and publish checks their sum instead of counting the staged rows (V21).
  */
 public final class PostgresPredictions {
 
-    private static final String COLUMN_LIST = String.join(", ", Predictions.COLUMNS);
+    /** What the executors COPY; the rest of {@link Predictions#COLUMNS} come from the stamp's defaults. */
+    private static final String[] COPIED = {Columns.ENTITY_ID, Columns.SCORE, Columns.PREDICTION};
+    private static final String COPY_COLUMNS = String.join(", ", COPIED) + ", spark_partition";
+    /** The rows as the executors read them: {@link #COPIED}, then null or how the row differs from the stamp. */
+    private static final String MISMATCH = "stamp_mismatch";
     private static final int FLUSH_BYTES = 1 << 20;
-    /** {@link Predictions#COLUMNS} plus spark_partition. */
-    private static final int FIELDS = Predictions.COLUMNS.length + 1;
+    /** {@link #COPIED} plus spark_partition. */
+    private static final int FIELDS = COPIED.length + 1;
 
     private PostgresPredictions() {
     }
@@ -40,28 +62,59 @@ public final class PostgresPredictions {
     }
 
     /**
-     * Creates the run's staging table for the night (pipeline, date) and binary-COPYs {@code rows} (contract columns,
-     * all of that night) into it, one transaction per Spark partition. Nothing readers see changes; on failure the
-     * staging table is dropped.
+     * Creates the run's staging table for the night of {@code stamp} and binary-COPYs {@code rows} (contract columns,
+     * all of that night and stamp) into it, one transaction per Spark partition. Nothing readers see changes; on
+     * failure (a row the table refuses, or a row whose pipeline, business date, model version, run or scored_at is not
+     * the stamp's) the staging table is dropped.
      */
-    public static void stage(Dataset<Row> rows, DbConfig db, String pipeline, LocalDate date, long runId) throws SQLException {
+    public static void stage(Dataset<Row> rows, DbConfig db, Predictions.Stamp stamp) throws SQLException {
         String stage;
         try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT " + Tables.CREATE_PREDICTIONS_STAGE + "(?, ?, ?)")) {
-            ps.setLong(1, runId);
-            ps.setString(2, pipeline);
-            ps.setObject(3, date);
+             PreparedStatement ps = c.prepareStatement("SELECT " + Tables.CREATE_PREDICTIONS_STAGE + "(?, ?, ?, ?, ?)")) {
+            ps.setLong(1, stamp.runId());
+            ps.setString(2, stamp.pipeline());
+            ps.setObject(3, stamp.businessDate());
+            ps.setLong(4, stamp.modelVersionId());
+            ps.setObject(5, micros(stamp.scoredAt()).atOffset(ZoneOffset.UTC));
             try (ResultSet r = ps.executeQuery()) {
                 r.next();
                 stage = r.getString(1);
             }
         }
         try {
-            rows.selectExpr(Predictions.COLUMNS).foreachPartition(new CopyPartition(db, stage));
+            wire(rows, stamp).foreachPartition(new CopyPartition(db, stage, stamp));
         } catch (Throwable e) { // a failed task surfaces as SparkException, a checked exception Scala throws undeclared
-            dropQuietly(db, runId, e);
+            dropQuietly(db, stamp.runId(), e);
             throw e;
         }
+    }
+
+    /**
+     * {@link #COPIED} and {@link #MISMATCH}: null when the row carries the stamp, else the first stamp column it
+     * differs in and its value. Where the stamp columns are the stamp's literals (as {@link Predictions} makes them),
+     * Spark folds the check to a constant null.
+     */
+    static Dataset<Row> wire(Dataset<Row> rows, Predictions.Stamp stamp) {
+        Column[] columns = new Column[COPIED.length + 1];
+        for (int i = 0; i < COPIED.length; i++) {
+            columns[i] = col(COPIED[i]);
+        }
+        Object[][] stamped = {{Columns.PIPELINE, stamp.pipeline()}, {Columns.BUSINESS_DATE, stamp.businessDate()},
+                {Columns.MODEL_VERSION_ID, stamp.modelVersionId()}, {Columns.RUN_ID, stamp.runId()},
+                {Columns.SCORED_AT, micros(stamp.scoredAt())}};
+        Column mismatch = lit(null).cast("string");
+        for (int i = stamped.length - 1; i >= 0; i--) {
+            String name = (String) stamped[i][0];
+            mismatch = when(not(col(name).eqNullSafe(lit(stamped[i][1]))),
+                    concat(lit(name + " "), coalesce(col(name).cast("string"), lit("null")))).otherwise(mismatch);
+        }
+        columns[COPIED.length] = mismatch.as(MISMATCH);
+        return rows.select(columns);
+    }
+
+    /** Spark's and PostgreSQL's timestamps hold microseconds: the stamp's instant as both store it. */
+    private static Instant micros(Instant at) {
+        return at.truncatedTo(ChronoUnit.MICROS);
     }
 
     /**
@@ -157,67 +210,78 @@ public final class PostgresPredictions {
     static final class CopyPartition implements ForeachPartitionFunction<Row> {
         private final DbConfig db;
         private final String stage;
+        /** The stamp, as the error of a row without it states it. */
+        private final String stamp;
 
-        CopyPartition(DbConfig db, String stage) {
+        CopyPartition(DbConfig db, String stage, Predictions.Stamp stamp) {
             this.db = db;
             this.stage = stage;
+            this.stamp = "pipeline " + stamp.pipeline() + ", business_date " + stamp.businessDate() + ", model_version_id "
+                    + stamp.modelVersionId() + ", run_id " + stamp.runId() + " and scored_at " + micros(stamp.scoredAt());
         }
 
+        /** {@code rows}: as {@link #wire} makes them. */
         @Override
         public void call(Iterator<Row> rows) throws Exception {
             TaskContext task = TaskContext.get();
             int partition = task == null ? 0 : task.partitionId();
             // Only a retried task (or a task of a retried stage) can find rows of its own: a first attempt skips the
-            // DELETE, which has no index to use. Two attempts committing both are caught by publish's row count. Outside
-            // a Spark task (a test replaying one) it counts as a retry of partition 0.
+            // DELETE, which has no index to use. It deletes the earlier attempt's rows and record of them in one
+            // statement, so in one snapshot. Two attempts committing both are caught by publish's sum of the records.
+            // Outside a Spark task (a test replaying one) it counts as a retry of partition 0.
             boolean retry = task == null || task.attemptNumber() > 0 || task.stageAttemptNumber() > 0;
+            String copied = stage + "_copied";
             try (Connection c = db.connect()) {
                 c.setAutoCommit(false);
+                try (Statement s = c.createStatement()) { // the order publish locks them in
+                    s.execute("LOCK TABLE " + copied + ", " + stage + " IN ROW EXCLUSIVE MODE");
+                }
                 if (retry) {
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + stage + " WHERE spark_partition = ?")) {
+                    try (PreparedStatement ps = c.prepareStatement("WITH gone AS (DELETE FROM " + copied + " WHERE spark_partition = ?)"
+                            + " DELETE FROM " + stage + " WHERE spark_partition = ?")) {
                         ps.setInt(1, partition);
+                        ps.setInt(2, partition);
                         ps.executeUpdate();
                     }
                 }
+                long written;
                 CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI()
-                        .copyIn("COPY " + stage + " (" + COLUMN_LIST + ", spark_partition) FROM STDIN WITH (FORMAT binary)");
+                        .copyIn("COPY " + stage + " (" + COPY_COLUMNS + ") FROM STDIN WITH (FORMAT binary)");
                 try {
                     PgBinaryCopy out = new PgBinaryCopy(copy, FLUSH_BYTES);
                     while (rows.hasNext()) {
-                        write(rows.next(), partition, out);
+                        Row r = rows.next();
+                        if (!r.isNullAt(COPIED.length)) {
+                            throw new IllegalArgumentException("prediction row with entity_id " + r.get(0) + " is not of the night"
+                                    + " being landed: its " + r.getString(COPIED.length) + ", where every row of the night has "
+                                    + stamp);
+                        }
+                        write(r, partition, out);
                     }
                     out.finish();
-                    copy.endCopy();
+                    written = copy.endCopy();
                 } finally {
                     if (copy.isActive()) {
                         copy.cancelCopy();
                     }
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + copied + " (spark_partition, rows) VALUES (?, ?)")) {
+                    ps.setInt(1, partition);
+                    ps.setLong(2, written);
+                    ps.executeUpdate();
                 }
                 c.commit();
             }
         }
     }
 
-    /** One row in {@link Predictions#COLUMNS} order plus the partition; nulls where the row has them. */
+    /** One row's {@link #COPIED} columns (nulls where it has them) and the partition. */
     static void write(Row r, int partition, PgBinaryCopy out) throws SQLException {
         out.row(FIELDS);
         out.text(r.isNullAt(0) ? null : r.getString(0));
-        out.date(r.isNullAt(1) ? null : localDate(r.get(1)));
-        out.text(r.isNullAt(2) ? null : r.getString(2));
-        int8(r, 3, out);
-        float8(r, 4, out);
-        float8(r, 5, out);
-        int8(r, 6, out);
-        out.timestamptz(r.isNullAt(7) ? null : instant(r.get(7)));
+        float8(r, 1, out);
+        float8(r, 2, out);
         out.int4(partition);
-    }
-
-    private static void int8(Row r, int i, PgBinaryCopy out) {
-        if (r.isNullAt(i)) {
-            out.nullValue();
-        } else {
-            out.int8(r.getLong(i));
-        }
     }
 
     private static void float8(Row r, int i, PgBinaryCopy out) {
@@ -226,14 +290,5 @@ public final class PostgresPredictions {
         } else {
             out.float8(r.getDouble(i));
         }
-    }
-
-    /** Spark hands dates as LocalDate with spark.sql.datetime.java8API.enabled (our sessions), else as java.sql.Date. */
-    private static LocalDate localDate(Object v) {
-        return v instanceof java.sql.Date d ? d.toLocalDate() : (LocalDate) v;
-    }
-
-    private static Instant instant(Object v) {
-        return v instanceof java.sql.Timestamp t ? t.toInstant() : (Instant) v;
     }
 }

@@ -174,7 +174,7 @@ public final class ScoreJob {
                 throw new IllegalStateException(args.pipeline() + " " + args.businessDate() + ": " + rows
                         + " rows scored where validation counted " + validated.counts().valid() + " valid rows");
             }
-            PostgresPredictions.stage(predictions, db, args.pipeline(), args.businessDate(), args.runId());
+            PostgresPredictions.stage(predictions, db, stamp);
             log.info("{} {}: staged in {}", args.pipeline(), args.businessDate(), PostgresPredictions.stagingTable(args.runId()));
             DeltaPredictions.replaceDate(predictions, table, args.businessDate());
             log.info("{} {}: replaced in Delta table {}", args.pipeline(), args.businessDate(), table);

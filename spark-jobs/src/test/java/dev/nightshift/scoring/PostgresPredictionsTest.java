@@ -58,9 +58,8 @@ class PostgresPredictionsTest extends SparkTestBase {
     }
 
     private static Dataset<Row> predictions(String pipeline, long runId, String... ids) {
-        Instant at = Instant.parse("2026-11-04T02:00:00Z");
         return spark.createDataFrame(java.util.Arrays.stream(ids)
-                .map(id -> RowFactory.create(pipeline, D, id, model, null, 1.5, runId, at)).toList(), SCHEMA).coalesce(1);
+                .map(id -> RowFactory.create(pipeline, D, id, model, null, 1.5, runId, AT)).toList(), SCHEMA).coalesce(1);
     }
 
     private static Map<String, Object> published() throws Exception {
@@ -72,8 +71,14 @@ class PostgresPredictionsTest extends SparkTestBase {
                 pipeline, D);
     }
 
+    private static final Instant AT = Instant.parse("2026-11-04T02:00:00Z");
+
+    private static Predictions.Stamp stamp(String pipeline, long run) {
+        return new Predictions.Stamp(pipeline, D, model, run, AT);
+    }
+
     private static long land(Dataset<Row> rows, String pipeline, long run) throws Exception {
-        PostgresPredictions.stage(rows, db, pipeline, D, run);
+        PostgresPredictions.stage(rows, db, stamp(pipeline, run));
         return PostgresPredictions.publish(db, pipeline, D, model, run, rows.count());
     }
 
@@ -87,11 +92,14 @@ class PostgresPredictionsTest extends SparkTestBase {
         // when run 2 stages its rows and partition 0 is copied a second time, as a retried task would
         long run2 = DbRows.insertRun(db, PIPELINE, D);
         Dataset<Row> rows = predictions(run2, "a", "b", "c");
-        PostgresPredictions.stage(rows, db, PIPELINE, D, run2);
-        new PostgresPredictions.CopyPartition(db, PostgresPredictions.stagingTable(run2)).call(rows.collectAsList().iterator());
+        PostgresPredictions.stage(rows, db, stamp(PIPELINE, run2));
+        new PostgresPredictions.CopyPartition(db, PostgresPredictions.stagingTable(run2), stamp(PIPELINE, run2))
+                .call(PostgresPredictions.wire(rows, stamp(PIPELINE, run2)).collectAsList().iterator());
 
-        // then the staging table holds each row once
+        // then the staging table holds each row once, and one record of the partition's COPY says so
         assertThat(DbRows.row(db, "SELECT count(*) AS n FROM " + PostgresPredictions.stagingTable(run2)).get("n")).isEqualTo(3L);
+        assertThat(DbRows.row(db, "SELECT count(*) AS records, sum(rows)::bigint AS rows FROM "
+                + PostgresPredictions.stagingTable(run2) + "_copied")).isEqualTo(Map.of("records", 1L, "rows", 3L));
 
         // when publishing with a wrong expected count, then nothing changes and the staging table is gone
         assertThatThrownBy(() -> PostgresPredictions.publish(db, PIPELINE, D, model, run2, 4))
@@ -99,6 +107,23 @@ class PostgresPredictionsTest extends SparkTestBase {
         assertThat(published()).isEqualTo(Map.of("n", 2L, "run", run1));
         assertThat(DbRows.row(db, "SELECT to_regclass(?) IS NULL AS gone", PostgresPredictions.stagingTable(run2)).get("gone"))
                 .isEqualTo(true);
+
+        // when a zombie attempt of partition 0 commits its copy too (its DELETE ran before the other attempt committed)
+        long run3 = DbRows.insertRun(db, PIPELINE, D);
+        Dataset<Row> three = predictions(run3, "a", "b", "c");
+        PostgresPredictions.stage(three, db, stamp(PIPELINE, run3));
+        String stage = PostgresPredictions.stagingTable(run3);
+        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) { // as the application
+            s.execute("INSERT INTO " + stage + " (entity_id, prediction, spark_partition) VALUES ('a', 1, 0), ('b', 1, 0), ('c', 1, 0)");
+            s.execute("INSERT INTO " + stage + "_copied (spark_partition, rows) VALUES (0, 3)");
+        }
+
+        // then publishing refuses the doubled rows and changes nothing
+        assertThatThrownBy(() -> PostgresPredictions.publish(db, PIPELINE, D, model, run3, 3))
+                .hasMessageContaining("holds 6 rows, expected 3");
+        assertThat(published()).isEqualTo(Map.of("n", 2L, "run", run1));
+        assertThat(DbRows.row(db, "SELECT to_regclass(?) IS NULL AND to_regclass(? || '_copied') IS NULL AS gone", stage, stage)
+                .get("gone")).isEqualTo(true);
     }
 
     @Test
@@ -123,7 +148,12 @@ class PostgresPredictionsTest extends SparkTestBase {
             // a tiny flush threshold so that rows cross chunk boundaries
             dev.nightshift.spark.PgBinaryCopy out = new dev.nightshift.spark.PgBinaryCopy(new Tee(copy, bytes), 16);
             for (Object[] r : rows) {
-                PostgresPredictions.write(RowFactory.create(java.util.Arrays.copyOf(r, 8)), (Integer) r[8], out);
+                out.row(9).text((String) r[0]).date((LocalDate) r[1]).text((String) r[2]);
+                int8(out, (Long) r[3]);
+                float8(out, (Double) r[4]);
+                float8(out, (Double) r[5]);
+                int8(out, (Long) r[6]);
+                out.timestamptz((Instant) r[7]).int4((Integer) r[8]);
             }
             out.finish();
             assertThat(copy.endCopy()).isEqualTo(rows.length);
@@ -165,7 +195,7 @@ class PostgresPredictionsTest extends SparkTestBase {
         land(predictions(OTHER, b1, "r1", "r2"), OTHER, b1);
         long n1 = DbRows.insertRun(db, PIPELINE, next);
         Dataset<Row> nextNight = predictions(n1, "n1").withColumn(Columns.BUSINESS_DATE, org.apache.spark.sql.functions.lit(next));
-        PostgresPredictions.stage(nextNight, db, PIPELINE, next, n1);
+        PostgresPredictions.stage(nextNight, db, new Predictions.Stamp(PIPELINE, next, model, n1, AT));
         PostgresPredictions.publish(db, PIPELINE, next, model, n1, 1);
 
         // when the first pipeline's night is run again with other rows
@@ -212,7 +242,7 @@ class PostgresPredictionsTest extends SparkTestBase {
         long run2 = DbRows.insertRun(db, PIPELINE, D);
         Dataset<Row> bad = predictions(run2, "k1").union(spark.createDataFrame(List.of(RowFactory.create(PIPELINE, D, "k3",
                 model, null, null, run2, Instant.parse("2026-11-04T02:00:00Z"))), SCHEMA)).coalesce(1);
-        assertThatThrownBy(() -> PostgresPredictions.stage(bad, db, PIPELINE, D, run2))
+        assertThatThrownBy(() -> PostgresPredictions.stage(bad, db, stamp(PIPELINE, run2)))
                 .hasStackTraceContaining("prediction");
 
         // then the old rows stay, the staging table is gone, and publishing it now fails without touching the night
@@ -239,7 +269,7 @@ class PostgresPredictionsTest extends SparkTestBase {
     void theSwapAttachesWithoutAValidationScanAndPipelineNamesCannotInjectSql() throws Exception {
         // given a staged night
         long run = DbRows.insertRun(db, OTHER, D);
-        PostgresPredictions.stage(predictions(OTHER, run, "s1", "s2"), db, OTHER, D, run);
+        PostgresPredictions.stage(predictions(OTHER, run, "s1", "s2"), db, stamp(OTHER, run));
 
         // when it is published with PostgreSQL's debug messages on
         java.util.List<String> messages = new java.util.ArrayList<>();
@@ -270,6 +300,66 @@ class PostgresPredictionsTest extends SparkTestBase {
         try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.execute("ALTER TABLE nightshift.predictions DETACH PARTITION nightshift." + made.get("leaf")))
                     .hasMessageContaining("must be owner");
+        }
+    }
+
+    @Test
+    void theNightsStampLandsFromTheStagingTablesDefaultsAndARowOfAnotherRunFailsItsTask() throws Exception {
+        // given a published night
+        long run1 = DbRows.insertRun(db, PIPELINE, D);
+        land(predictions(run1, "t1"), PIPELINE, run1);
+
+        // when a run stamped at a sub-microsecond instant lands a score, a null score and a non-ASCII id (V21: the COPY
+        // carries entity_id, score and prediction; the stamp's columns come from the staging table's defaults)
+        long run2 = DbRows.insertRun(db, PIPELINE, D);
+        Instant at = Instant.parse("2026-11-04T02:00:00.123456789Z");
+        Dataset<Row> rows = spark.createDataFrame(List.of(
+                RowFactory.create(PIPELINE, D, "Zoë 東京", model, 0.25, 0.0, run2, at),
+                RowFactory.create(PIPELINE, D, "n", model, null, 1.0, run2, at)), SCHEMA).coalesce(1);
+        PostgresPredictions.stage(rows, db, new Predictions.Stamp(PIPELINE, D, model, run2, at));
+        assertThat(PostgresPredictions.publish(db, PIPELINE, D, model, run2, 2)).isEqualTo(2L);
+
+        // then every column of every row is what the rows held (the instant to the microsecond, as Spark holds it)
+        String landed = "SELECT string_agg(concat_ws('|', pipeline, business_date, entity_id, model_version_id,"
+                + " coalesce(score::text, 'null'), prediction, run_id, to_char(scored_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')),"
+                + " ';' ORDER BY score NULLS FIRST) AS rows FROM nightshift.predictions WHERE pipeline = ? AND business_date = ?";
+        assertThat(DbRows.row(db, landed, PIPELINE, D).get("rows")).isEqualTo(
+                PIPELINE + "|" + D + "|n|" + model + "|null|1|" + run2 + "|2026-11-04 02:00:00.123456;"
+                        + PIPELINE + "|" + D + "|Zoë 東京|" + model + "|0.25|0|" + run2 + "|2026-11-04 02:00:00.123456");
+        // and the leaf keeps none of the staging table's defaults
+        assertThat(DbRows.row(db, "SELECT count(*) AS n FROM pg_attrdef WHERE adrelid = format('nightshift.%I',"
+                + " nightshift.predictions_leaf_name(?, ?))::regclass", PIPELINE, D).get("n")).isEqualTo(0L);
+
+        // when a later run's rows include one of another run, or one without scored_at (a bug upstream of landing)
+        long run3 = DbRows.insertRun(db, PIPELINE, D);
+        Dataset<Row> otherRun = spark.createDataFrame(List.of(RowFactory.create(PIPELINE, D, "m1", model, 0.5, 1.0, run3, AT),
+                RowFactory.create(PIPELINE, D, "m2", model, 0.5, 1.0, run2, AT)), SCHEMA).coalesce(1);
+        Dataset<Row> noTime = spark.createDataFrame(List.of(RowFactory.create(PIPELINE, D, "m3", model, 0.5, 1.0, run3, null)),
+                SCHEMA).coalesce(1);
+
+        // then the task fails naming the row and the column, and nothing is published or left staged
+        assertThatThrownBy(() -> PostgresPredictions.stage(otherRun, db, stamp(PIPELINE, run3)))
+                .hasStackTraceContaining("entity_id m2 is not of the night being landed: its run_id " + run2 + ",");
+        assertThatThrownBy(() -> PostgresPredictions.stage(noTime, db, stamp(PIPELINE, run3)))
+                .hasStackTraceContaining("entity_id m3 is not of the night being landed: its scored_at null,");
+        assertThat(published()).isEqualTo(Map.of("n", 2L, "run", run2));
+        assertThat(DbRows.row(db, "SELECT to_regclass(?) IS NULL AS gone", PostgresPredictions.stagingTable(run3)).get("gone"))
+                .isEqualTo(true);
+    }
+
+    private static void int8(dev.nightshift.spark.PgBinaryCopy out, Long v) {
+        if (v == null) {
+            out.nullValue();
+        } else {
+            out.int8(v);
+        }
+    }
+
+    private static void float8(dev.nightshift.spark.PgBinaryCopy out, Double v) {
+        if (v == null) {
+            out.nullValue();
+        } else {
+            out.float8(v);
         }
     }
 
