@@ -68,6 +68,13 @@ public final class BenchSummary {
         rows.add(visible == null ? missing("landing ≥ 0.8× raw binary COPY", "landing (stage + publish): the night visible", "landing.json")
                 : decided("landing ≥ 0.8× raw binary COPY", "landing (stage + publish): the night visible",
                 visible.path("ratio_to_raw_binary_copy").asDouble(Double.NaN), "%.2f×", r -> r >= 0.8, "landing.json"));
+        JsonNode narrow = landing == null ? null : landing.path("variants").get(LandingBenchmark.NARROW);
+        if (visible != null && narrow != null) { // not a target: what landing's transfer does, without Spark, for reading the above
+            rows.add(new Row("landing ≥ 0.8× raw binary COPY", "for reference: " + LandingBenchmark.NARROW
+                    + " (one thread, the three columns landing sends)", String.format(Locale.ROOT,
+                    "%.2f× raw; landing %.2f× of it", narrow.path("ratio_to_raw_binary_copy").asDouble(),
+                    visible.path("rows_per_second").asDouble() / narrow.path("rows_per_second").asDouble()), null, "landing.json"));
+        }
 
         JsonNode profiling = read(dir, "profiling.json");
         ratio(rows, profiling, "validation + drift ≤ 1.5× one plain scan", ProfilingBenchmark.ONE_PASS, "timeVsPlainScan",

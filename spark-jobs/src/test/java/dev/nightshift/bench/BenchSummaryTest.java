@@ -35,8 +35,9 @@ class BenchSummaryTest {
         Files.writeString(dir.resolve("scoring.json"), "{\"variants\": " + ScoringBenchmark.json(scoring, "  ") + "}");
 
         Files.writeString(dir.resolve("landing.json"), new LandingBenchmark.Result(1_000_000, 3,
-                ordered("raw-binary-copy", 700_000.0, "landing", 574_000.0), ordered("raw-binary-copy", 1.0, "landing", 0.82),
-                ordered("raw-binary-copy", List.of(1.4), "landing", List.of(1.7))).json());
+                ordered("raw-binary-copy", 700_000.0, LandingBenchmark.NARROW, 1_000_000.0, "landing", 574_000.0),
+                ordered("raw-binary-copy", 1.0, LandingBenchmark.NARROW, 1.43, "landing", 0.82),
+                ordered("raw-binary-copy", List.of(1.4), LandingBenchmark.NARROW, List.of(1.0), "landing", List.of(1.7))).json());
 
         Map<String, List<Double>> seconds = ordered(ProfilingBenchmark.PLAIN_SCAN, List.of(1.0), ProfilingBenchmark.ONE_PASS, List.of(1.6),
                 ProfilingBenchmark.NIGHT, List.of(1.4));
@@ -73,6 +74,8 @@ class BenchSummaryTest {
                         "not measured (scoring.json missing or without it)", null),
                 org.assertj.core.groups.Tuple.tuple("compiled LR, id and score", "0.80×", true),
                 org.assertj.core.groups.Tuple.tuple("landing (stage + publish): the night visible", "0.82×", true),
+                org.assertj.core.groups.Tuple.tuple("for reference: " + LandingBenchmark.NARROW
+                        + " (one thread, the three columns landing sends)", "1.43× raw; landing 0.57× of it", null),
                 org.assertj.core.groups.Tuple.tuple(ProfilingBenchmark.ONE_PASS, "1.60×", false),
                 org.assertj.core.groups.Tuple.tuple(ProfilingBenchmark.NIGHT, "1.40×", true),
                 org.assertj.core.groups.Tuple.tuple("measured night (1,000,000 rows)", "6.0 s", true),
