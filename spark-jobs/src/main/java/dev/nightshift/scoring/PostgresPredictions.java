@@ -91,8 +91,7 @@ public final class PostgresPredictions {
 
     /**
      * {@link #COPIED} and {@link #MISMATCH}: null when the row carries the stamp, else the first stamp column it
-     * differs in and its value. Where the stamp columns are the stamp's literals (as {@link Predictions} makes them),
-     * Spark folds the check to a constant null.
+     * differs in and its value: five comparisons a row in Spark's generated code.
      */
     static Dataset<Row> wire(Dataset<Row> rows, Predictions.Stamp stamp) {
         Column[] columns = new Column[COPIED.length + 1];
