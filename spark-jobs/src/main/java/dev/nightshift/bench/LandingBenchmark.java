@@ -117,9 +117,9 @@ public final class LandingBenchmark {
         }
         try {
             for (int round = 0; round <= rounds; round++) {
-                double raw = time(() -> plainCopy(db, rows, true));
-                double csv = time(() -> plainCopy(db, rows, false));
-                double narrow = time(() -> narrowCopy(db, rows));
+                double raw = time(() -> plainCopy(db, rows, Copy.BINARY));
+                double csv = time(() -> plainCopy(db, rows, Copy.CSV));
+                double narrow = time(() -> plainCopy(db, rows, Copy.NARROW));
                 double[] parts = land(db, night, rows);
                 if (round > 0) { // round 0 warms up
                     seconds.get("raw-binary-copy").add(raw);
@@ -203,20 +203,36 @@ public final class LandingBenchmark {
         return "nightshift_work.bench_landing_baseline";
     }
 
-    /** A fresh unindexed table of the leaf's shape, filled from one thread by binary or CSV COPY. */
-    private static void plainCopy(DbConfig db, long rows, boolean binary) throws SQLException {
+    /** How a one-thread baseline sends the rows. */
+    private enum Copy {
+        /** All eight columns in binary COPY format. */
+        BINARY,
+        /** All eight columns as CSV. */
+        CSV,
+        /** entity_id, score and prediction in binary, the other columns the table's defaults: as landing sends them. */
+        NARROW
+    }
+
+    /** A fresh unindexed table of the leaf's shape (with the stamp as its defaults for {@link Copy#NARROW}), filled from one thread. */
+    private static void plainCopy(DbConfig db, long rows, Copy format) throws SQLException {
         try (Connection c = db.connect()) {
             try (Statement s = c.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS " + baselineTable());
                 s.execute("CREATE TABLE " + baselineTable() + " (LIKE nightshift.predictions)");
+                if (format == Copy.NARROW) {
+                    s.execute("ALTER TABLE " + baselineTable() + " ALTER pipeline SET DEFAULT '" + PIPELINE + "', ALTER business_date"
+                            + " SET DEFAULT DATE '" + DATE + "', ALTER model_version_id SET DEFAULT 1, ALTER run_id SET DEFAULT 1,"
+                            + " ALTER scored_at SET DEFAULT TIMESTAMPTZ '" + SCORED_AT + "'");
+                }
             }
-            CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + baselineTable() + " (" + COLUMNS
-                    + ") FROM STDIN WITH (FORMAT " + (binary ? "binary" : "csv") + ")");
+            CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + baselineTable() + " ("
+                    + (format == Copy.NARROW ? "entity_id, score, prediction" : COLUMNS) + ") FROM STDIN WITH (FORMAT "
+                    + (format == Copy.CSV ? "csv" : "binary") + ")");
             try {
-                if (binary) {
-                    writeBinary(copy, rows);
-                } else {
-                    csv(copy, rows);
+                switch (format) {
+                    case BINARY -> writeBinary(copy, rows);
+                    case CSV -> csv(copy, rows);
+                    case NARROW -> writeNarrow(copy, rows);
                 }
                 long copied = copy.endCopy();
                 if (copied != rows) {
@@ -230,38 +246,13 @@ public final class LandingBenchmark {
         }
     }
 
-    /**
-     * A fresh unindexed table of the leaf's shape whose stamp columns default to the rows' stamp, filled from one thread
-     * by binary COPY of entity_id, score and prediction: the rows {@link #writeBinary} sends, as landing sends them.
-     */
-    private static void narrowCopy(DbConfig db, long rows) throws SQLException {
-        try (Connection c = db.connect()) {
-            try (Statement s = c.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS " + baselineTable());
-                s.execute("CREATE TABLE " + baselineTable() + " (LIKE nightshift.predictions)");
-                s.execute("ALTER TABLE " + baselineTable() + " ALTER pipeline SET DEFAULT '" + PIPELINE + "', ALTER business_date"
-                        + " SET DEFAULT DATE '" + DATE + "', ALTER model_version_id SET DEFAULT 1, ALTER run_id SET DEFAULT 1,"
-                        + " ALTER scored_at SET DEFAULT TIMESTAMPTZ '" + SCORED_AT + "'");
-            }
-            CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + baselineTable()
-                    + " (entity_id, score, prediction) FROM STDIN WITH (FORMAT binary)");
-            try {
-                PgBinaryCopy out = new PgBinaryCopy(copy, FLUSH_BYTES);
-                for (long i = 0; i < rows; i++) {
-                    double score = score(i);
-                    out.row(3).text(entityId(i)).float8(score).float8(score >= 0.5 ? 1d : 0d);
-                }
-                out.finish();
-                long copied = copy.endCopy();
-                if (copied != rows) {
-                    throw new IllegalStateException("COPY into " + baselineTable() + " took " + copied + " rows, expected " + rows);
-                }
-            } finally {
-                if (copy.isActive()) {
-                    copy.cancelCopy();
-                }
-            }
+    private static void writeNarrow(CopyIn copy, long rows) throws SQLException {
+        PgBinaryCopy out = new PgBinaryCopy(copy, FLUSH_BYTES);
+        for (long i = 0; i < rows; i++) {
+            double score = score(i);
+            out.row(3).text(entityId(i)).float8(score).float8(score >= 0.5 ? 1d : 0d);
         }
+        out.finish();
     }
 
     private static void writeBinary(CopyIn copy, long rows) throws SQLException {
