@@ -39,7 +39,7 @@ import static org.apache.spark.sql.functions.lit;
 
 /**
  * Landing benchmark (issue #7): rows/s of landing N prediction rows in PostgreSQL, median of alternating rounds in one
- * JVM after an untimed warm-up round. Variants: {@code raw-binary-copy} (the baseline: one thread binary-COPYs the rows
+ * JVM after an untimed warm-up round, each variant after an untimed {@code CHECKPOINT}. Variants: {@code raw-binary-copy} (the baseline: one thread binary-COPYs the rows
  * into a fresh table of the leaf's shape without indexes), {@code csv-copy} (the same from one thread in CSV, the old
  * landing format), {@code narrow-binary-copy} (one thread, sending only what landing sends: entity_id, score and
  * prediction, the other columns the table's defaults; not a target's baseline, but the fair one for what landing's
@@ -103,10 +103,12 @@ public final class LandingBenchmark {
     }
 
     /**
-     * Measures the three variants on {@code rows} rows, {@code rounds} alternating rounds after a warm-up round.
-     * {@code db}: a migrated database on which {@link #setUp} has run, reached as the application role.
+     * Measures the variants on {@code rows} rows, {@code rounds} alternating rounds after a warm-up round.
+     * {@code db}: a migrated database on which {@link #setUp} has run, reached as the application role; {@code owner}:
+     * the same database as a role that may run {@code CHECKPOINT} (a superuser or a member of pg_checkpoint), which
+     * runs, untimed, before each variant: each then starts with no dirty pages of the one before it to write out.
      */
-    public static Result run(SparkSession spark, DbConfig db, long rows, int rounds) throws SQLException {
+    public static Result run(SparkSession spark, DbConfig db, DbConfig owner, long rows, int rounds) throws SQLException {
         Dataset<Row> night = rows(spark, rows).persist(StorageLevel.MEMORY_ONLY());
         if (night.count() != rows) {
             throw new IllegalStateException("generated " + night.count() + " rows, expected " + rows);
@@ -117,9 +119,10 @@ public final class LandingBenchmark {
         }
         try {
             for (int round = 0; round <= rounds; round++) {
-                double raw = time(() -> plainCopy(db, rows, Copy.BINARY));
-                double csv = time(() -> plainCopy(db, rows, Copy.CSV));
-                double narrow = time(() -> plainCopy(db, rows, Copy.NARROW));
+                double raw = time(owner, () -> plainCopy(db, rows, Copy.BINARY));
+                double csv = time(owner, () -> plainCopy(db, rows, Copy.CSV));
+                double narrow = time(owner, () -> plainCopy(db, rows, Copy.NARROW));
+                checkpoint(owner);
                 double[] parts = land(db, night, rows);
                 if (round > 0) { // round 0 warms up
                     seconds.get("raw-binary-copy").add(raw);
@@ -320,10 +323,21 @@ public final class LandingBenchmark {
         void run() throws SQLException;
     }
 
-    private static double time(Step step) throws SQLException {
+    /** {@code step}'s seconds, after a checkpoint. */
+    private static double time(DbConfig owner, Step step) throws SQLException {
+        checkpoint(owner);
         long start = System.nanoTime();
         step.run();
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static void checkpoint(DbConfig owner) throws SQLException {
+        try (Connection c = owner.connect(); Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            throw new SQLException("CHECKPOINT refused for " + owner.user() + ": the landing benchmark checkpoints before each"
+                    + " variant, so it needs a superuser or a member of pg_checkpoint (NIGHTSHIFT_BENCH_DB_USER)", e.getSQLState(), e);
+        }
     }
 
     public static void main(String[] argv) throws Exception {
@@ -348,7 +362,7 @@ public final class LandingBenchmark {
                 .getOrCreate();
         try (Connection c = owner.connect()) {
             setUp(c);
-            Result result = run(spark, app, rows, rounds);
+            Result result = run(spark, app, owner, rows, rounds);
             System.out.print(result.table());
             Files.createDirectories(json.toAbsolutePath().getParent());
             Files.writeString(json, result.json());
