@@ -39,17 +39,17 @@ import static org.apache.spark.sql.functions.lit;
 
 /**
  * Landing benchmark (issue #7): rows/s of landing N prediction rows in PostgreSQL, median of alternating rounds in one
- * JVM after an untimed warm-up round, each variant after an untimed {@code CHECKPOINT}. Variants: {@code raw-binary-copy} (the baseline: one thread binary-COPYs the rows
- * into a fresh table of the leaf's shape without indexes), {@code csv-copy} (the same from one thread in CSV, the old
- * landing format), {@code narrow-binary-copy} (one thread, sending only what landing sends: entity_id, score and
- * prediction, the other columns the table's defaults; not a target's baseline, but the fair one for what landing's
- * transfer does, reported so that the ratio to the raw COPY is read with it), and {@code landing}
- * ({@link PostgresPredictions#stage} from a cached Spark Dataset of the same rows plus {@link PostgresPredictions#swapIn}:
- * the night's leaf swapped in, visible to readers). Ratios are against the raw binary COPY of the same run; landing's
- * two parts (stage: the executors' COPY; publish: the recorded counts checked, the swap) are reported beside it, as
- * rows of the night per second of that part, and so are the unique entity_id index that
- * {@link PostgresPredictions#publish} builds after the swap ({@link PostgresPredictions#index}) and the whole of
- * landing and index.
+ * JVM after an untimed warm-up round, each variant after an untimed {@code CHECKPOINT}. Variants:
+ * {@code raw-binary-copy} (the baseline: one thread binary-COPYs the rows into a fresh table of the leaf's shape
+ * without indexes), {@code csv-copy} (the same from one thread in CSV, the old landing format),
+ * {@code narrow-binary-copy} (one thread, sending only what landing sends: entity_id, score and prediction, the other
+ * columns the table's defaults; not a target's baseline, but the fair one for what landing's transfer does, reported
+ * so that the ratio to the raw COPY is read with it), and {@code landing} ({@link PostgresPredictions#stage} from a
+ * cached Spark Dataset of the same rows plus {@link PostgresPredictions#swapIn}: the night's leaf swapped in, visible
+ * to readers). Ratios are against the raw binary COPY of the same run; landing's two parts (stage: the executors'
+ * COPY; publish: the recorded counts checked, the swap) are reported beside it, as rows of the night per second of
+ * that part, and so are the unique entity_id index that {@link PostgresPredictions#publish} builds after the swap
+ * ({@link PostgresPredictions#index}) and the whole of landing and index.
  *
  * <p>{@code main [ROWS] [ROUNDS] [JSON_OUT]} uses the database of {@code NIGHTSHIFT_BENCH_DB_URL} (+ {@code _USER},
  * {@code _PASSWORD}; migrated, with the pipeline {@value #PIPELINE} set up by this class) or, without it, starts a
@@ -216,7 +216,7 @@ public final class LandingBenchmark {
         NARROW
     }
 
-    /** A fresh unindexed table of the leaf's shape (with the stamp as its defaults for {@link Copy#NARROW}), filled from one thread. */
+    /** A fresh unindexed table of the leaf's shape (the stamp its defaults for {@link Copy#NARROW}), filled from one thread. */
     private static void plainCopy(DbConfig db, long rows, Copy format) throws SQLException {
         try (Connection c = db.connect()) {
             try (Statement s = c.createStatement()) {
