@@ -118,8 +118,8 @@ public final class PostgresPredictions {
 
     /**
      * In one transaction: replaces the night (pipeline, date) by the staged rows, records the count and model on the
-     * run row. Fails (changing nothing) unless exactly {@code expectedRows} were staged. The staging table is gone
-     * afterwards either way. Then, in a transaction of its own, indexes the published night ({@link #index}). Returns
+     * run row. Fails (changing nothing) unless the tasks' COPY records add up to exactly {@code expectedRows}. The
+     * staging table and the records are gone afterwards either way. Then, in a transaction of its own, indexes the published night ({@link #index}). Returns
      * the number of rows published.
      */
     public static long publish(DbConfig db, String pipeline, LocalDate date, long modelVersionId, long runId, long expectedRows)
@@ -275,7 +275,7 @@ public final class PostgresPredictions {
     }
 
     /** One row's {@link #COPIED} columns (nulls where it has them) and the partition. */
-    static void write(Row r, int partition, PgBinaryCopy out) throws SQLException {
+    private static void write(Row r, int partition, PgBinaryCopy out) throws SQLException {
         out.row(FIELDS);
         out.text(r.isNullAt(0) ? null : r.getString(0));
         float8(r, 1, out);
