@@ -6,12 +6,13 @@ import java.util.Arrays;
  * Finding the 64-bit id hashes that occur more than once, without sorting them: a night's hashes are spread evenly
  * over the 64 bits (they are {@code xxhash64} values), so a counting pass on some of their bits splits them into
  * buckets of a few values each, and repeats can only be within a bucket. Two linear passes and small buckets in
- * place of {@code Arrays.sort} of every hash, twice, which a JFR profile of the pass showed as a fifth of its samples.
+ * place of {@code Arrays.sort} of every hash, twice, which a JFR profile of the pass showed as a fifth of its samples;
+ * a bucket is sorted only when it has a repeat.
  */
 final class RepeatedHashes {
 
     /** About this many hashes a bucket, on average, in {@link #repeated}. */
-    private static final int PER_BUCKET = 8;
+    private static final int PER_BUCKET = 4;
 
     private RepeatedHashes() {
     }
@@ -62,24 +63,13 @@ final class RepeatedHashes {
         for (int b = 0; b < buckets; b++) {
             int from = start[b];
             int to = start[b + 1];
-            if (to - from < 2) {
+            // a bucket of a few values: is any value in it twice? Every pair compared, without a branch (most buckets
+            // have no repeat, and an insertion sort's branches went either way at random: most of this method's samples
+            // in a JFR profile); a large bucket (an id on many rows puts all its rows in one) is sorted straight away
+            if (to - from < 2 || to - from <= 4 * PER_BUCKET && !anyTwice(grouped, from, to)) {
                 continue;
             }
-            // a bucket of a few values: insertion sort, then equal neighbours; a large one (an id on many rows puts all
-            // its rows in one bucket) is sorted as a whole
-            if (to - from > 4 * PER_BUCKET) {
-                Arrays.sort(grouped, from, to);
-            } else {
-                for (int i = from + 1; i < to; i++) {
-                    long v = grouped[i];
-                    int j = i - 1;
-                    while (j >= from && grouped[j] > v) {
-                        grouped[j + 1] = grouped[j];
-                        j--;
-                    }
-                    grouped[j + 1] = v;
-                }
-            }
+            Arrays.sort(grouped, from, to);
             for (int i = from + 1; i < to; i++) {
                 if (grouped[i] == grouped[i - 1] && (i == from + 1 || grouped[i - 1] != grouped[i - 2])) {
                     if (n == repeated.length) {
@@ -92,5 +82,17 @@ final class RepeatedHashes {
         long[] result = Arrays.copyOf(repeated, n);
         Arrays.sort(result);
         return result;
+    }
+
+    /** Whether a value occurs more than once in {@code values[from, to)}. */
+    private static boolean anyTwice(long[] values, int from, int to) {
+        boolean twice = false;
+        for (int i = from; i < to; i++) {
+            long v = values[i];
+            for (int j = i + 1; j < to; j++) {
+                twice |= values[j] == v;
+            }
+        }
+        return twice;
     }
 }
