@@ -193,7 +193,7 @@ public final class ProfilingBenchmark {
      */
     private static void night(Dataset<Row> files, boolean cached, boolean scoringRead, DataContract contract,
                               Profiling.Request drift) {
-        long total = files.count();
+        long total = dev.nightshift.input.FooterCount.count(files);
         Dataset<Row> input = cached ? files.persist(StorageLevel.MEMORY_AND_DISK()) : files;
         NightValidation.Pass pass = cached ? NightValidation.countAndProfile(input, total, contract, drift)
                 : NightValidation.columnarPass(input, total, contract, drift)

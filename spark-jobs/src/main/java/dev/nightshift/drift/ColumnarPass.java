@@ -148,7 +148,7 @@ public final class ColumnarPass {
         }
         log.info("the pass reads column batches from {}", source.plan().nodeName());
         if (total < 0) {
-            total = selected.count();
+            total = dev.nightshift.input.FooterCount.count(selected);
         }
 
         boolean sampling = total > sampleRows && !numeric.isEmpty();

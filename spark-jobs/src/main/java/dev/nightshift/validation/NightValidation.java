@@ -9,6 +9,7 @@ import dev.nightshift.drift.ColumnarPass;
 import dev.nightshift.drift.CurrentProfile;
 import dev.nightshift.drift.OnePass;
 import dev.nightshift.drift.Profiling;
+import dev.nightshift.input.FooterCount;
 import dev.nightshift.input.InputFiles;
 import dev.nightshift.input.InputFrames;
 import dev.nightshift.input.InputValidationException;
@@ -41,7 +42,11 @@ import static org.apache.spark.sql.functions.col;
 public final class NightValidation {
 
     private static final Logger log = LoggerFactory.getLogger(NightValidation.class);
-    /** Input formats whose row count Spark reads from file metadata, without decoding a value. */
+    /**
+     * Input formats whose row count comes from file metadata, without decoding a value: a plain read of Parquet or ORC
+     * files from their footers on the driver ({@link FooterCount}), anything else by Spark's count, which reads only
+     * the metadata of these formats.
+     */
     private static final java.util.Set<String> COUNTED_FROM_FOOTERS = java.util.Set.of("parquet", "orc", "delta");
     /**
      * Input formats whose files the night reads again for the quarantine and scoring instead of caching them, when the
@@ -125,7 +130,7 @@ public final class NightValidation {
         // once, then checked, profiled, scored and quarantined from memory; a columnar file's rows are counted from its
         // footers, so the pass itself fills the cache; other formats are counted by filling it.
         String format = spec.input().format();
-        long total = COUNTED_FROM_FOOTERS.contains(format) ? raw.count() : -1;
+        long total = COUNTED_FROM_FOOTERS.contains(format) ? FooterCount.count(raw) : -1;
         InputFiles files = READ_AGAIN.contains(format) && !spec.input().alwaysCached() ? InputFiles.of(raw).orElse(null) : null;
         Optional<Pass> fromFiles = files == null ? Optional.empty() : columnarPass(raw, total, contract, drift);
         Dataset<Row> input;
@@ -184,7 +189,7 @@ public final class NightValidation {
      * cached input or files read as column batches: it is read twice, three times when an id hash repeats.
      */
     public static Pass countAndProfile(Dataset<Row> input, DataContract contract, Profiling.Request drift) {
-        return countAndProfile(input, input.count(), contract, drift);
+        return countAndProfile(input, FooterCount.count(input), contract, drift);
     }
 
     /**
