@@ -1,8 +1,10 @@
 package dev.nightshift.input;
 
 import dev.nightshift.testing.SparkTestBase;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The footers' row count is Spark's count for a plain read of Parquet and ORC files (several files, several row groups
- * a file, columns projected, no rows at all), and is not used for anything else: a filter, Delta, CSV, more files than
- * the driver reads, a read that skips corrupt files.
+ * a file, columns projected, no rows at all, a filter of partition values), and is not used for anything else: a filter
+ * of values in the files, Delta, CSV, more files than the driver reads, a read that skips corrupt files.
  */
 class FooterCountTest extends SparkTestBase {
 
@@ -60,6 +62,28 @@ class FooterCountTest extends SparkTestBase {
         String path = dir.resolve("empty").toString();
         rows(2).limit(0).write().parquet(path);
         assertThat(FooterCount.fromFooters(spark.read().parquet(path))).hasValue(0);
+    }
+
+    @Test
+    void aFilterOfPartitionValuesOnlyCountsTheFilesOfThosePartitions() {
+        String root = dir.resolve("dated").toString();
+        // three dates of uneven sizes, as Spark's partitionBy writes them
+        rows(6).withColumn("event_date", functions.expr("date_add(date'2026-11-10', cast(id % 7 % 3 as int))"))
+                .write().partitionBy("event_date").parquet(root);
+        Dataset<Row> all = spark.read().parquet(root);
+        Column day = col("event_date").equalTo(functions.lit(java.sql.Date.valueOf("2026-11-11")));
+        long ofDay = all.where(day).count();
+        assertThat(ofDay).isBetween(1L, ROWS - 1);
+
+        // the whole dataset, and only the night's folder (with the root as basePath, as PipelineInput reads a night)
+        assertThat(FooterCount.fromFooters(all.where(day))).hasValue(ofDay);
+        assertThat(FooterCount.fromFooters(all.where(day.and(col("event_date").isNotNull())).select("id"))).hasValue(ofDay);
+        assertThat(FooterCount.fromFooters(spark.read().option("basePath", root).parquet(root + "/event_date=2026-11-11").where(day)))
+                .hasValue(ofDay);
+        // a condition on a value in the files, alone or beside the date, is not a partition filter
+        assertThat(FooterCount.fromFooters(all.where(day.and(col("x").lt(0.5))))).isEmpty();
+        assertThat(FooterCount.fromFooters(all.where(day.or(col("x").lt(0.5))))).isEmpty();
+        assertThat(FooterCount.fromFooters(all.where(functions.rand().lt(0.5)))).isEmpty();
     }
 
     @Test
