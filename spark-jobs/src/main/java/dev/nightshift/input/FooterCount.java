@@ -3,6 +3,7 @@ package dev.nightshift.input;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.orc.OrcFile;
+import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -157,7 +158,9 @@ public final class FooterCount {
     private static long rowsOf(FileStatus file, boolean parquet, Configuration conf) {
         try {
             if (parquet) {
-                try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromStatus(file, conf))) {
+                // the Hadoop options give the reader the decryption properties of encrypted Parquet (see README, Privacy)
+                try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromStatus(file, conf),
+                        HadoopReadOptions.builder(conf, file.getPath()).build())) {
                     return reader.getFooter().getBlocks().stream().mapToLong(BlockMetaData::getRowCount).sum();
                 }
             }

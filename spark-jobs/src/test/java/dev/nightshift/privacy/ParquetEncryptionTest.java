@@ -2,6 +2,7 @@ package dev.nightshift.privacy;
 
 import dev.nightshift.testing.SparkTestBase;
 import org.apache.hadoop.conf.Configuration;
+import dev.nightshift.input.FooterCount;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -72,6 +73,9 @@ class ParquetEncryptionTest extends SparkTestBase {
         // and with the key it reads back, and plaintext Parquet is still readable
         assertThat(spark.read().format("delta").load(table).where(col("entity_id").equalTo("secret-entity-7")).count()).isEqualTo(1);
         assertThat(spark.read().parquet(plain).count()).isEqualTo(3);
+        // and so are their footers, for a night's row count (the data files read as plain Parquet, and the plaintext file)
+        assertThat(FooterCount.fromFooters(spark.read().parquet(table))).hasValue(50);
+        assertThat(FooterCount.fromFooters(spark.read().parquet(plain))).hasValue(3);
 
         // when the key is gone
         noEncryption();
