@@ -10,6 +10,8 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.And;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.ExprId;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.SubqueryExpression$;
 import org.apache.spark.sql.catalyst.plans.logical.Filter;
@@ -30,10 +32,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 import static scala.jdk.javaapi.CollectionConverters.asJava;
 import static scala.jdk.javaapi.CollectionConverters.asScala;
@@ -85,11 +89,14 @@ public final class FooterCount {
         }
         // a filter of partition values only (the night's date of a dataset partitioned by date) selects whole files,
         // which Spark's listing prunes as it does for the scan; any other filter drops rows that only a read can find
-        List<String> partitionColumns = List.of(fs.partitionSchema().fieldNames());
+        // (the relation's own partition attributes, by id: a column of another origin may carry a partition column's name)
+        List<String> partitionNames = List.of(fs.partitionSchema().fieldNames());
+        Set<ExprId> partitionColumns = asJava(r.output()).stream().filter(a -> partitionNames.contains(a.name()))
+                .map(Attribute::exprId).collect(Collectors.toSet());
         for (Expression e : filters) {
-            List<String> references = asJava(e.references().toSeq()).stream().map(a -> a.name()).toList();
-            if (references.isEmpty() || !partitionColumns.containsAll(references) || !e.deterministic()
-                    || SubqueryExpression$.MODULE$.hasSubquery(e)) {
+            List<Attribute> references = asJava(e.references().toSeq());
+            if (references.isEmpty() || !references.stream().allMatch(a -> partitionColumns.contains(a.exprId()))
+                    || !e.deterministic() || SubqueryExpression$.MODULE$.hasSubquery(e)) {
                 return OptionalLong.empty();
             }
         }

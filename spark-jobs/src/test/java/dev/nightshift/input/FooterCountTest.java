@@ -84,6 +84,9 @@ class FooterCountTest extends SparkTestBase {
         assertThat(FooterCount.fromFooters(all.where(day.and(col("x").lt(0.5))))).isEmpty();
         assertThat(FooterCount.fromFooters(all.where(day.or(col("x").lt(0.5))))).isEmpty();
         assertThat(FooterCount.fromFooters(all.where(functions.rand().lt(0.5)))).isEmpty();
+        // nor is a condition on a column that only has a partition column's name
+        Dataset<Row> renamed = all.select(col("x"), col("id").cast("string").as("event_date"));
+        assertThat(FooterCount.fromFooters(renamed.where(col("event_date").equalTo("2026-11-11")))).isEmpty();
     }
 
     @Test
