@@ -451,9 +451,9 @@ public final class ColumnarPass {
      * Adds the batch's finite values of a numeric feature to their {@code edges}' {@code bins}; returns how many there
      * were. Each value is counted in one of {@link #COUNTERS} counters of its bin, by row number, summed into
      * {@code bins} at the end: consecutive values fall in the same bin often (one time in ten with ten bins of equal
-     * frequency), and an increment of the counter just incremented waits for that store, which the processor, once it
-     * has seen it happen, assumes for every increment. In a by-hand probe (a loop over 4,096-row column vectors) this
-     * and the sample taken in a loop of its own ({@link #sample}) took the value's time from about 8 to 5 ns.
+     * frequency), and an increment of the counter just incremented has to wait for that store. In a by-hand probe (a
+     * loop over 4,096-row column vectors) this and the sample taken in a loop of its own ({@link #sample}) took the
+     * value's time from about 8 to 5 ns.
      */
     private static long bin(ColumnVector v, int type, int n, OnePass.BinIndex edges, long[] bins, int[] counters) {
         int m = bins.length;
