@@ -90,7 +90,7 @@ public class PipelineScheduler {
                 }
                 scheduler.addJob(jobDetail(summary.name(), schedule), true);
             }
-            Trigger trigger = scheduler.getTrigger(triggerKey(summary.name()));
+            Trigger trigger = storedTrigger(triggerKey(summary.name()));
             if (!sameTimes || trigger == null) {
                 Instant next = new FireTimes(schedule.cron(), ZoneId.of(schedule.timezone())).next(Instant.now());
                 planNext(summary.name(), next);
@@ -118,7 +118,7 @@ public class PipelineScheduler {
                 .startAt(Date.from(fire))
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                 .build();
-        if (scheduler.getTrigger(trigger.getKey()) == null) {
+        if (storedTrigger(trigger.getKey()) == null) {
             try {
                 scheduler.scheduleJob(trigger);
                 return;
@@ -126,7 +126,7 @@ public class PipelineScheduler {
                 // Another instance starting at the same moment may have planted it first (Quartz reports that as
                 // ObjectAlreadyExistsException or, through the store, as a duplicate key): then replace it with the same
                 // plan below; any other persistence failure is rethrown.
-                if (scheduler.getTrigger(trigger.getKey()) == null) {
+                if (storedTrigger(trigger.getKey()) == null) {
                     throw e;
                 }
             }
@@ -194,10 +194,36 @@ public class PipelineScheduler {
     }
 
     private ScheduledPipeline describe(String pipeline, PipelineSpec.Schedule schedule, boolean paused) throws SchedulerException {
-        Trigger trigger = scheduler.getTrigger(triggerKey(pipeline));
+        Trigger trigger = storedTrigger(triggerKey(pipeline));
         Instant next = trigger != null && trigger.getNextFireTime() != null ? trigger.getNextFireTime().toInstant()
                 : new FireTimes(schedule.cron(), ZoneId.of(schedule.timezone())).next(Instant.now());
         return new ScheduledPipeline(pipeline, schedule.cron(), schedule.timezone(), schedule.misfire(), paused, paused ? null : next);
+    }
+
+    /**
+     * The stored trigger, or null. Quartz reads a trigger in two statements (its row, then its schedule's row), each
+     * seeing what is committed when it runs; when another instance of the cluster removes or replaces the trigger in
+     * between (two `serve` instances starting together, or one recovering a dead instance's triggers), the second finds
+     * nothing and Quartz reports "No record found for selection of Trigger", which once stopped a `serve` instance at
+     * start. That read is made again, a few times, to see the trigger as the other instance left it; a trigger that
+     * stays half-read is rethrown.
+     */
+    private Trigger storedTrigger(TriggerKey key) throws SchedulerException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return scheduler.getTrigger(key);
+            } catch (org.quartz.JobPersistenceException e) {
+                if (attempt == 5 || e.getMessage() == null || !e.getMessage().contains("No record found for selection of Trigger")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20L << attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private static JobDetail jobDetail(String pipeline, PipelineSpec.Schedule schedule) {

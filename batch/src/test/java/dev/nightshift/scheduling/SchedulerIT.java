@@ -39,7 +39,7 @@ class SchedulerIT extends IntegrationTest {
     @AfterEach
     void stop() throws Exception {
         scheduler.standby();
-        for (String p : List.of("sched-on-time", "sched-catch-up")) {
+        for (String p : List.of("sched-on-time", "sched-catch-up", "sched-race")) {
             scheduler.deleteJob(JobKey.jobKey(p, PipelineScheduler.GROUP));
         }
     }
@@ -78,6 +78,39 @@ class SchedulerIT extends IntegrationTest {
         assertThat(dates).containsExactly(
                 due.get(due.size() - 2).atZone(ZoneOffset.UTC).toLocalDate().minusDays(1),
                 due.get(due.size() - 1).atZone(ZoneOffset.UTC).toLocalDate().minusDays(1));
+    }
+
+    @Test
+    void aTriggerThatAnotherInstanceRemovesWhileItIsReadIsReadAgainAndPlannedAfresh() throws Exception {
+        apply("sched-race", "skip");
+        pipelineScheduler.sync();
+        TriggerKey key = TriggerKey.triggerKey("sched-race", PipelineScheduler.GROUP);
+        assertThat(scheduler.getTrigger(key)).isNotNull();
+
+        // as another instance's removal looks between Quartz's two reads of the trigger: its schedule's row gone, its
+        // own row still there (Quartz: "No record found for selection of Trigger"), then, a moment later, gone too
+        jdbc.sql("DELETE FROM qrtz_simple_triggers WHERE trigger_name = 'sched-race'").update();
+        Thread remover = new Thread(() -> {
+            try {
+                Thread.sleep(60);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            jdbc.sql("DELETE FROM qrtz_triggers WHERE trigger_name = 'sched-race'").update();
+        });
+        remover.start();
+
+        // the sync reads it again once the removal is complete, and plans the next fire anew
+        List<PipelineScheduler.ScheduledPipeline> synced = pipelineScheduler.sync();
+        remover.join();
+        assertThat(synced).anyMatch(p -> p.pipeline().equals("sched-race") && p.nextFire() != null);
+        assertThat(scheduler.getTrigger(key).getNextFireTime()).isNotNull();
+
+        // a trigger that stays half there is not papered over
+        jdbc.sql("DELETE FROM qrtz_simple_triggers WHERE trigger_name = 'sched-race'").update();
+        org.assertj.core.api.Assertions.assertThatThrownBy(pipelineScheduler::sync)
+                .hasMessageContaining("No record found for selection of Trigger");
+        jdbc.sql("DELETE FROM qrtz_triggers WHERE trigger_name = 'sched-race'").update();
     }
 
     private void apply(String name, String misfire) throws Exception {
