@@ -46,7 +46,7 @@ import static scala.jdk.javaapi.CollectionConverters.asScala;
  * The row count of a plain read of Parquet or ORC files, from their footers, read on the driver: no Spark job. A night's
  * validation needs its row count before its one pass (the sample's share depends on it), and {@code Dataset.count()}
  * of such a read is a job that opens every file's footer in a task of its own: 0.15-0.19 s of a 1.1-s validation pass
- * over 5,000,000 rows in eight files, measured in alternating rounds on this machine. Projections and aliases keep
+ * over 5,000,000 rows in eight files in a throwaway timed build (a hint; the profiling benchmark is the measure). Projections and aliases keep
  * every row, and a filter of partition values only (a night's date of a dataset partitioned by date) keeps whole
  * files, those Spark's listing prunes to; anything else is counted by Spark: another filter, a join or any other
  * operator above the files, another source (Delta, whose deletion vectors a footer does not know; CSV, JSON), a format
