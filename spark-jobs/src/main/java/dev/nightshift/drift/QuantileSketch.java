@@ -86,13 +86,103 @@ public final class QuantileSketch {
     public static double[] exactQuantiles(double[] sample) {
         double[] sorted = sample.clone();
         Arrays.sort(sorted);
-        double[] p = probabilities();
+        int[] ranks = ranks(sorted.length);
         double[] q = new double[POINTS];
         for (int i = 0; i < POINTS; i++) {
-            int rank = (int) Math.ceil(p[i] * sorted.length);
-            q[i] = sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+            q[i] = sorted[ranks[i]];
         }
         return q;
+    }
+
+    /**
+     * {@link #exactQuantiles} of the first {@code size} values of {@code values} (at least one), without sorting them:
+     * the 101 ranks are selected (a quickselect that partitions only the parts holding a wanted rank), about a third
+     * of a sort's comparisons for 200,000 values. The same values as the sort's: values are compared in
+     * {@link Arrays#sort(double[])}'s order (−0.0 below 0.0, NaN above everything; a NaN comes back as
+     * {@link Double#NaN}). Works on a copy: {@code values} is left as it is.
+     */
+    public static double[] selectedQuantiles(double[] values, int size) {
+        if (size < 1 || size > values.length) {
+            throw new IllegalArgumentException("expected 1 to " + values.length + " values, got " + size);
+        }
+        // Arrays.sort's order as signed longs: a negative value's bits with all but the sign flipped; NaN made canonical
+        long[] keys = new long[size];
+        for (int i = 0; i < size; i++) {
+            long bits = Double.doubleToLongBits(values[i]);
+            keys[i] = bits ^ ((bits >> 63) & Long.MAX_VALUE);
+        }
+        int[] ranks = ranks(size);
+        select(keys, 0, size - 1, ranks, 0, POINTS - 1, 2 * (64 - Long.numberOfLeadingZeros(size)));
+        double[] q = new double[POINTS];
+        for (int i = 0; i < POINTS; i++) {
+            long key = keys[ranks[i]];
+            q[i] = Double.longBitsToDouble(key ^ ((key >> 63) & Long.MAX_VALUE));
+        }
+        return q;
+    }
+
+    /** The index in the sorted values of each sketch point: the smallest v with at least a fraction p of the values ≤ v. */
+    private static int[] ranks(int size) {
+        double[] p = probabilities();
+        int[] ranks = new int[POINTS];
+        for (int i = 0; i < POINTS; i++) {
+            int rank = (int) Math.ceil(p[i] * size);
+            ranks[i] = Math.max(0, Math.min(size - 1, rank - 1));
+        }
+        return ranks;
+    }
+
+    /** Below this many values a range is sorted instead of partitioned. */
+    private static final int SMALL = 48;
+
+    /**
+     * Leaves {@code a[ranks[r]]} for r in [rlo, rhi] (ascending, inside [lo, hi]) where a sort of a[lo, hi] would put
+     * it. Partitions three ways around a median of three (runs of equal values end in the middle part at once); past
+     * {@code depth} partitions on one path it sorts the range, so that no input takes quadratic time.
+     */
+    private static void select(long[] a, int lo, int hi, int[] ranks, int rlo, int rhi, int depth) {
+        while (rlo <= rhi) {
+            if (hi - lo < SMALL || depth-- == 0) {
+                Arrays.sort(a, lo, hi + 1);
+                return;
+            }
+            int mid = (lo + hi) >>> 1;
+            long pivot = median(a[lo], a[mid], a[hi]);
+            // a[lo, lt) < pivot, a[lt, i) == pivot, a(gt, hi] > pivot
+            int lt = lo;
+            int gt = hi;
+            int i = lo;
+            while (i <= gt) {
+                long x = a[i];
+                if (x < pivot) {
+                    a[i++] = a[lt];
+                    a[lt++] = x;
+                } else if (x > pivot) {
+                    a[i] = a[gt];
+                    a[gt--] = x;
+                } else {
+                    i++;
+                }
+            }
+            // ranks in [lt, gt] hold the pivot already; those below recurse, those above continue in this loop
+            int below = rlo;
+            while (below <= rhi && ranks[below] < lt) {
+                below++;
+            }
+            int above = below;
+            while (above <= rhi && ranks[above] <= gt) {
+                above++;
+            }
+            if (below > rlo) {
+                select(a, lo, lt - 1, ranks, rlo, below - 1, depth);
+            }
+            lo = gt + 1;
+            rlo = above;
+        }
+    }
+
+    private static long median(long x, long y, long z) {
+        return Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
     }
 
     /** The interior bin edges of {@code bins} equal-frequency bins read off a sketch: quantiles k / bins, duplicates dropped. */
