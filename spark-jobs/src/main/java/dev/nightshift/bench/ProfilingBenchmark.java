@@ -72,8 +72,17 @@ public final class ProfilingBenchmark {
                          Map<String, Double> cpuVsPlainScan) {
     }
 
-    private record Variant(String name, Runnable work) {
+    /** A variant: its name in the table, its key for {@link #VARIANTS_PROPERTY}, its work. */
+    private record Variant(String name, String key, Runnable work) {
     }
+
+    /**
+     * System property: the variants to time, by key, comma-separated (the plain scan, the baseline, always); unset,
+     * all of them. For comparisons that need many runs ({@code scripts/bench --compare-jvm}).
+     */
+    static final String VARIANTS_PROPERTY = "nightshift.bench.variants";
+    /** System property: when true, an input folder left by an earlier run with the same row count is read again, not regenerated. */
+    static final String REUSE_PROPERTY = "nightshift.bench.reuseInput";
 
     private ProfilingBenchmark() {
     }
@@ -92,8 +101,13 @@ public final class ProfilingBenchmark {
                 .getOrCreate();
         try {
             String input = work.resolve("input").toAbsolutePath().toString();
-            System.out.printf(Locale.ROOT, "generating %,d rows into %s%n", rows, input);
-            ScoringBenchmark.generate(spark, rows).drop(Columns.LABEL).write().mode("overwrite").parquet(input);
+            if (Boolean.getBoolean(REUSE_PROPERTY) && Files.exists(work.resolve("input").resolve("_SUCCESS"))
+                    && spark.read().parquet(input).count() == rows) {
+                System.out.printf(Locale.ROOT, "reading the %,d rows an earlier run generated in %s%n", rows, input);
+            } else {
+                System.out.printf(Locale.ROOT, "generating %,d rows into %s%n", rows, input);
+                ScoringBenchmark.generate(spark, rows).drop(Columns.LABEL).write().mode("overwrite").parquet(input);
+            }
             Result result = measure(spark, input, rounds);
             System.out.print(table(result));
             Files.createDirectories(json.toAbsolutePath().getParent());
@@ -122,25 +136,26 @@ public final class ProfilingBenchmark {
         DataContract contract = contract(features, reference);
         Profiling.Request drift = Profiling.Request.of(features, reference);
 
-        List<Variant> variants = List.of(
-                new Variant(PLAIN_SCAN, () -> plainScan(spark.read().parquet(input))),
-                new Variant(VALIDATION, () -> NightValidation.countAndProfile(spark.read().parquet(input), contract, null)
+        List<Variant> all = List.of(
+                new Variant(PLAIN_SCAN, "scan", () -> plainScan(spark.read().parquet(input))),
+                new Variant(VALIDATION, "validation", () -> NightValidation.countAndProfile(spark.read().parquet(input), contract, null)
                         .repeatedIds().stats().unpersist()),
-                new Variant(ONE_PASS, () -> NightValidation.countAndProfile(spark.read().parquet(input), contract, drift)
+                new Variant(ONE_PASS, "pass", () -> NightValidation.countAndProfile(spark.read().parquet(input), contract, drift)
                         .repeatedIds().stats().unpersist()),
-                new Variant(ROW_PASS, () -> {
+                new Variant(ROW_PASS, "rows", () -> {
                     Dataset<Row> files = spark.read().parquet(input);
                     NightValidation.rowPass(files, files.count(), contract, drift);
                 }),
-                new Variant(CACHE, () -> {
+                new Variant(CACHE, "cache", () -> {
                     Dataset<Row> cached = spark.read().parquet(input).persist(StorageLevel.MEMORY_AND_DISK());
                     cached.count();
                     cached.unpersist(true);
                 }),
-                new Variant(NIGHT, () -> night(spark.read().parquet(input), false, false, contract, drift)),
-                new Variant(NIGHT_SCORING, () -> night(spark.read().parquet(input), false, true, contract, drift)),
-                new Variant(NIGHT_CACHED, () -> night(spark.read().parquet(input), true, false, contract, drift)),
-                new Variant(NIGHT_CACHED_SCORING, () -> night(spark.read().parquet(input), true, true, contract, drift)));
+                new Variant(NIGHT, "night", () -> night(spark.read().parquet(input), false, false, contract, drift)),
+                new Variant(NIGHT_SCORING, "night-scoring", () -> night(spark.read().parquet(input), false, true, contract, drift)),
+                new Variant(NIGHT_CACHED, "night-cached", () -> night(spark.read().parquet(input), true, false, contract, drift)),
+                new Variant(NIGHT_CACHED_SCORING, "night-cached-scoring", () -> night(spark.read().parquet(input), true, true, contract, drift)));
+        List<Variant> variants = selected(all, System.getProperty(VARIANTS_PROPERTY));
 
         long rows = spark.read().parquet(input).count();
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
@@ -175,6 +190,21 @@ public final class ProfilingBenchmark {
             cpuVsScan.put(name, ScoringBenchmark.median(cpuSeconds.get(name)) / scanCpu);
         });
         return new Result(rows, rounds, seconds, rate, vsScan, cpuSeconds, cpuVsScan);
+    }
+
+    /** The variants {@code keys} names (comma-separated; null or blank: all), the plain scan first and always. */
+    private static List<Variant> selected(List<Variant> all, String keys) {
+        if (keys == null || keys.isBlank()) {
+            return all;
+        }
+        List<String> wanted = Arrays.stream(keys.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList();
+        List<String> known = all.stream().map(Variant::key).toList();
+        for (String k : wanted) {
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException(VARIANTS_PROPERTY + ": unknown variant '" + k + "'; expected some of " + known);
+            }
+        }
+        return all.stream().filter(v -> v.name().equals(PLAIN_SCAN) || wanted.contains(v.key())).toList();
     }
 
     /** CPU time of this JVM so far, all threads (in local mode Spark's executor threads are among them). */
