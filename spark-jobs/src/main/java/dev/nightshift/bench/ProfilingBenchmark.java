@@ -35,7 +35,7 @@ import static org.apache.spark.sql.functions.lit;
 /**
  * Times a night's validation counts and drift profile over input of the scoring benchmark's shape (10 numeric features
  * with nulls, 2 categorical ones; {@link ScoringBenchmark#generate}) in alternating rounds within one JVM, after one
- * untimed warm-up round: one plain scan of every input column; the validation counts alone and with the drift profile
+ * untimed warm-up round (or {@link #WARM_UP_PROPERTY} of them): one plain scan of every input column; the validation counts alone and with the drift profile
  * of every feature, each in one pass over the files ({@link NightValidation#countAndProfile}, which reads Parquet as
  * column batches: {@link dev.nightshift.drift.ColumnarPass}); validation + drift over the same files row by row
  * ({@link NightValidation#rowPass}, what inputs that are not read as column batches get); caching the input
@@ -67,7 +67,7 @@ public final class ProfilingBenchmark {
      * Seconds per timed round and median rows/s per variant, each variant's median time over the plain scan's, and the
      * same for the process's CPU seconds per round.
      */
-    public record Result(long rows, int rounds, Map<String, List<Double>> seconds, Map<String, Double> rowsPerSecond,
+    public record Result(long rows, int rounds, int warmUpRounds, Map<String, List<Double>> seconds, Map<String, Double> rowsPerSecond,
                          Map<String, Double> timeVsPlainScan, Map<String, List<Double>> cpuSeconds,
                          Map<String, Double> cpuVsPlainScan) {
     }
@@ -81,6 +81,8 @@ public final class ProfilingBenchmark {
      * all of them. For comparisons that need many runs ({@code scripts/bench --compare-jvm}).
      */
     static final String VARIANTS_PROPERTY = "nightshift.bench.variants";
+    /** System property: untimed warm-up rounds before the timed ones (default 1). */
+    static final String WARM_UP_PROPERTY = "nightshift.bench.warmUpRounds";
     /** System property: when true, an input folder left by an earlier run with the same row count is read again, not regenerated. */
     static final String REUSE_PROPERTY = "nightshift.bench.reuseInput";
 
@@ -162,8 +164,14 @@ public final class ProfilingBenchmark {
         Map<String, List<Double>> cpuSeconds = new LinkedHashMap<>();
         variants.forEach(v -> seconds.put(v.name(), new ArrayList<>()));
         variants.forEach(v -> cpuSeconds.put(v.name(), new ArrayList<>()));
-        System.out.println("warm-up round (untimed: class loading, code generation, JIT)");
-        variants.forEach(v -> v.work().run());
+        int warmUp = Integer.getInteger(WARM_UP_PROPERTY, 1);
+        if (warmUp < 1) {
+            throw new IllegalArgumentException(WARM_UP_PROPERTY + ": expected at least 1 warm-up round, got " + warmUp);
+        }
+        for (int w = 0; w < warmUp; w++) {
+            System.out.printf(Locale.ROOT, "warm-up round %d of %d (untimed: class loading, code generation, JIT)%n", w + 1, warmUp);
+            variants.forEach(v -> v.work().run());
+        }
         for (int round = 0; round < rounds; round++) {
             // Alternating rounds, the order rotated each round, so that drift (JIT, page cache, a neighbour's load)
             // spreads over all variants instead of landing on one.
@@ -189,7 +197,7 @@ public final class ProfilingBenchmark {
             vsScan.put(name, ScoringBenchmark.median(s) / scan);
             cpuVsScan.put(name, ScoringBenchmark.median(cpuSeconds.get(name)) / scanCpu);
         });
-        return new Result(rows, rounds, seconds, rate, vsScan, cpuSeconds, cpuVsScan);
+        return new Result(rows, rounds, warmUp, seconds, rate, vsScan, cpuSeconds, cpuVsScan);
     }
 
     /** The variants {@code keys} names (comma-separated; null or blank: all), the plain scan first and always. */
@@ -258,8 +266,8 @@ public final class ProfilingBenchmark {
     }
 
     static String table(Result r) {
-        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%n%,d rows, %d cores, median of %d rounds%n", r.rows(),
-                Runtime.getRuntime().availableProcessors(), r.rounds()));
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%n%,d rows, %d cores, median of %d rounds after %d untimed%n",
+                r.rows(), Runtime.getRuntime().availableProcessors(), r.rounds(), r.warmUpRounds()));
         t.append("| variant | rows/s | time vs plain scan | seconds per round | CPU vs plain scan | CPU seconds per round |\n"
                 + "|---|---|---|---|---|---|\n");
         r.seconds().forEach((name, s) -> t.append(String.format(Locale.ROOT, "| %s | %s | %.2f× | %s | %.2f× | %s |%n", name,
@@ -276,6 +284,7 @@ public final class ProfilingBenchmark {
         StringBuilder s = new StringBuilder("{\n");
         s.append("  \"rows\": ").append(r.rows()).append(",\n");
         s.append("  \"rounds\": ").append(r.rounds()).append(",\n");
+        s.append("  \"warmUpRounds\": ").append(r.warmUpRounds()).append(",\n");
         s.append("  \"cores\": ").append(Runtime.getRuntime().availableProcessors()).append(",\n");
         s.append("  \"java\": \"").append(System.getProperty("java.version")).append("\",\n");
         s.append("  \"spark\": \"").append(org.apache.spark.package$.MODULE$.SPARK_VERSION()).append("\",\n");

@@ -41,7 +41,7 @@ class BenchSummaryTest {
 
         Map<String, List<Double>> seconds = ordered(ProfilingBenchmark.PLAIN_SCAN, List.of(1.0), ProfilingBenchmark.ONE_PASS, List.of(1.6),
                 ProfilingBenchmark.NIGHT, List.of(1.4));
-        Files.writeString(dir.resolve("profiling.json"), ProfilingBenchmark.json(new ProfilingBenchmark.Result(5_000_000, 3, seconds,
+        Files.writeString(dir.resolve("profiling.json"), ProfilingBenchmark.json(new ProfilingBenchmark.Result(5_000_000, 3, 1, seconds,
                 ordered(ProfilingBenchmark.PLAIN_SCAN, 5e6, ProfilingBenchmark.ONE_PASS, 3.1e6, ProfilingBenchmark.NIGHT, 3.6e6),
                 ordered(ProfilingBenchmark.PLAIN_SCAN, 1.0, ProfilingBenchmark.ONE_PASS, 1.6, ProfilingBenchmark.NIGHT, 1.4),
                 seconds, ordered(ProfilingBenchmark.PLAIN_SCAN, 1.0, ProfilingBenchmark.ONE_PASS, 1.6, ProfilingBenchmark.NIGHT, 1.4))));

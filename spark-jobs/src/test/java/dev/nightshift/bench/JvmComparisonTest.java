@@ -49,7 +49,7 @@ class JvmComparisonTest {
         assertThatThrownBy(() -> JvmComparison.compare(dir)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no complete pair of runs (expected a-1.json and b-1.json)");
         run(dir, "a-1", List.of(1.0), List.of(1.5));
-        Files.writeString(dir.resolve("b-1.json"), ProfilingBenchmark.json(new ProfilingBenchmark.Result(1, 1,
+        Files.writeString(dir.resolve("b-1.json"), ProfilingBenchmark.json(new ProfilingBenchmark.Result(1, 1, 1,
                 map(ProfilingBenchmark.PLAIN_SCAN, List.of(1.0)), map(ProfilingBenchmark.PLAIN_SCAN, 1.0), map(ProfilingBenchmark.PLAIN_SCAN, 1.0),
                 map(ProfilingBenchmark.PLAIN_SCAN, List.of(1.0)), map(ProfilingBenchmark.PLAIN_SCAN, 1.0))));
         assertThatThrownBy(() -> JvmComparison.compare(dir)).isInstanceOf(IllegalArgumentException.class)
@@ -61,7 +61,7 @@ class JvmComparisonTest {
         Map<String, List<Double>> seconds = map(ProfilingBenchmark.PLAIN_SCAN, scan, ProfilingBenchmark.ONE_PASS, pass);
         double s = ScoringBenchmark.median(scan);
         double p = ScoringBenchmark.median(pass);
-        Files.writeString(dir.resolve(name + ".json"), ProfilingBenchmark.json(new ProfilingBenchmark.Result(5_000_000, scan.size(), seconds,
+        Files.writeString(dir.resolve(name + ".json"), ProfilingBenchmark.json(new ProfilingBenchmark.Result(5_000_000, scan.size(), 1, seconds,
                 map(ProfilingBenchmark.PLAIN_SCAN, 5e6 / s, ProfilingBenchmark.ONE_PASS, 5e6 / p),
                 map(ProfilingBenchmark.PLAIN_SCAN, 1.0, ProfilingBenchmark.ONE_PASS, p / s), seconds,
                 map(ProfilingBenchmark.PLAIN_SCAN, 1.0, ProfilingBenchmark.ONE_PASS, p / s))));
