@@ -35,9 +35,10 @@ import static org.apache.spark.sql.functions.lit;
 /**
  * Times a night's validation counts and drift profile over input of the scoring benchmark's shape (10 numeric features
  * with nulls, 2 categorical ones; {@link ScoringBenchmark#generate}) in alternating rounds within one JVM, after one
- * untimed warm-up round (or {@link #WARM_UP_PROPERTY} of them): one plain scan of every input column; the validation counts alone and with the drift profile
- * of every feature, each in one pass over the files ({@link NightValidation#countAndProfile}, which reads Parquet as
- * column batches: {@link dev.nightshift.drift.ColumnarPass}); validation + drift over the same files row by row
+ * untimed warm-up round (or {@link #WARM_UP_PROPERTY} of them): one plain scan of every input column; the validation
+ * counts alone and with the drift profile of every feature, each in one pass over the files
+ * ({@link NightValidation#countAndProfile}, which reads Parquet as column batches: {@link dev.nightshift.drift.ColumnarPass});
+ * validation + drift over the same files row by row
  * ({@link NightValidation#rowPass}, what inputs that are not read as column batches get); caching the input
  * alone; and what a night does ({@link NightValidation#run}) over Parquet (count the rows from the footers, then the
  * column pass over the files; then, for scoring, the valid rows read from the files again) and over input it caches

@@ -143,8 +143,9 @@ class BenchSummaryTest {
                 List.of(new NightlyRunBenchmark.Part("score", spark)), Map.of("NightJob", spark), "night.log");
     }
 
+    /** A map of name, value, name, value, ... in that order (also for {@link JvmComparisonTest}'s run files). */
     @SuppressWarnings("unchecked")
-    private static <V> Map<String, V> ordered(Object... pairs) {
+    static <V> Map<String, V> ordered(Object... pairs) {
         Map<String, V> map = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             map.put((String) pairs[i], (V) pairs[i + 1]);

@@ -5,10 +5,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.nightshift.bench.BenchSummaryTest.ordered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,29 +50,20 @@ class JvmComparisonTest {
                 .hasMessageContaining("no complete pair of runs (expected a-1.json and b-1.json)");
         run(dir, "a-1", List.of(1.0), List.of(1.5));
         Files.writeString(dir.resolve("b-1.json"), ProfilingBenchmark.json(new ProfilingBenchmark.Result(1, 1, 1,
-                map(ProfilingBenchmark.PLAIN_SCAN, List.of(1.0)), map(ProfilingBenchmark.PLAIN_SCAN, 1.0), map(ProfilingBenchmark.PLAIN_SCAN, 1.0),
-                map(ProfilingBenchmark.PLAIN_SCAN, List.of(1.0)), map(ProfilingBenchmark.PLAIN_SCAN, 1.0))));
+                ordered(ProfilingBenchmark.PLAIN_SCAN, List.of(1.0)), ordered(ProfilingBenchmark.PLAIN_SCAN, 1.0), ordered(ProfilingBenchmark.PLAIN_SCAN, 1.0),
+                ordered(ProfilingBenchmark.PLAIN_SCAN, List.of(1.0)), ordered(ProfilingBenchmark.PLAIN_SCAN, 1.0))));
         assertThatThrownBy(() -> JvmComparison.compare(dir)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("b-1.json: no variant '" + ProfilingBenchmark.ONE_PASS + "' (every run must time the same variants)");
     }
 
     /** A run file as the profiling benchmark writes it: the plain scan and the pass, their seconds per round. */
     private static void run(Path dir, String name, List<Double> scan, List<Double> pass) throws Exception {
-        Map<String, List<Double>> seconds = map(ProfilingBenchmark.PLAIN_SCAN, scan, ProfilingBenchmark.ONE_PASS, pass);
+        Map<String, List<Double>> seconds = ordered(ProfilingBenchmark.PLAIN_SCAN, scan, ProfilingBenchmark.ONE_PASS, pass);
         double s = ScoringBenchmark.median(scan);
         double p = ScoringBenchmark.median(pass);
         Files.writeString(dir.resolve(name + ".json"), ProfilingBenchmark.json(new ProfilingBenchmark.Result(5_000_000, scan.size(), 1, seconds,
-                map(ProfilingBenchmark.PLAIN_SCAN, 5e6 / s, ProfilingBenchmark.ONE_PASS, 5e6 / p),
-                map(ProfilingBenchmark.PLAIN_SCAN, 1.0, ProfilingBenchmark.ONE_PASS, p / s), seconds,
-                map(ProfilingBenchmark.PLAIN_SCAN, 1.0, ProfilingBenchmark.ONE_PASS, p / s))));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <V> Map<String, V> map(Object... pairs) {
-        Map<String, V> map = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            map.put((String) pairs[i], (V) pairs[i + 1]);
-        }
-        return map;
+                ordered(ProfilingBenchmark.PLAIN_SCAN, 5e6 / s, ProfilingBenchmark.ONE_PASS, 5e6 / p),
+                ordered(ProfilingBenchmark.PLAIN_SCAN, 1.0, ProfilingBenchmark.ONE_PASS, p / s), seconds,
+                ordered(ProfilingBenchmark.PLAIN_SCAN, 1.0, ProfilingBenchmark.ONE_PASS, p / s))));
     }
 }
