@@ -288,7 +288,7 @@ public final class ColumnarPass {
             }
             OnePass.BinIndex[] binIndex = Arrays.stream(edges).map(OnePass.BinIndex::new).toArray(OnePass.BinIndex[]::new);
             Task task = new Task(sampling ? new SampleHash(index, types, keyed, keyedNumeric) : null,
-                    Arrays.stream(edges).mapToInt(e -> e.length + 1).max().orElse(0));
+                    Arrays.stream(edges).mapToInt(e -> e.length + 1).max().orElse(0), repeatedIds ? HashBlocks.byReducer(reducers) : null);
             while (batches.hasNext()) {
                 ColumnarBatch batch = batches.next();
                 int n = batch.numRows();
@@ -297,7 +297,7 @@ public final class ColumnarPass {
                 for (Map.Entry<Integer, Lookup> e : lookups.entrySet()) {
                     e.getValue().codes(batch.column(index[e.getKey()]), n);
                 }
-                task.ids(batch, batch.column(index[0]), types[0], n, repeatedIds, sampling, below);
+                task.ids(batch, batch.column(index[0]), types[0], n, sampling, below);
                 for (int k = 0; k < checks.length; k++) {
                     Check c = checks[k];
                     int column = at.get(c.column());
@@ -320,7 +320,7 @@ public final class ColumnarPass {
                     p.categoricalCount[f] += countCategories(lookups.get(categoricalColumns[f]).codes, n, p.categoryCounts[f]);
                 }
             }
-            return OnePass.emit(partition, p, repeatedIds ? task.idHashes : null, task.idCount, reducers);
+            return OnePass.emit(partition, p, task.idHashes, reducers);
         }
     }
 
@@ -334,12 +334,13 @@ public final class ColumnarPass {
         int sampledCount;
         /** {@link ColumnarPass#bin}'s counters: four per bin of a feature with the most bins. */
         final int[] counters;
-        long[] idHashes = new long[1 << 12];
-        int idCount;
+        /** The id hashes so far; null: not kept. */
+        final HashBlocks idHashes;
 
-        Task(SampleHash fallback, int maxBins) {
+        Task(SampleHash fallback, int maxBins, HashBlocks idHashes) {
             this.fallback = fallback;
             this.counters = new int[COUNTERS * maxBins];
+            this.idHashes = idHashes;
         }
 
         void reset(int n) {
@@ -351,11 +352,9 @@ public final class ColumnarPass {
             }
         }
 
-        /** Hashes the batch's ids (kept when {@code keep}) and decides which rows are sampled. */
-        void ids(ColumnarBatch batch, ColumnVector id, int type, int n, boolean keep, boolean sampling, long below) {
-            if (keep && idCount + n > idHashes.length) {
-                idHashes = Arrays.copyOf(idHashes, Math.max(idHashes.length * 2, idCount + n));
-            }
+        /** Hashes the batch's ids (kept when {@link #idHashes} is not null) and decides which rows are sampled. */
+        void ids(ColumnarBatch batch, ColumnVector id, int type, int n, boolean sampling, long below) {
+            HashBlocks keep = idHashes;
             boolean nulls = id.hasNull();
             if (type == STRING) {
                 strings.of(id);
@@ -369,8 +368,8 @@ public final class ColumnarPass {
                     continue;
                 }
                 long h = type == STRING ? strings.hash(i) : idHash(id, type, i);
-                if (keep) {
-                    idHashes[idCount++] = h;
+                if (keep != null) {
+                    keep.add(h);
                 }
                 if (sampling) {
                     // without a branch: a row is sampled at random, which a branch would mispredict

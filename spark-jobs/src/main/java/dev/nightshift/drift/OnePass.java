@@ -149,19 +149,14 @@ public final class OnePass {
     }
 
     /**
-     * What one task of a pass sends to the reducers: its counts to reducer {@code partition % reducers}, and the first
-     * {@code idCount} of {@code idHashes} (null: no id column) to the reducers of their ranges.
+     * What one task of a pass sends to the reducers: its counts to reducer {@code partition % reducers}, and its id
+     * hashes (null: no id column) to the reducers of their ranges, block by block.
      */
-    static Iterator<Tuple2<Integer, Object>> emit(int partition, Partial counts, long[] idHashes, int idCount, int reducers) {
+    static Iterator<Tuple2<Integer, Object>> emit(int partition, Partial counts, HashBlocks idHashes, int reducers) {
         List<Tuple2<Integer, Object>> out = new ArrayList<>();
         out.add(new Tuple2<>(partition % reducers, counts));
         if (idHashes != null) {
-            long[][] split = RepeatedHashes.split(idHashes, idCount, reducers);
-            for (int r = 0; r < reducers; r++) {
-                if (split[r].length > 0) {
-                    out.add(new Tuple2<>(r, split[r]));
-                }
-            }
+            idHashes.emit(out);
         }
         return out.iterator();
     }
@@ -178,8 +173,7 @@ public final class OnePass {
             Partial p = empty();
             CategoryIndex[] lookup = Arrays.stream(categories).map(CategoryIndex::new).toArray(CategoryIndex[]::new);
             BinIndex[] binIndex = Arrays.stream(edges).map(BinIndex::new).toArray(BinIndex[]::new);
-            long[] idHashes = new long[ids ? 1 << 12 : 0];
-            int idCount = 0;
+            HashBlocks idHashes = ids ? HashBlocks.byReducer(reducers) : null;
             int numericAt = (sampling ? 1 : 0) + (ids ? 1 : 0) + words;
             int categoricalAt = numericAt + edges.length;
             double[] values = new double[edges.length];
@@ -193,10 +187,7 @@ public final class OnePass {
                     if (!r.isNullAt(at)) {
                         hasId = true;
                         idHash = r.getLong(at);
-                        if (idCount == idHashes.length) {
-                            idHashes = Arrays.copyOf(idHashes, idHashes.length * 2);
-                        }
-                        idHashes[idCount++] = idHash;
+                        idHashes.add(idHash);
                     }
                     at++;
                 }
@@ -239,7 +230,7 @@ public final class OnePass {
                     }
                 }
             }
-            return emit(partition, p, ids ? idHashes : null, idCount, reducers);
+            return emit(partition, p, idHashes, reducers);
         }
     }
 
@@ -449,26 +440,18 @@ public final class OnePass {
 
         static Reduced of(Iterator<Tuple2<Integer, Object>> it) {
             Partial merged = null;
-            List<long[]> runs = new ArrayList<>();
-            int size = 0;
+            List<long[]> blocks = new ArrayList<>();
             while (it.hasNext()) {
                 Object v = it.next()._2();
                 if (v instanceof long[] hashes) {
-                    runs.add(hashes);
-                    size += hashes.length;
+                    blocks.add(hashes);
                 } else if (merged == null) {
                     merged = (Partial) v;
                 } else {
                     merged.merge((Partial) v);
                 }
             }
-            long[] all = new long[size];
-            int at = 0;
-            for (long[] run : runs) {
-                System.arraycopy(run, 0, all, at, run.length);
-                at += run.length;
-            }
-            return new Reduced(RepeatedHashes.repeated(all, size), merged);
+            return new Reduced(RepeatedHashes.repeated(blocks), merged);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.nightshift.drift;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Finding the 64-bit id hashes that occur more than once, without sorting them: a night's hashes are spread evenly
@@ -13,29 +14,65 @@ final class RepeatedHashes {
 
     /** About this many hashes a bucket, on average, in {@link #repeated}. */
     private static final int PER_BUCKET = 4;
+    /** At most about this many values go through {@link #repeated(long[], int)} at once (128 KB of longs). */
+    static final int GROUP = 1 << 14;
+    /** The most groups: eight bits of the hash, from bit {@link #GROUP_SHIFT} up. */
+    private static final int GROUP_BITS = 8;
+    private static final int GROUP_SHIFT = 24;
 
     private RepeatedHashes() {
     }
 
     /**
-     * The first {@code count} of {@code hashes} split by {@link OnePass#bucket}: element r holds the hashes of reducer
-     * r, in their order in {@code hashes}.
+     * The distinct values that occur more than once in {@code blocks} (together), ascending. More than
+     * {@link #GROUP} values are first split into groups by eight bits from the middle of the hash (the reducers split
+     * by the high ones, {@link #repeated(long[], int)} by the low ones), kept in {@link HashBlocks}, so
+     * that no array here is as large as a reducer's range: a night of 5 million ids gave each of 8 reducers (the jobs'
+     * {@code spark.sql.shuffle.partitions}) two arrays of 5 MB, the hashes put together and grouped by bucket, which
+     * G1 allocates as humongous objects.
      */
-    static long[][] split(long[] hashes, int count, int reducers) {
-        int[] sizes = new int[reducers];
-        for (int i = 0; i < count; i++) {
-            sizes[OnePass.bucket(hashes[i], reducers)]++;
+    static long[] repeated(List<long[]> blocks) {
+        long count = 0;
+        for (long[] b : blocks) {
+            count += b.length;
         }
-        long[][] out = new long[reducers][];
-        for (int r = 0; r < reducers; r++) {
-            out[r] = new long[sizes[r]];
+        if (count <= GROUP) {
+            return repeated(concat(blocks, (int) count), (int) count);
         }
-        int[] at = new int[reducers];
-        for (int i = 0; i < count; i++) {
-            int r = OnePass.bucket(hashes[i], reducers);
-            out[r][at[r]++] = hashes[i];
+        int groups = (int) Math.min(1 << GROUP_BITS, Long.highestOneBit(count / GROUP) * 2);
+        HashBlocks byGroup = new HashBlocks(groups, v -> (int) (v >>> GROUP_SHIFT) & (groups - 1));
+        for (long[] b : blocks) {
+            for (long v : b) {
+                byGroup.add(v);
+            }
         }
-        return out;
+        List<List<long[]>> split = byGroup.blocks();
+        long[][] found = new long[groups][];
+        int total = 0;
+        for (int g = 0; g < groups; g++) {
+            List<long[]> group = split.get(g);
+            int size = group.stream().mapToInt(b -> b.length).sum();
+            found[g] = repeated(concat(group, size), size);
+            total += found[g].length;
+        }
+        long[] result = new long[total];
+        int at = 0;
+        for (long[] f : found) {
+            System.arraycopy(f, 0, result, at, f.length);
+            at += f.length;
+        }
+        Arrays.sort(result);
+        return result;
+    }
+
+    private static long[] concat(List<long[]> blocks, int count) {
+        long[] all = new long[count];
+        int at = 0;
+        for (long[] b : blocks) {
+            System.arraycopy(b, 0, all, at, b.length);
+            at += b.length;
+        }
+        return all;
     }
 
     /** The distinct values that occur more than once among the first {@code count} of {@code values}, ascending. */

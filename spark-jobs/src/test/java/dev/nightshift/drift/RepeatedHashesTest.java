@@ -1,14 +1,17 @@
 package dev.nightshift.drift;
 
 import org.junit.jupiter.api.Test;
+import scala.Tuple2;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link RepeatedHashes} against the definition (sort, then equal neighbours), and the split by reducer. */
+/** {@link RepeatedHashes} against the definition (sort, then equal neighbours), and the hashes kept by reducer ({@link HashBlocks}). */
 class RepeatedHashesTest {
 
     @Test
@@ -40,18 +43,48 @@ class RepeatedHashesTest {
     }
 
     @Test
-    void theSplitSendsEveryValueToItsReducerInItsOrder() {
+    void blocksByReducerHoldEveryValueOfTheirReducerInItsOrderAndNoneIsLarge() {
         Random r = new Random(11);
-        long[] values = LongStream.generate(r::nextLong).limit(10_000).toArray();
+        // more than two blocks' worth for the one reducer, so that blocks fill, double and start over
+        long[] values = LongStream.generate(r::nextLong).limit(3 * HashBlocks.BLOCK + 123).toArray();
         for (int reducers : new int[] {1, 2, 3, 8, 200}) {
-            long[][] split = RepeatedHashes.split(values, 9_000, reducers);
-            assertThat(split.length).isEqualTo(reducers);
-            assertThat(Arrays.stream(split).mapToInt(s -> s.length).sum()).isEqualTo(9_000);
+            HashBlocks blocks = HashBlocks.byReducer(reducers);
+            Arrays.stream(values).forEach(blocks::add);
+            List<Tuple2<Integer, Object>> out = new ArrayList<>();
+            blocks.emit(out);
             for (int k = 0; k < reducers; k++) {
                 int reducer = k;
-                long[] expected = Arrays.stream(values, 0, 9_000).filter(v -> OnePass.bucket(v, reducers) == reducer).toArray();
-                assertThat(split[k]).containsExactly(expected);
+                long[] expected = Arrays.stream(values).filter(v -> OnePass.bucket(v, reducers) == reducer).toArray();
+                List<long[]> sent = out.stream().filter(t -> t._1() == reducer).map(t -> (long[]) t._2()).toList();
+                assertThat(sent).as("%d reducers: reducer %d", reducers, k).allSatisfy(b -> assertThat(b.length).isBetween(1, HashBlocks.BLOCK));
+                assertThat(sent.stream().flatMapToLong(Arrays::stream).toArray()).as("%d reducers: reducer %d", reducers, k)
+                        .containsExactly(expected);
             }
+        }
+    }
+
+    @Test
+    void repeatedOverBlocksIsTheDefinitionAlsoWhenSplitIntoGroups() {
+        Random r = new Random(13);
+        for (int n : new int[] {0, 1, 2, 1_000, RepeatedHashes.GROUP, RepeatedHashes.GROUP + 1, 300_000}) {
+            long[] values = new long[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = i > 0 && r.nextInt(50) == 0 ? values[r.nextInt(i)] : r.nextLong();
+            }
+            if (n > 1_000) {
+                // an id on a tenth of the rows: its group is as large as that
+                for (int i = 0; i < n / 10; i++) {
+                    values[r.nextInt(n)] = 0x0123_4567_89ab_cdefL;
+                }
+            }
+            // the values in blocks of uneven sizes, as they arrive from the tasks
+            List<long[]> blocks = new ArrayList<>();
+            for (int at = 0; at < n; ) {
+                int size = Math.min(n - at, 1 + r.nextInt(40_000));
+                blocks.add(Arrays.copyOfRange(values, at, at + size));
+                at += size;
+            }
+            assertThat(RepeatedHashes.repeated(blocks)).as("%d values", n).containsExactly(definition(values, n));
         }
     }
 
