@@ -15,7 +15,7 @@ import java.util.function.DoublePredicate;
 /**
  * The last part of {@code scripts/bench --all}: reads the JSON files its sections wrote into one folder
  * ({@code scoring.json}, {@code profiling.json}, {@code landing.json}, {@code night.json}, {@code scaling.json},
- * {@code memory.json}) and prints the performance issue's targets against what this run measured, one row per target
+ * {@code memory.json}, and the repeated profiling runs in {@link #PROFILING_RUNS}) and prints the performance issue's targets against what this run measured, one row per target
  * and ratio, each met or not. A section whose file is missing (skipped, or it failed) is reported as not measured,
  * never as met. The same rows go to {@code summary.json} in that folder.
  */
@@ -81,6 +81,20 @@ public final class BenchSummary {
                 "profiling.json", r -> r <= 1.5);
         ratio(rows, profiling, "validation + drift ≤ 1.5× one plain scan", ProfilingBenchmark.NIGHT, "timeVsPlainScan",
                 "profiling.json", r -> r <= 1.5);
+        List<JsonNode> runs = profilingRuns(dir);
+        for (String name : List.of(ProfilingBenchmark.ONE_PASS, ProfilingBenchmark.NIGHT)) {
+            if (runs.isEmpty()) {
+                rows.add(missing("validation + drift ≤ 1.5× one plain scan", name + ": the median over runs of one JVM each",
+                        PROFILING_RUNS + "/run-1.json"));
+                continue;
+            }
+            List<Double> vsScan = JvmComparison.side(runs, name, dir.resolve(PROFILING_RUNS), "run").vsScan();
+            rows.add(decided("validation + drift ≤ 1.5× one plain scan", String.format(Locale.ROOT,
+                    "%s: the median over %d runs of one JVM each [%.2f×–%.2f×]", name, runs.size(),
+                    vsScan.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+                    vsScan.stream().mapToDouble(Double::doubleValue).max().orElseThrow()),
+                    ScoringBenchmark.median(vsScan), "%.2f×", r -> r <= 1.5, PROFILING_RUNS + "/run-*.json"));
+        }
 
         JsonNode night = read(dir, "night.json");
         for (String label : List.of("measured night", "bootstrap night")) {
@@ -119,6 +133,21 @@ public final class BenchSummary {
                         "%,d rows, heap %s", check.path("rows").asLong(), HeapWatch.mb(check.path("maxHeapBytes").asLong())),
                 check.path("inputVsHeap").asDouble(Double.NaN), "input %.1f× the heap, scored", r -> r >= Scaling.HEAP_MULTIPLE, "memory.json"));
         return rows;
+    }
+
+    /**
+     * The folder of {@code --all}'s repeated profiling runs, {@code run-1.json}, {@code run-2.json}, ...: one run of the
+     * profiling benchmark varies from the next about as much as the target's margin, so the target is also read on the
+     * median of several, each a fresh JVM.
+     */
+    static final String PROFILING_RUNS = "profiling-runs";
+
+    private static List<JsonNode> profilingRuns(Path dir) throws IOException {
+        List<JsonNode> runs = new ArrayList<>();
+        for (int i = 1; Files.exists(dir.resolve(PROFILING_RUNS).resolve("run-" + i + ".json")); i++) {
+            runs.add(read(dir.resolve(PROFILING_RUNS), "run-" + i + ".json"));
+        }
+        return runs;
     }
 
     static final String MARGINAL = "a second reading of linear cost: what each added row costs, from one size to the next, "

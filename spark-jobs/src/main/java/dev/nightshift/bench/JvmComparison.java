@@ -73,7 +73,8 @@ public final class JvmComparison {
         return lines;
     }
 
-    private static Side side(List<JsonNode> runs, String variant, Path dir, String setting) {
+    /** A variant's figures over {@code runs}, the files {@code dir/setting-1.json}, {@code dir/setting-2.json}, ... */
+    static Side side(List<JsonNode> runs, String variant, Path dir, String setting) {
         List<Double> seconds = new ArrayList<>();
         List<Double> vsScan = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {

@@ -46,6 +46,15 @@ class BenchSummaryTest {
                 ordered(ProfilingBenchmark.PLAIN_SCAN, 1.0, ProfilingBenchmark.ONE_PASS, 1.6, ProfilingBenchmark.NIGHT, 1.4),
                 seconds, ordered(ProfilingBenchmark.PLAIN_SCAN, 1.0, ProfilingBenchmark.ONE_PASS, 1.6, ProfilingBenchmark.NIGHT, 1.4))));
 
+        // --all's repeated runs of the pass and the night's: ratios 1.6, 1.4, 1.45 (median 1.45, met) and 1.3, 1.7, 1.55
+        // (median 1.55, not met); a fifth file without a fourth is not read
+        Files.createDirectories(dir.resolve(BenchSummary.PROFILING_RUNS));
+        double[][] ratios = {{1.6, 1.3}, {1.4, 1.7}, {1.45, 1.55}};
+        for (int i = 0; i < ratios.length; i++) {
+            profilingRun(dir.resolve(BenchSummary.PROFILING_RUNS).resolve("run-" + (i + 1) + ".json"), ratios[i][0], ratios[i][1]);
+        }
+        profilingRun(dir.resolve(BenchSummary.PROFILING_RUNS).resolve("run-5.json"), 9, 9);
+
         Files.writeString(dir.resolve("night.json"), "{\"overheadTargetSeconds\": 10.0, \"nights\": [\n"
                 + NightlyRunBenchmark.json(night("measured night", 60, 54)) + ",\n"
                 + NightlyRunBenchmark.json(night("bootstrap night (trains the first champion)", 120, 109)) + "\n]}");
@@ -78,6 +87,10 @@ class BenchSummaryTest {
                         + " (one thread, the three columns landing sends)", "1.43× raw; landing 0.57× of it", null),
                 org.assertj.core.groups.Tuple.tuple(ProfilingBenchmark.ONE_PASS, "1.60×", false),
                 org.assertj.core.groups.Tuple.tuple(ProfilingBenchmark.NIGHT, "1.40×", true),
+                org.assertj.core.groups.Tuple.tuple(ProfilingBenchmark.ONE_PASS + ": the median over 3 runs of one JVM each [1.40×–1.60×]",
+                        "1.45×", true),
+                org.assertj.core.groups.Tuple.tuple(ProfilingBenchmark.NIGHT + ": the median over 3 runs of one JVM each [1.30×–1.70×]",
+                        "1.55×", false),
                 org.assertj.core.groups.Tuple.tuple("measured night (1,000,000 rows)", "6.0 s", true),
                 org.assertj.core.groups.Tuple.tuple("bootstrap night (1,000,000 rows)", "11.0 s", false),
                 org.assertj.core.groups.Tuple.tuple("copy, compiled LR, 1,000,000 to 16,000,000 rows",
@@ -87,6 +100,16 @@ class BenchSummaryTest {
                 org.assertj.core.groups.Tuple.tuple("36,000,000 rows, heap 512 MB", "input 10.2× the heap, scored", true));
         assertThat(BenchSummary.table(rows)).contains("| compiled LR | 2.50× | **no** |", "| — |");
         assertThat(BenchSummary.json(rows)).contains("\"met\" : false", "\"met\" : null");
+    }
+
+    /** One run of the profiling benchmark as {@code --all} repeats it: the plain scan (1 s), the pass and the night's. */
+    private static void profilingRun(Path file, double pass, double night) throws Exception {
+        Map<String, List<Double>> seconds = ordered(ProfilingBenchmark.PLAIN_SCAN, List.of(1.0), ProfilingBenchmark.ONE_PASS, List.of(pass),
+                ProfilingBenchmark.NIGHT, List.of(night));
+        Map<String, Double> vsScan = ordered(ProfilingBenchmark.PLAIN_SCAN, 1.0, ProfilingBenchmark.ONE_PASS, pass, ProfilingBenchmark.NIGHT, night);
+        Files.writeString(file, ProfilingBenchmark.json(new ProfilingBenchmark.Result(5_000_000, 1, 1, seconds,
+                ordered(ProfilingBenchmark.PLAIN_SCAN, 5e6, ProfilingBenchmark.ONE_PASS, 5e6 / pass, ProfilingBenchmark.NIGHT, 5e6 / night),
+                vsScan, seconds, vsScan)));
     }
 
     @Test
