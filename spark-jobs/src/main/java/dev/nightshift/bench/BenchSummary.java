@@ -15,8 +15,8 @@ import java.util.function.DoublePredicate;
 /**
  * The last part of {@code scripts/bench --all}: reads the JSON files its sections wrote into one folder
  * ({@code scoring.json}, {@code profiling.json}, {@code landing.json}, {@code night.json}, {@code scaling.json},
- * {@code memory.json}, and the repeated profiling runs in {@link #PROFILING_RUNS}) and prints the performance issue's targets against what this run measured, one row per target
- * and ratio, each met or not. A section whose file is missing (skipped, or it failed) is reported as not measured,
+ * {@code memory.json}, and the repeated profiling runs in {@link #PROFILING_RUNS}) and prints the performance issue's
+ * targets against what this run measured, one row per target and ratio, each met or not. A section whose file is missing (skipped, or it failed) is reported as not measured,
  * never as met. The same rows go to {@code summary.json} in that folder.
  */
 public final class BenchSummary {
@@ -90,9 +90,7 @@ public final class BenchSummary {
             }
             List<Double> vsScan = JvmComparison.side(runs, name, dir.resolve(PROFILING_RUNS), "run").vsScan();
             rows.add(decided("validation + drift ≤ 1.5× one plain scan", String.format(Locale.ROOT,
-                    "%s: the median over %d runs of one JVM each [%.2f×–%.2f×]", name, runs.size(),
-                    vsScan.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
-                    vsScan.stream().mapToDouble(Double::doubleValue).max().orElseThrow()),
+                    "%s: the median over %d runs of one JVM each %s", name, runs.size(), JvmComparison.range(vsScan, "%.2f×")),
                     ScoringBenchmark.median(vsScan), "%.2f×", r -> r <= 1.5, PROFILING_RUNS + "/run-*.json"));
         }
 

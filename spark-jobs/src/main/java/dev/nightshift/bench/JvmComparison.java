@@ -113,7 +113,12 @@ public final class JvmComparison {
     }
 
     private static String spread(List<Double> xs, String format) {
-        return String.format(Locale.ROOT, format + " [" + format + "–" + format + "]", ScoringBenchmark.median(xs),
+        return String.format(Locale.ROOT, format, ScoringBenchmark.median(xs)) + " " + range(xs, format);
+    }
+
+    /** "[lowest–highest]" of {@code xs}, each as {@code format}. */
+    static String range(List<Double> xs, String format) {
+        return String.format(Locale.ROOT, "[" + format + "–" + format + "]",
                 xs.stream().mapToDouble(Double::doubleValue).min().orElseThrow(), xs.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
     }
 
