@@ -305,8 +305,12 @@ public final class OnePass {
      * between the lowest and the highest edge says for each cell how many edges lie in cells below it, which are
      * below every value in the cell, since the cell is a monotone function of the value (a subtraction and a
      * multiplication, each rounded monotonically, then clamped); only the edges in the value's own cell are compared
-     * with it. Exactly {@link #bin}'s count for every value and any edges (unsorted, repeated, infinite, NaN);
-     * {@code BinIndexTest} checks so. The linear scan it replaces was a quarter of the column pass's samples.
+     * with it. Most cells hold no edge or one, kept beside the count, and a finite value is compared with it by the
+     * sign of their difference, without a branch: the lowest and the highest cell take every value beyond the edges
+     * (a fifth of them with deciles for edges), and a branch on those comparisons went either way at random. Cells
+     * with more edges (or a NaN one) and non-finite values compare edge by edge. Exactly {@link #bin}'s count
+     * for every value and any edges (unsorted, repeated, infinite, NaN); {@code BinIndexTest} checks so. The linear
+     * scan it replaces was a quarter of the column pass's samples.
      */
     static final class BinIndex {
         static final int CELLS = 1024;
@@ -314,6 +318,8 @@ public final class OnePass {
         private final double low;
         private final double scale;
         private final int[] below;
+        /** Per cell: its one edge (+0.0 for either zero), +∞ when it has none, NaN when it has more (or its one is NaN). */
+        private final double[] edge;
 
         BinIndex(double[] edges) {
             // the count of edges below x does not depend on their order; NaN sorts last and is below no value
@@ -326,23 +332,37 @@ public final class OnePass {
             low = grid ? this.edges[0] : 0; // otherwise every value is in cell 0 and compared with every edge
             scale = grid ? s : 0;
             below = new int[CELLS];
+            edge = new double[CELLS];
             int k = 0;
             for (int c = 0; c < CELLS; c++) {
                 while (k < m && cell(this.edges[k]) < c) {
                     k++;
                 }
                 below[c] = k;
+                int j = k;
+                while (j < m && cell(this.edges[j]) == c) {
+                    j++;
+                }
+                // x > -0.0 and x > 0.0 agree for every x, and +0.0 - x is +0.0 for either zero (-0.0 - 0.0 would be -0.0)
+                edge[c] = j == k ? Double.POSITIVE_INFINITY : j == k + 1 ? this.edges[k] + 0.0 : Double.NaN;
             }
         }
 
         private int cell(double x) {
-            long c = (long) ((x - low) * scale); // NaN (x NaN, or ∞ times 0) is 0
-            return (int) Math.min(Math.max(c, 0), CELLS - 1);
+            int c = (int) ((x - low) * scale); // NaN (x NaN, or ∞ times 0) is 0; beyond int's range, its bound
+            return Math.min(Math.max(c, 0), CELLS - 1);
         }
 
         /** {@link #bin}{@code (x, edges)}. */
         int of(double x) {
-            int b = below[cell(x)];
+            int c = cell(x);
+            int b = below[c];
+            double e = edge[c];
+            if (e == e && Double.isFinite(x)) {
+                // e - x is negative exactly when x > e: two different finite doubles never subtract to zero, x - x is
+                // +0.0, an overflow keeps the sign, and an infinite e gives itself
+                return b + (int) (Double.doubleToRawLongBits(e - x) >>> 63);
+            }
             while (b < edges.length && x > edges[b]) {
                 b++;
             }
