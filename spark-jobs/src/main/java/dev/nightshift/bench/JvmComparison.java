@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,9 +19,9 @@ import java.util.Map;
  * The last part of {@code scripts/bench --compare-jvm}: reads the profiling benchmark's JSON of every run, {@code a-1.json},
  * {@code b-1.json}, {@code a-2.json}, ... (setting A and setting B, each run a fresh JVM, the two alternating), and prints
  * per variant and setting the median over the runs of each run's median time and of its time over the plain scan's, with
- * the runs' range, and in how many of the pairs (run i of A against run i of B) B took less. One run's spread on a shared
- * host is as wide as most differences a JVM option makes, so only a difference that holds in most pairs says anything.
- * The same figures go to {@code comparison.json} in the folder.
+ * the runs' range, and in how many of the pairs (run i of A against run i of B) B took less, with the sign test's p-value
+ * for that count. One run's spread on a shared host is as wide as most differences a JVM option makes, so only a
+ * difference that holds in most pairs says anything. The same figures go to {@code comparison.json} in the folder.
  */
 public final class JvmComparison {
 
@@ -26,8 +29,11 @@ public final class JvmComparison {
     record Side(List<Double> seconds, List<Double> vsScan) {
     }
 
-    /** One variant: A's and B's figures, and the pairs in which B took less time (and had the lower ratio). */
-    record Line(String variant, Side a, Side b, int pairs, int bFasterSeconds, int bLowerRatio) {
+    /**
+     * One variant: A's and B's figures, the pairs in which B took less time (and had the lower ratio), and those in which
+     * it took more (had the higher ratio); the rest are ties.
+     */
+    record Line(String variant, Side a, Side b, int pairs, int bFasterSeconds, int bLowerRatio, int bSlowerSeconds, int bHigherRatio) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,11 +70,15 @@ public final class JvmComparison {
             Side sb = side(b, name, dir, "b");
             int fasterSeconds = 0;
             int lowerRatio = 0;
+            int slowerSeconds = 0;
+            int higherRatio = 0;
             for (int i = 0; i < a.size(); i++) {
                 fasterSeconds += sb.seconds().get(i) < sa.seconds().get(i) ? 1 : 0;
                 lowerRatio += sb.vsScan().get(i) < sa.vsScan().get(i) ? 1 : 0;
+                slowerSeconds += sb.seconds().get(i) > sa.seconds().get(i) ? 1 : 0;
+                higherRatio += sb.vsScan().get(i) > sa.vsScan().get(i) ? 1 : 0;
             }
-            lines.add(new Line(name, sa, sb, a.size(), fasterSeconds, lowerRatio));
+            lines.add(new Line(name, sa, sb, a.size(), fasterSeconds, lowerRatio, slowerSeconds, higherRatio));
         }
         return lines;
     }
@@ -100,16 +110,44 @@ public final class JvmComparison {
         int pairs = lines.get(0).pairs();
         StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
                 "%nA: %s%nB: %s%n%d pairs of runs, each a fresh JVM; per run its median round; below, the median over the runs"
-                        + " [lowest–highest]%n", aLabel.isBlank() ? "(the defaults)" : aLabel, bLabel.isBlank() ? "(the defaults)" : bLabel,
+                        + " [lowest–highest]; p: the two-sided sign test's chance of a split of the pairs at least as uneven"
+                        + " if A and B were the same (ties left out)%n", aLabel.isBlank() ? "(the defaults)" : aLabel, bLabel.isBlank() ? "(the defaults)" : bLabel,
                 pairs));
         t.append("| variant | A seconds | B seconds | B less time in | A vs plain scan | B vs plain scan | B lower ratio in |\n"
                 + "|---|---|---|---|---|---|---|\n");
         for (Line l : lines) {
-            t.append(String.format(Locale.ROOT, "| %s | %s | %s | %d of %d | %s | %s | %d of %d |%n", l.variant(),
+            t.append(String.format(Locale.ROOT, "| %s | %s | %s | %d of %d%s | %s | %s | %d of %d%s |%n", l.variant(),
                     spread(l.a().seconds(), "%.2f"), spread(l.b().seconds(), "%.2f"), l.bFasterSeconds(), l.pairs(),
-                    spread(l.a().vsScan(), "%.2f×"), spread(l.b().vsScan(), "%.2f×"), l.bLowerRatio(), l.pairs()));
+                    p(l.bFasterSeconds(), l.bSlowerSeconds()), spread(l.a().vsScan(), "%.2f×"), spread(l.b().vsScan(), "%.2f×"),
+                    l.bLowerRatio(), l.pairs(), p(l.bLowerRatio(), l.bHigherRatio())));
         }
         return t.toString();
+    }
+
+    /** ", p 0.021" for a split of {@code lower} against {@code higher} pairs; nothing when every pair is a tie. */
+    private static String p(int lower, int higher) {
+        return lower + higher == 0 ? "" : String.format(Locale.ROOT, ", p %.2g", signTest(lower, higher));
+    }
+
+    /**
+     * The exact two-sided sign test: were A and B the same, each untied pair would go either way with probability 1/2,
+     * so the chance of a split at least as uneven as {@code lower} against {@code higher} is 2 × P(X ≤ min(lower,
+     * higher)) for X ~ Binomial(lower + higher, 1/2), at most 1 ({@code scipy.stats.binomtest}'s p-value for p = 1/2).
+     */
+    static double signTest(int lower, int higher) {
+        if (lower < 0 || higher < 0 || lower + higher == 0) {
+            throw new IllegalArgumentException("expected untied pairs, got " + lower + " against " + higher);
+        }
+        int n = lower + higher;
+        int k = Math.min(lower, higher);
+        BigInteger tail = BigInteger.ZERO;
+        BigInteger choose = BigInteger.ONE; // C(n, 0)
+        for (int i = 0; i <= k; i++) {
+            tail = tail.add(choose);
+            choose = choose.multiply(BigInteger.valueOf(n - i)).divide(BigInteger.valueOf(i + 1));
+        }
+        double p = new BigDecimal(tail.shiftLeft(1)).divide(new BigDecimal(BigInteger.ONE.shiftLeft(n)), MathContext.DECIMAL64).doubleValue();
+        return Math.min(1.0, p);
     }
 
     private static String spread(List<Double> xs, String format) {
@@ -136,7 +174,11 @@ public final class JvmComparison {
             v.put("aTimeVsPlainScan", l.a().vsScan());
             v.put("bTimeVsPlainScan", l.b().vsScan());
             v.put("pairsWithBLessTime", l.bFasterSeconds());
+            v.put("pairsWithBMoreTime", l.bSlowerSeconds());
+            v.put("signTestPTime", l.bFasterSeconds() + l.bSlowerSeconds() == 0 ? null : signTest(l.bFasterSeconds(), l.bSlowerSeconds()));
             v.put("pairsWithBLowerRatio", l.bLowerRatio());
+            v.put("pairsWithBHigherRatio", l.bHigherRatio());
+            v.put("signTestPRatio", l.bLowerRatio() + l.bHigherRatio() == 0 ? null : signTest(l.bLowerRatio(), l.bHigherRatio()));
             variants.add(v);
         }
         out.put("variants", variants);

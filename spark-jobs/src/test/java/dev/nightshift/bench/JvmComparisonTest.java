@@ -36,12 +36,38 @@ class JvmComparisonTest {
         assertThat(pass.bFasterSeconds()).isEqualTo(2);
         // ratios: A 1.6, 1.5, 1.9; B 1.3, 1.7 / 1.1 = 1.545, 1.2: lower in pairs 1 and 3
         assertThat(pass.bLowerRatio()).isEqualTo(2);
+        assertThat(pass.bSlowerSeconds()).isEqualTo(1);
+        assertThat(pass.bHigherRatio()).isEqualTo(1);
+        // the scan: B slower in its second run only, and every ratio 1.0 (ties)
         assertThat(lines.get(0).bFasterSeconds()).isZero();
+        assertThat(lines.get(0).bSlowerSeconds()).isEqualTo(1);
+        assertThat(lines.get(0).bLowerRatio() + lines.get(0).bHigherRatio()).isZero();
 
         String table = JvmComparison.table(lines, "", "-XX:G1HeapRegionSize=32m");
         assertThat(table).contains("A: (the defaults)").contains("B: -XX:G1HeapRegionSize=32m").contains("3 pairs of runs")
-                .contains("| " + ProfilingBenchmark.ONE_PASS + " | 1.60 [1.50–1.90] | 1.30 [1.20–1.70] | 2 of 3 | 1.60× [1.50×–1.90×] | 1.30× [1.20×–1.55×] | 2 of 3 |");
-        assertThat(JvmComparison.json(lines, "", "x")).contains("\"pairsWithBLessTime\" : 2").contains("\"pairs\" : 3");
+                .contains("| " + ProfilingBenchmark.ONE_PASS + " | 1.60 [1.50–1.90] | 1.30 [1.20–1.70] | 2 of 3, p 1.0 | 1.60× [1.50×–1.90×] | 1.30× [1.20×–1.55×] | 2 of 3, p 1.0 |")
+                .contains("| " + ProfilingBenchmark.PLAIN_SCAN + " | 1.00 [1.00–1.00] | 1.00 [1.00–1.10] | 0 of 3, p 1.0 | 1.00× [1.00×–1.00×] | 1.00× [1.00×–1.00×] | 0 of 3 |");
+        assertThat(JvmComparison.json(lines, "", "x")).contains("\"pairsWithBLessTime\" : 2").contains("\"pairs\" : 3")
+                .contains("\"pairsWithBMoreTime\" : 1").contains("\"signTestPRatio\" : null");
+    }
+
+    @Test
+    void theSignTestGivesScipysBinomialTestPValues() {
+        // scipy.stats.binomtest(k, n).pvalue (p = 0.5, two-sided), Debian's python3-scipy, 2026-12-05
+        assertThat(JvmComparison.signTest(13, 3)).isEqualTo(0.021270751953125);
+        assertThat(JvmComparison.signTest(16, 8)).isCloseTo(0.15158963203430176, org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(JvmComparison.signTest(5, 3)).isEqualTo(0.7265625);
+        assertThat(JvmComparison.signTest(3, 5)).isEqualTo(0.7265625);
+        assertThat(JvmComparison.signTest(8, 0)).isEqualTo(0.0078125);
+        assertThat(JvmComparison.signTest(0, 3)).isEqualTo(0.25);
+        assertThat(JvmComparison.signTest(4, 4)).isEqualTo(1.0);
+        assertThat(JvmComparison.signTest(2, 1)).isEqualTo(1.0);
+        assertThat(JvmComparison.signTest(0, 1)).isEqualTo(1.0);
+        // by hand: 13 of 16 is 2 × (C(16,0) + C(16,1) + C(16,2) + C(16,3)) / 2^16 = 2 × 697 / 65536
+        assertThat(JvmComparison.signTest(3, 13)).isEqualTo(2 * 697 / 65536.0);
+        // 1,000 pairs split 600 to 400: binomials of about 10^290, summed exactly
+        assertThat(JvmComparison.signTest(600, 400)).isCloseTo(2.728464156065947e-10, org.assertj.core.data.Offset.offset(1e-22));
+        assertThatThrownBy(() -> JvmComparison.signTest(0, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
