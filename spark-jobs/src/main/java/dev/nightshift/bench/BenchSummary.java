@@ -16,8 +16,9 @@ import java.util.function.DoublePredicate;
  * The last part of {@code scripts/bench --all}: reads the JSON files its sections wrote into one folder
  * ({@code scoring.json}, {@code profiling.json}, {@code landing.json}, {@code night.json}, {@code scaling.json},
  * {@code memory.json}, and the repeated profiling runs in {@link #PROFILING_RUNS}) and prints the performance issue's
- * targets against what this run measured, one row per target and ratio, each met or not. A section whose file is missing (skipped, or it failed) is reported as not measured,
- * never as met. The same rows go to {@code summary.json} in that folder.
+ * targets against what this run measured, one row per target and ratio, each met or not. A section whose file is
+ * missing (skipped, or it failed) is reported as not measured, never as met. The same rows go to {@code summary.json}
+ * in that folder.
  */
 public final class BenchSummary {
 

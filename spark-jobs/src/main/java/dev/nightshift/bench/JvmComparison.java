@@ -126,7 +126,13 @@ public final class JvmComparison {
 
     /** ", p 0.021" for a split of {@code lower} against {@code higher} pairs; nothing when every pair is a tie. */
     private static String p(int lower, int higher) {
-        return lower + higher == 0 ? "" : String.format(Locale.ROOT, ", p %.2g", signTest(lower, higher));
+        Double p = signTestUnlessTied(lower, higher);
+        return p == null ? "" : String.format(Locale.ROOT, ", p %.2g", p);
+    }
+
+    /** {@link #signTest}, or null when every pair is a tie (no untied pair to test). */
+    private static Double signTestUnlessTied(int lower, int higher) {
+        return lower + higher == 0 ? null : signTest(lower, higher);
     }
 
     /**
@@ -175,10 +181,10 @@ public final class JvmComparison {
             v.put("bTimeVsPlainScan", l.b().vsScan());
             v.put("pairsWithBLessTime", l.bFasterSeconds());
             v.put("pairsWithBMoreTime", l.bSlowerSeconds());
-            v.put("signTestPTime", l.bFasterSeconds() + l.bSlowerSeconds() == 0 ? null : signTest(l.bFasterSeconds(), l.bSlowerSeconds()));
+            v.put("signTestPTime", signTestUnlessTied(l.bFasterSeconds(), l.bSlowerSeconds()));
             v.put("pairsWithBLowerRatio", l.bLowerRatio());
             v.put("pairsWithBHigherRatio", l.bHigherRatio());
-            v.put("signTestPRatio", l.bLowerRatio() + l.bHigherRatio() == 0 ? null : signTest(l.bLowerRatio(), l.bHigherRatio()));
+            v.put("signTestPRatio", signTestUnlessTied(l.bLowerRatio(), l.bHigherRatio()));
             variants.add(v);
         }
         out.put("variants", variants);
