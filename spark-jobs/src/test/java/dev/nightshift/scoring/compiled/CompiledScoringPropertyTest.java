@@ -115,6 +115,33 @@ class CompiledScoringPropertyTest extends SparkTestBase {
         }
     }
 
+    static Stream<Arguments> probabilityModels() {
+        return models().filter(a -> a.get()[0] == Kind.LOGISTIC_REGRESSION || a.get()[0] == Kind.SCALED_LOGISTIC_REGRESSION
+                || a.get()[0] == Kind.GBT_CLASSIFIER);
+    }
+
+    /**
+     * On ordinary rows (a few nulls and NaN, no extremes) the compiled probabilities are MLlib's to the last bit: the
+     * margin is summed in MLlib's order and the logistic function calls the same {@code Math.exp} as MLlib's
+     * {@code math.exp}. (Spark's own {@code exp} calls {@code StrictMath.exp}, which differs from it in the last bit for
+     * a few rows in a hundred.)
+     */
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("probabilityModels")
+    void probabilitiesOnOrdinaryRowsAreMLlibsToTheLastBit(Kind kind, long seed) {
+        Random random = new Random(seed);
+        List<ModelFeature> features = randomFeatures(random);
+        PipelineModel model = pipeline(kind, features, random, seed).fit(rows(features, TRAIN_ROWS, random, false));
+        Dataset<Row> input = rows(features, 2_000, random, false).drop(Columns.LABEL);
+        CompiledPipeline compiled = ((Translation.Compiled) PipelineCompiler.compile(model, input.schema(), kind.task)).pipeline();
+
+        Map<String, Row> expected = byId(Predictions.from(model.transform(input), kind.task, 0.5, STAMP));
+        Map<String, Row> actual = byId(Predictions.fromValue(compiled.apply(input), CompiledPipeline.VALUE, kind.task, 0.5, STAMP));
+        assertThat(actual.keySet()).isEqualTo(expected.keySet()).hasSize(2_000);
+        expected.forEach((id, want) -> assertThat(actual.get(id).<Double>getAs(Columns.SCORE)).as("%s seed %d, row %s", kind, seed, id)
+                .isEqualTo(want.<Double>getAs(Columns.SCORE)));
+    }
+
     /**
      * A 20-tree depth-5 GBT, the benchmark's model, scores in whole-stage generated code that the JIT compiles: no
      * generated method of the scoring plan exceeds {@code spark.sql.codegen.hugeMethodLimit} (8,000 bytes, HotSpot's JIT
