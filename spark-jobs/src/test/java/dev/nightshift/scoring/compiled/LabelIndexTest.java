@@ -19,13 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@link LabelIndex} against its definition, the CASE form it replaced (and MLlib's {@code StringIndexer}): a value's
  * first position among the labels, the invalid value for null and for anything else. Label sets of every size up to
- * 2,000 (so that slots collide and lookups probe), empty, multi-byte and prefix-sharing labels, values read from the
- * middle of a larger byte array as column vectors hand them out, and the index after Java serialization (how Spark
- * ships it to executors).
+ * 2,000 (so that slots collide and lookups probe), empty, multi-byte, NUL-ending and prefix-sharing labels of up to 20
+ * bytes (both sides of the 8-byte path), values read from the middle of a larger byte array as column vectors hand
+ * them out, and the index after Java serialization (how Spark ships it to executors).
  */
 class LabelIndexTest {
 
-    private static final String[] ALPHABET = {"a", "b", "r", "0", "1", "é", "日", "😀", " ", ""};
+    /** One to four bytes a letter, so words of up to 5 letters fall on both sides of the 8-byte path; "\0" packs as nothing. */
+    private static final String[] ALPHABET = {"a", "b", "r", "0", "1", "é", "日", "😀", " ", "\0", ""};
 
     @Test
     void everyValueGetsItsFirstPositionOrTheInvalidValue() throws Exception {
@@ -44,11 +45,12 @@ class LabelIndexTest {
             for (int k = 0; k < 200; k++) {
                 values.add(word(random));
             }
-            for (String label : labels) {   // neighbours of labels: a prefix, an extension, one byte changed
+            for (String label : labels) {   // neighbours of labels: a prefix, extensions, one byte changed
                 if (!label.isEmpty()) {
                     values.add(label.substring(0, label.length() - 1));
                 }
                 values.add(label + "a");
+                values.add(label + "\0");
                 values.add(label.isEmpty() ? "b" : label.substring(0, label.length() - 1) + "b");
             }
             for (String v : values) {
