@@ -152,6 +152,12 @@ public final class LabelIndex implements Serializable {
         return ExpressionUtils.column(call);
     }
 
+    /** How plans show the index ({@code explain}, the Spark UI). */
+    @Override
+    public String toString() {
+        return "string-indexer(" + labels.length + " labels)";
+    }
+
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         build();
