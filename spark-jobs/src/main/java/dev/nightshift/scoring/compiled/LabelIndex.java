@@ -26,11 +26,11 @@ import java.util.List;
  * fifth of the samples were those comparisons ({@code ByteArrayMethods.arrayEquals}). Here a value of at most 8 bytes
  * (most categories) is read into a long and looked up by a multiplicative hash of it, comparing longs; a longer value
  * costs its hash ({@link UTF8String#hashCode}, Murmur3 of its bytes) and, when it is a label, one comparison of bytes.
- * (With every value on the second path, one comparison of bytes a row was still 7% of the same profile's samples.)
+ * (With every value on the second path, one comparison of bytes a row was still 7% of a second profile's samples.)
  *
- * <p>The answer is the CASE form's, which is MLlib's: a label's position in {@code labels} (the first position, were
- * a label repeated), and {@code invalid} for null and for every value that is no label. Values are compared as UTF-8
- * bytes, as Spark's string equality compares them.
+ * <p>The answer is the CASE form's: a label's position in {@code labels} (the first position, were a label repeated;
+ * a fitted indexer's labels are distinct, and then this is MLlib's answer), and {@code invalid} for null and for every
+ * value that is no label. Values are compared as UTF-8 bytes, as Spark's string equality compares them.
  */
 public final class LabelIndex implements Serializable {
 
