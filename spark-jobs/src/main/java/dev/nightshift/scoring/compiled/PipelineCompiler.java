@@ -310,11 +310,11 @@ public final class PipelineCompiler {
 
     /**
      * {@code java.lang.Math.exp(x)}, which MLlib's {@code math.exp} is; Spark's {@code exp} calls {@code StrictMath.exp},
-     * which differs from it in the last bit for a few rows in a hundred and is slower (in a JFR profile of compiled
-     * logistic regression, 156 of 2,519 samples); HotSpot runs {@code Math.exp} as the same intrinsic in interpreted
+     * which differs from it in the last bit for a few rows in a hundred and took 156 of 2,519 samples in a JFR profile
+     * of compiled logistic regression; HotSpot runs {@code Math.exp} as the same intrinsic in interpreted
      * and compiled code.
      */
-    static Column mathExp(Column x) {
+    private static Column mathExp(Column x) {
         Expression call = new StaticInvoke(Math.class, DataTypes.DoubleType, "exp",
                 CollectionConverters.asScala(List.of(ExpressionUtils.expression(x))).toList(),
                 CollectionConverters.asScala(List.<AbstractDataType>of()).toList(), true, false, true, Option.empty());
