@@ -2,6 +2,7 @@ package dev.nightshift.drift;
 
 import dev.nightshift.contract.FeatureType;
 import dev.nightshift.registry.ModelFeature;
+import dev.nightshift.spark.Utf8Index;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -279,12 +280,12 @@ public final class ColumnarPass {
             Map<Integer, Lookup> lookups = new LinkedHashMap<>();
             for (Check c : checks) {
                 if (c.kind() == Check.Kind.UNSEEN_CATEGORY) {
-                    lookups.computeIfAbsent(at.get(c.column()), k -> new Lookup()).allowed = new OnePass.CategoryIndex(
+                    lookups.computeIfAbsent(at.get(c.column()), k -> new Lookup()).allowed = new Utf8Index(
                             c.categories().toArray(String[]::new));
                 }
             }
             for (int f = 0; f < categoricalColumns.length; f++) {
-                lookups.computeIfAbsent(categoricalColumns[f], k -> new Lookup()).reference = new OnePass.CategoryIndex(categories[f]);
+                lookups.computeIfAbsent(categoricalColumns[f], k -> new Lookup()).reference = new Utf8Index(categories[f]);
             }
             OnePass.BinIndex[] binIndex = Arrays.stream(edges).map(OnePass.BinIndex::new).toArray(OnePass.BinIndex[]::new);
             Task task = new Task(sampling ? new SampleHash(index, types, keyed, keyedNumeric) : null,
@@ -582,8 +583,8 @@ public final class ColumnarPass {
      * dictionary-encoded column is looked up once per dictionary entry used in the batch.
      */
     private static final class Lookup {
-        OnePass.CategoryIndex allowed;
-        OnePass.CategoryIndex reference;
+        Utf8Index allowed;
+        Utf8Index reference;
         int[] codes = new int[0];
         private final StringBytes strings = new StringBytes();
         private int[] memo = new int[0];

@@ -1,15 +1,13 @@
 package dev.nightshift.drift;
 
 import dev.nightshift.contract.Columns;
+import dev.nightshift.spark.Utf8Index;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.unsafe.Platform;
-import org.apache.spark.unsafe.array.ByteArrayMethods;
-import org.apache.spark.unsafe.types.UTF8String;
 import scala.Tuple2;
 
 import java.io.Serializable;
@@ -171,7 +169,7 @@ public final class OnePass {
 
         Iterator<Tuple2<Integer, Object>> map(int partition, Iterator<InternalRow> rows, int reducers) {
             Partial p = empty();
-            CategoryIndex[] lookup = Arrays.stream(categories).map(CategoryIndex::new).toArray(CategoryIndex[]::new);
+            Utf8Index[] lookup = Arrays.stream(categories).map(Utf8Index::new).toArray(Utf8Index[]::new);
             BinIndex[] binIndex = Arrays.stream(edges).map(BinIndex::new).toArray(BinIndex[]::new);
             HashBlocks idHashes = ids ? HashBlocks.byReducer(reducers) : null;
             int numericAt = (sampling ? 1 : 0) + (ids ? 1 : 0) + words;
@@ -231,56 +229,6 @@ public final class OnePass {
                 }
             }
             return emit(partition, p, idHashes, reducers);
-        }
-    }
-
-    /**
-     * The index of a category among a feature's reference categories: open addressing on a mix of the string's first
-     * eight bytes and its length, then a byte comparison. {@code UTF8String.hashCode} hashes every byte on every call,
-     * which a JFR profile of the pass showed as a tenth of its time in {@code HashMap.get}.
-     */
-    static final class CategoryIndex {
-        private final byte[][] keys;
-        private final int[] slots;
-
-        CategoryIndex(String[] categories) {
-            keys = Arrays.stream(categories).map(c -> c.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toArray(byte[][]::new);
-            slots = new int[Integer.highestOneBit(Math.max(2, keys.length) * 4)];
-            Arrays.fill(slots, -1);
-            for (int k = 0; k < keys.length; k++) {
-                int h = slot(keys[k], Platform.BYTE_ARRAY_OFFSET, keys[k].length);
-                while (slots[h] >= 0) {
-                    h = (h + 1) & (slots.length - 1);
-                }
-                slots[h] = k;
-            }
-        }
-
-        /** The category's index, or -1 for a value that is not one of them. */
-        int indexOf(UTF8String value) {
-            return indexOf(value.getBaseObject(), value.getBaseOffset(), value.numBytes());
-        }
-
-        /** {@link #indexOf(UTF8String)} of the string in the {@code length} bytes at {@code offset} of {@code base}. */
-        int indexOf(Object base, long offset, int length) {
-            for (int h = slot(base, offset, length); slots[h] >= 0; h = (h + 1) & (slots.length - 1)) {
-                byte[] key = keys[slots[h]];
-                if (key.length == length && ByteArrayMethods.arrayEquals(key, Platform.BYTE_ARRAY_OFFSET, base, offset, length)) {
-                    return slots[h];
-                }
-            }
-            return -1;
-        }
-
-        private int slot(Object base, long offset, int length) {
-            long x = 0;
-            for (int b = 0; b < Math.min(length, 8); b++) {
-                x = (x << 8) | (Platform.getByte(base, offset + b) & 0xff);
-            }
-            x += length;
-            x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
-            x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
-            return (int) (x ^ (x >>> 33)) & (slots.length - 1);
         }
     }
 

@@ -1,29 +1,13 @@
 package dev.nightshift.drift;
 
-import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The pure parts of {@link OnePass}: the category lookup, the bin of a value, the reducer of a hash. */
+/** The pure parts of {@link OnePass}: the bin of a value, the reducer of a hash (the category lookup is {@code Utf8IndexTest}'s). */
 class OnePassTest {
-
-    @Test
-    void everyCategoryIsFoundAtItsIndexAndNothingElseIs() {
-        // given categories sharing their first eight bytes (the lookup's hash input), an empty one and a non-ASCII one
-        String[] categories = {"category_a_long", "category_b_long", "category", "", "ü-plan", "p0", "p1"};
-        OnePass.CategoryIndex index = new OnePass.CategoryIndex(categories);
-
-        for (int k = 0; k < categories.length; k++) {
-            assertThat(index.indexOf(UTF8String.fromString(categories[k]))).as(categories[k]).isEqualTo(k);
-        }
-        for (String other : new String[] {"category_c_long", "categor", "category_a_lon", "p2", "P0", " ", "ü"}) {
-            assertThat(index.indexOf(UTF8String.fromString(other))).as(other).isEqualTo(-1);
-        }
-        assertThat(new OnePass.CategoryIndex(new String[0]).indexOf(UTF8String.fromString("x"))).isEqualTo(-1);
-    }
 
     @Test
     void aValueFallsInTheBinProfilingBinIndexGivesIt() {
