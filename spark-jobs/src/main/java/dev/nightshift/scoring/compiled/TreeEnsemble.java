@@ -67,7 +67,12 @@ public final class TreeEnsemble implements Serializable {
     enum Combine {
         /** One tree: its leaf's value. */
         SINGLE,
-        /** {@code 0.0 + w0 * v0 + w1 * v1 + ...} (GBT: the margin, or the regression prediction). */
+        /**
+         * {@code 0.0 + w0 * v0 + w1 * v1 + ...} (GBT: the margin, or the regression prediction). MLlib computes it with
+         * its BLAS's {@code ddot}, whose order and fusing of the additions depend on the JVM and the processor (README,
+         * "GBT margins and MLlib's `ddot`"): the same to the last bit up to 15 trees on this machine; the benchmark's
+         * 20-tree GBT's probabilities agree in about 80% of rows and within 3.3e-16 in the rest.
+         */
         WEIGHTED_SUM,
         /** {@code (0.0 + v0 + v1 + ...) / trees} (random forest regression). */
         MEAN,
