@@ -21,12 +21,7 @@ class Utf8IndexTest {
     @Test
     void everyStringGetsItsFirstPositionAndNothingElseIsFound() throws Exception {
         Random random = new Random(13);
-        for (int round = 0; round < 300; round++) {
-            int size = round < 20 ? round : random.nextInt(round < 280 ? 60 : 2_000);
-            List<String> strings = new ArrayList<>(Utf8Words.distinct(random, size));
-            if (size > 1 && random.nextBoolean()) {   // a repeated string: the first position counts
-                strings.add(strings.get(random.nextInt(strings.size())));
-            }
+        for (List<String> strings : Utf8Words.lists(random, 300)) {
             assertFindsAsListDoes(strings, Utf8Words.probes(random, strings, 200));
         }
     }

@@ -28,6 +28,24 @@ public final class Utf8Words {
     private Utf8Words() {
     }
 
+    /**
+     * {@code rounds} lists of words to look up in: the first fifteenth of them of sizes 0, 1, 2, ..., then sizes below 60,
+     * the last fifteenth below 2,000 (so that slots collide and lookups probe); half of them with one word repeated
+     * (whose first position is the answer).
+     */
+    public static List<List<String>> lists(Random random, int rounds) {
+        List<List<String>> lists = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            int size = round < rounds / 15 ? round : random.nextInt(round < rounds - rounds / 15 ? 60 : 2_000);
+            List<String> words = new ArrayList<>(distinct(random, size));
+            if (size > 1 && random.nextBoolean()) {
+                words.add(words.get(random.nextInt(words.size())));
+            }
+            lists.add(words);
+        }
+        return lists;
+    }
+
     /** {@code size} distinct words. */
     public static Set<String> distinct(Random random, int size) {
         Set<String> words = new LinkedHashSet<>();

@@ -4,7 +4,6 @@ import dev.nightshift.spark.Utf8Words;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -21,12 +20,7 @@ class LabelIndexTest {
     @Test
     void everyValueGetsItsFirstPositionOrTheInvalidValue() throws Exception {
         Random random = new Random(11);
-        for (int round = 0; round < 100; round++) {
-            int size = round < 10 ? round : random.nextInt(round < 90 ? 60 : 2_000);
-            List<String> labels = new ArrayList<>(Utf8Words.distinct(random, size));
-            if (size > 1 && random.nextBoolean()) {   // a repeated label: the first position counts
-                labels.add(labels.get(random.nextInt(labels.size())));
-            }
+        for (List<String> labels : Utf8Words.lists(random, 100)) {
             double invalid = random.nextBoolean() ? labels.size() : -1.0;
             LabelIndex index = new LabelIndex(labels.toArray(String[]::new), invalid);
             LabelIndex shipped = Utf8Words.shipped(index);
