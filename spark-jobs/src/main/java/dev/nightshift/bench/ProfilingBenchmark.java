@@ -45,7 +45,7 @@ import static org.apache.spark.sql.functions.lit;
  * (the same pass over the cached input, which fills the cache as it reads; then the valid rows read from the cache).
  * Reports the median rows/s and each variant's time as a multiple of the plain scan's, and the same for the CPU time
  * the JVM used in each round (all its threads: Spark's tasks, the driver, the JIT compiler and the garbage collector).
- * A second reading, not a steadier one: in the run recorded in the README, identical rounds' CPU time moved as much as
+ * A second reading, not a steadier one: in the run recorded in docs/performance-log.md, identical rounds' CPU time moved as much as
  * their wall time on a busy shared host. Nor is it a substitute for wall time (work moved onto an idle core costs CPU,
  * not time). Spark only: no PostgreSQL.
  */

@@ -32,8 +32,8 @@ import static org.apache.spark.sql.functions.xxhash64;
  *
  * <p>Why not Spark aggregations: a night's counts are a few hundred aggregate expressions, which Spark evaluated row
  * by row (their generated code is over the JVM's size limits, and the reasons array's lambda stops whole-stage code
- * generation), and the repeated ids needed an aggregation of their own, shuffling every id as a row. The README's
- * profiling benchmark has the before and after.
+ * generation), and the repeated ids needed an aggregation of their own, shuffling every id as a row. The profiling
+ * benchmark's runs in docs/performance-log.md have the before and after.
  *
  * <p>Repeated ids are found by their 64-bit {@code xxhash64} hashes: two different ids share a hash with probability
  * about n²/2⁶⁵ on a night of n ids, so the hashes are candidates that the caller resolves exactly over the rows that

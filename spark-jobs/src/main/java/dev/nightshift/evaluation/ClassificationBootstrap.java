@@ -36,7 +36,7 @@ import static org.apache.spark.sql.functions.col;
  *
  * <p>Why: the definition copies every row once per replicate (200 copies) and, for pr_auc, groups and sorts the copies
  * per replicate by score. At a million labelled rows that took six of the seven minutes of a night (the end-to-end
- * benchmark, README); here the rows are sorted once and each row costs {@code replicates} hash evaluations.
+ * benchmark, docs/performance-log.md); here the rows are sorted once and each row costs {@code replicates} hash evaluations.
  */
 final class ClassificationBootstrap {
 

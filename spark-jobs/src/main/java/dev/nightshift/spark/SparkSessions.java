@@ -45,7 +45,7 @@ public final class SparkSessions {
                 .config("spark.sql.codegen.hugeMethodLimit", "8000")
                 // Spark compiles no plan whose rows have more than spark.sql.codegen.maxFields (default 100) fields. An
                 // aggregation over every feature has more (the reference profile's: six values per numeric feature); the
-                // night's counts, one such aggregation in an earlier design, ran row by row at the default (README,
+                // night's counts, one such aggregation in an earlier design, ran row by row at the default (docs/performance-log.md,
                 // profiling benchmark). Large generated methods still fall back by the limit above.
                 .config("spark.sql.codegen.maxFields", "2000");
     }

@@ -51,7 +51,7 @@ public final class NightValidation {
     /**
      * Input formats whose files the night reads again for the quarantine and scoring instead of caching them, when the
      * column pass reads them: a second read of columnar files costs less than filling Spark's cache with every row
-     * (the profiling benchmark, README). Not Delta, whose reads go through its log rather than a listing of files.
+     * (the profiling benchmark, docs/performance-log.md). Not Delta, whose reads go through its log rather than a listing of files.
      */
     private static final java.util.Set<String> READ_AGAIN = java.util.Set.of("parquet", "orc");
 

@@ -139,7 +139,7 @@ public final class RowChecks {
      * The ids that occur more than once in {@code rows} (nulls aside), as {@code (DUPLICATE_KEY, ID_DUPLICATED = true)}:
      * an aggregation of the id column alone, joined back by {@link #flag}. A window over the id, the first design,
      * shuffled and sorted every row with all its columns; this shuffles one column (the profiling benchmark's
-     * before and after, README).
+     * before and after, docs/performance-log.md).
      */
     private static Dataset<Row> duplicateIds(Dataset<Row> rows, DataContract contract) {
         String id = contract.idColumn();

@@ -37,7 +37,7 @@ import static org.apache.spark.sql.functions.when;
  * whatever the number and depth of the trees, and the walk itself is a small loop the JIT compiles. (The first design
  * wrote each tree as a nested CASE expression; a 20-tree GBT then generated a method far over HotSpot's 8,000-byte JIT
  * limit and Spark had to give up whole-stage code generation for the scoring stage: the scoring benchmark's GBT rows,
- * README, before and after.)
+ * docs/performance-log.md, before and after.)
  *
  * <p>The walk is MLlib's {@code Node.predictImpl}: a continuous split goes left when {@code value <= threshold}, a
  * categorical split when the value is one of the split's left categories. A feature that is null in Spark (where the
@@ -69,7 +69,7 @@ public final class TreeEnsemble implements Serializable {
         SINGLE,
         /**
          * {@code 0.0 + w0 * v0 + w1 * v1 + ...} (GBT: the margin, or the regression prediction). MLlib computes it with
-         * its BLAS's {@code ddot}, whose order and fusing of the additions depend on the JVM and the processor (README,
+         * its BLAS's {@code ddot}, whose order and fusing of the additions depend on the JVM and the processor (docs/performance-log.md,
          * "GBT margins and MLlib's `ddot`"): the same to the last bit up to 15 trees on this machine; the benchmark's
          * 20-tree GBT's probabilities agree in about 80% of rows and within 3.3e-16 in the rest.
          */

@@ -127,7 +127,7 @@ class CompiledScoringPropertyTest extends SparkTestBase {
      * calls {@code StrictMath.exp}, which differs from it in the last bit for a few rows in a hundred: with it, every
      * case here fails. (The benchmark's 20-tree GBT agrees to the last bit in about 80% of its rows and within 3.3e-16
      * in the rest: MLlib adds the trees with its BLAS's {@code ddot}, which on this machine sums 16 trees and more in
-     * fused vector lanes; README, "GBT margins and MLlib's `ddot`".)
+     * fused vector lanes; docs/performance-log.md, "GBT margins and MLlib's `ddot`".)
      */
     @ParameterizedTest(name = "{0} seed {1}")
     @MethodSource("probabilityModels")
