@@ -47,6 +47,12 @@ public final class SparkSessions {
                 // aggregation over every feature has more (the reference profile's: six values per numeric feature); the
                 // night's counts, one such aggregation in an earlier design, ran row by row at the default (docs/performance-log.md,
                 // profiling benchmark). Large generated methods still fall back by the limit above.
-                .config("spark.sql.codegen.maxFields", "2000");
+                .config("spark.sql.codegen.maxFields", "2000")
+                // Timestamps (the predictions' scored_at, any timestamp column of quarantined input) are written as
+                // Parquet's INT64 TIMESTAMP(MICROS, adjusted to UTC), not Spark's default INT96: INT96 is deprecated in
+                // Parquet, several readers of a warehouse need a flag for it or decode it as nanoseconds, and Spark
+                // converts each INT96 value to a Julian day on write. Spark keeps microseconds, so nothing is lost;
+                // tables holding INT96 files from before read as they did (Delta fixes only the logical type).
+                .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
     }
 }
