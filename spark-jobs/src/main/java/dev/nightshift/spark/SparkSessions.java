@@ -50,7 +50,7 @@ public final class SparkSessions {
                 .config("spark.sql.codegen.maxFields", "2000")
                 // Timestamps (the predictions' scored_at, any timestamp column of quarantined input) are written as
                 // Parquet's INT64 TIMESTAMP(MICROS, adjusted to UTC), not Spark's default INT96: INT96 is deprecated in
-                // Parquet, several readers of a warehouse need a flag for it or decode it as nanoseconds, and Spark
+                // Parquet, some readers of a warehouse need a setting for it or decode it as nanoseconds, and Spark
                 // converts each INT96 value to a Julian day on write. Spark keeps microseconds, so nothing is lost;
                 // tables holding INT96 files from before read as they did (Delta fixes only the logical type).
                 .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
