@@ -11,6 +11,7 @@ import org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -28,6 +29,7 @@ import java.util.stream.Stream;
 
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Timestamps land in Parquet as INT64 TIMESTAMP(MICROS, UTC), the sessions' setting, and read back exactly. */
 class ParquetTimestampsTest extends SparkTestBase {
@@ -57,7 +59,7 @@ class ParquetTimestampsTest extends SparkTestBase {
             assertThat(type.getPrimitiveTypeName()).isEqualTo(PrimitiveTypeName.INT64);
             assertThat(type.getLogicalTypeAnnotation()).isEqualTo(LogicalTypeAnnotation.timestampType(true, TimeUnit.MICROS));
         });
-        assertThat(DeltaPredictions.readDate(spark, table, date).select(Columns.SCORED_AT).as(org.apache.spark.sql.Encoders.INSTANT())
+        assertThat(DeltaPredictions.readDate(spark, table, date).select(Columns.SCORED_AT).as(Encoders.INSTANT())
                 .collectAsList()).containsExactly(scoredAt, scoredAt);
     }
 
@@ -84,7 +86,7 @@ class ParquetTimestampsTest extends SparkTestBase {
         List<Row> rows = spark.read().format("delta").load(table).groupBy(Columns.BUSINESS_DATE, Columns.SCORED_AT).count()
                 .orderBy(Columns.BUSINESS_DATE).collectAsList();
         assertThat(rows).extracting(r -> r.get(0), r -> r.get(1), r -> r.get(2))
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(before, first, 2L), org.assertj.core.groups.Tuple.tuple(after, second, 2L));
+                .containsExactly(tuple(before, first, 2L), tuple(after, second, 2L));
     }
 
     @Test
@@ -95,9 +97,9 @@ class ParquetTimestampsTest extends SparkTestBase {
                 Instant.parse("1899-12-31T23:59:59.999999Z"), Instant.parse("2300-01-01T00:00:00.000001Z"));
         String path = dir.resolve("timestamps").toString();
 
-        spark.createDataset(instants, org.apache.spark.sql.Encoders.INSTANT()).toDF("t").write().parquet(path);
+        spark.createDataset(instants, Encoders.INSTANT()).toDF("t").write().parquet(path);
 
-        assertThat(spark.read().parquet(path).orderBy(col("t")).as(org.apache.spark.sql.Encoders.INSTANT()).collectAsList())
+        assertThat(spark.read().parquet(path).orderBy(col("t")).as(Encoders.INSTANT()).collectAsList())
                 .containsExactlyElementsOf(instants);
     }
 
