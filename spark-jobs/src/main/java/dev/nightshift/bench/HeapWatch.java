@@ -1,6 +1,7 @@
 package dev.nightshift.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.HotSpotDiagnosticMXBean;
 
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
@@ -48,6 +49,15 @@ final class HeapWatch {
     private final AtomicLong maxAfterGc = new AtomicLong(-1);
 
     private HeapWatch() {
+        // The heap stays at its maximum while the watch measures, as with -Xms equal to -Xmx. The collection before each
+        // timed run (reset) would otherwise shrink it: after a full collection G1 gives back what is free beyond
+        // MaxHeapFreeRatio (70% by default), down towards the initial heap (at -Xmx3g alone, 3 GB committed became
+        // 28 MB), and the run then pays for growing it again, the short runs most. With both ratios at 100 the first
+        // collection grows the heap to the maximum and none shrinks it (docs/performance-log.md, "A heap the
+        // benchmark's own collections do not shrink"). Max first: the JVM keeps Min <= Max at every step.
+        HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        vm.setVMOption("MaxHeapFreeRatio", "100");
+        vm.setVMOption("MinHeapFreeRatio", "100");
         pools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
         heapPoolNames = pools.stream().map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -63,7 +73,7 @@ final class HeapWatch {
         }
     }
 
-    /** The one watch of this JVM (listeners are registered once). */
+    /** The one watch of this JVM (listeners are registered once; the heap is held at its maximum from then on). */
     static synchronized HeapWatch install() {
         if (installed == null) {
             installed = new HeapWatch();
@@ -95,7 +105,8 @@ final class HeapWatch {
 
     static String describeJvm() {
         return "one JVM, max heap " + mb(Runtime.getRuntime().maxMemory()) + " (" + (heapOptions().isEmpty() ? "JVM default" : heapOptions())
-                + ", " + ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
+                + (installed != null ? ", heap held at its maximum for the timed runs" : "") + ", "
+                + ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
                 .collect(Collectors.joining(" + ")) + ")";
     }
 
