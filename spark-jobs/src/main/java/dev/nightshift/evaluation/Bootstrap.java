@@ -120,4 +120,34 @@ public final class Bootstrap {
         }
         return MAX_WEIGHT;
     }
+
+    /**
+     * {@link #poissonThresholds} on the scale of the hash's top 53 bits: limit k is the least {@code x} with
+     * {@code x / 2^53 >= cdf[k]}. {@code u = x / 2^53} and {@code cdf[k] * 2^53} are exact (scaling by a power of two), so
+     * {@code u < cdf[k]} exactly when {@code x < limit k}.
+     */
+    static long[] poissonLimits() {
+        double[] cdf = poissonThresholds();
+        long[] limits = new long[cdf.length];
+        for (int k = 0; k < cdf.length; k++) {
+            limits[k] = (long) Math.ceil(cdf[k] * TWO_TO_53);
+        }
+        return limits;
+    }
+
+    /**
+     * The same weight as {@link #poisson1(long, double[])}, the number of limits ({@link #poissonLimits}) the hash's top 53
+     * bits reach, counted without a branch for the first three (92% of draws are 0, 1 or 2; a branch per comparison would
+     * be mispredicted on a third of them), the rare rest one by one. For the passes that draw one weight per row and
+     * replicate.
+     */
+    static int poissonWeight(long hash, long[] limits) {
+        long x = hash >>> 11;
+        // (limit - 1 - x) is negative, its sign bit 1, exactly when x >= limit; both are below 2^53, so no overflow
+        int w = (int) ((limits[0] - 1 - x) >>> 63) + (int) ((limits[1] - 1 - x) >>> 63) + (int) ((limits[2] - 1 - x) >>> 63);
+        while (w < limits.length && x >= limits[w]) {   // 3 or more: 8% of draws, 4 or more 1.9%
+            w++;
+        }
+        return w;
+    }
 }

@@ -131,7 +131,7 @@ final class RegressionBootstrap {
 
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
-            double[] thresholds = Bootstrap.poissonThresholds();
+            long[] limits = Bootstrap.poissonLimits();
             long seedHash = XXH64.hashLong(seed, 42L);   // xxhash64's first column, the seed, from Spark's default seed 42
             Map<List<Object>, double[]> groups = new HashMap<>();
             while (rows.hasNext()) {
@@ -153,9 +153,12 @@ final class RegressionBootstrap {
                 double absolute = Math.abs(error);
                 boolean nonZero = y != 0.0;
                 long idHash = XXH64.hashUTF8String(UTF8String.fromString(id), seedHash);
+                // with every term finite, a replicate that did not draw the row (w = 0) adds exact zeros: no branch on
+                // the weight, which would be mispredicted on a third of the draws
+                boolean finite = Double.isFinite(squared) && Double.isFinite(y);
                 for (int k = 0; k < replicates; k++) {
-                    double w = Bootstrap.poisson1(XXH64.hashInt(k, idHash), thresholds);
-                    if (w == 0.0) {
+                    double w = Bootstrap.poissonWeight(XXH64.hashInt(k, idHash), limits);
+                    if (!finite && w == 0.0) {
                         continue;
                     }
                     int at = k * SUMS;
