@@ -16,7 +16,9 @@ import org.apache.spark.unsafe.types.UTF8String;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import static dev.nightshift.evaluation.ClassificationMetrics.BINS;
@@ -24,6 +26,11 @@ import static dev.nightshift.evaluation.ClassificationMetrics.EPS;
 import static dev.nightshift.evaluation.ClassificationMetrics.cols;
 import static dev.nightshift.evaluation.ClassificationMetrics.concat;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.hash;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.sequence;
 
 /**
  * The bootstrap intervals of {@link ClassificationMetrics#BOOTSTRAPPED} (pr_auc, log_loss, brier, f1, ece) from one
@@ -36,9 +43,25 @@ import static org.apache.spark.sql.functions.col;
  *
  * <p>Why: the definition copies every row once per replicate (200 copies) and, for pr_auc, groups and sorts the copies
  * per replicate by score. At a million labelled rows that took six of the seven minutes of a night (the end-to-end
- * benchmark, docs/performance-log.md); here the rows are sorted once and each row costs {@code replicates} hash evaluations.
+ * benchmark, docs/performance-log.md); here the rows are sorted once per share of the replicates (one share per core,
+ * see {@link #metricsAndIntervals}) and each row costs {@code replicates} hash evaluations in all.
  */
 final class ClassificationBootstrap {
+
+    // the sums of a slot, side by side in Pass.Group's sums
+    private static final int N = 0;
+    private static final int POSITIVES = 1;
+    private static final int PREDICTED = 2;
+    private static final int TRUE_POSITIVES = 3;
+    private static final int LOSS = 4;
+    private static final int SQUARES = 5;
+    private static final int BLOCK_POSITIVES = 6;
+    private static final int BLOCK_NEGATIVES = 7;
+    private static final int STRIDE = 8;
+
+    /** Replicate shares at most: each reads every row, so more shares than cores only repeat the reading. */
+    static final int MAX_SHARES = 8;
+    private static final String SHARE = "__ns_share";
 
     private ClassificationBootstrap() {
     }
@@ -58,15 +81,53 @@ final class ClassificationBootstrap {
      * every row; auc and its DeLong variance come from one entry per distinct score, kept while the group is read, and
      * are computed from the same terms as {@link ClassificationMetrics#rankMetrics}. Equal to the definition up to the
      * order of floating-point additions ({@code LabelsAndBootstrapTest}, {@code MetricFixturesTest}).
+     *
+     * <p>The replicates are split into {@link #shares} shares, each a task that reads every row of its groups and
+     * computes its share of the replicates: a night usually evaluates one group (one date, one model version), which
+     * would otherwise be one task however many cores there are. The driver puts each group's shares together.
      */
     static Dataset<Row> metricsAndIntervals(Dataset<Row> labelled, List<String> groupKeys, double threshold, long seed, int replicates) {
+        return metricsAndIntervals(labelled, groupKeys, threshold, seed, replicates, shares(labelled, replicates));
+    }
+
+    /** As above, in {@code shares} shares of the replicates (1 to {@code replicates}). */
+    static Dataset<Row> metricsAndIntervals(Dataset<Row> labelled, List<String> groupKeys, double threshold, long seed, int replicates,
+                                            int shares) {
         if (replicates <= 0) {
             throw new IllegalArgumentException("replicates must be positive, got " + replicates);
         }
-        List<StructField> fields = new ArrayList<>();
-        for (String k : groupKeys) {
-            fields.add(labelled.schema().apply(k));
+        if (shares < 1 || shares > replicates) {
+            throw new IllegalArgumentException("shares must be between 1 and the " + replicates + " replicates, got " + shares);
         }
+        List<StructField> keyFields = new ArrayList<>();
+        for (String k : groupKeys) {
+            keyFields.add(labelled.schema().apply(k));
+        }
+        List<StructField> partialFields = new ArrayList<>(keyFields);
+        partialFields.add(DataTypes.createStructField(SHARE, DataTypes.IntegerType, false));
+        for (String m : ESTIMATES) {
+            partialFields.add(DataTypes.createStructField(m, DataTypes.DoubleType, true));
+        }
+        for (String m : ClassificationMetrics.BOOTSTRAPPED) {
+            partialFields.add(DataTypes.createStructField(m + "_replicates", DataTypes.createArrayType(DataTypes.DoubleType, false), false));
+        }
+        Column[] keys = cols(groupKeys);
+        int buckets = Math.max(1, parallelism(labelled) / shares);
+        // partition share * buckets + bucket of the group: every share of every group in a partition of its own bucket
+        Column partition = col(SHARE).multiply(buckets).plus(pmod(hash(keys), lit(buckets)));
+        List<Row> partials = labelled.select(concat(keys, col(Columns.ENTITY_ID).cast("string"), col(Columns.SCORE).cast("double"),
+                        col(Columns.LABEL).cast("double")))
+                .withColumn(SHARE, explode(sequence(lit(0), lit(shares - 1))))
+                .repartitionById(shares * buckets, partition)
+                // by score alone, not by group and score: the groups' rows interleave, each group's still by descending
+                // score, and a single sort key with a full-value prefix spares the sort its comparator (the group keys
+                // first, equal on every row of a night, made every comparison fall back to comparing whole rows)
+                .sortWithinPartitions(col(Columns.SCORE).desc())
+                .mapPartitions(new Pass(groupKeys.size(), threshold, seed, replicates, shares),
+                        Encoders.row(DataTypes.createStructType(partialFields)))
+                .collectAsList();
+
+        List<StructField> fields = new ArrayList<>(keyFields);
         for (String m : ESTIMATES) {
             fields.add(DataTypes.createStructField(m, DataTypes.DoubleType, true));
         }
@@ -74,14 +135,56 @@ final class ClassificationBootstrap {
             fields.add(DataTypes.createStructField(Bootstrap.low(m), DataTypes.DoubleType, true));
             fields.add(DataTypes.createStructField(Bootstrap.high(m), DataTypes.DoubleType, true));
         }
-        Column[] keys = cols(groupKeys);
-        Column[] order = concat(keys, col(Columns.SCORE).desc());
-        return labelled.select(concat(keys, col(Columns.ENTITY_ID).cast("string"), col(Columns.SCORE).cast("double"),
-                        col(Columns.LABEL).cast("double")))
-                .repartition(keys)
-                .sortWithinPartitions(order)
-                .mapPartitions(new Pass(groupKeys.size(), threshold, seed, replicates),
-                        Encoders.row(DataTypes.createStructType(fields)));
+        return labelled.sparkSession().createDataFrame(merge(partials, groupKeys.size(), shares),
+                new StructType(fields.toArray(StructField[]::new)));
+    }
+
+    /** How many shares the replicates are split into: one per core of the application, at most {@link #MAX_SHARES}. */
+    static int shares(Dataset<Row> labelled, int replicates) {
+        return Math.max(1, Math.min(Math.min(MAX_SHARES, replicates), parallelism(labelled)));
+    }
+
+    private static int parallelism(Dataset<Row> labelled) {
+        return labelled.sparkSession().sparkContext().defaultParallelism();
+    }
+
+    /**
+     * Each group's row from its shares' rows: the estimates of share 0 (every share computes them; one is kept), and
+     * each bootstrapped metric's 2.5% and 97.5% percentiles over the replicate values of all shares.
+     */
+    private static List<Row> merge(List<Row> partials, int keys, int shares) {
+        Map<List<Object>, List<Row>> byGroup = new LinkedHashMap<>();
+        for (Row p : partials) {
+            List<Object> key = new ArrayList<>(keys);
+            for (int i = 0; i < keys; i++) {
+                key.add(p.get(i));
+            }
+            byGroup.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+        }
+        List<String> metrics = ClassificationMetrics.BOOTSTRAPPED;
+        List<Row> out = new ArrayList<>();
+        byGroup.forEach((key, parts) -> {
+            if (parts.size() != shares) {
+                throw new IllegalStateException("group " + key + " has " + parts.size() + " of its " + shares + " bootstrap shares");
+            }
+            Row first = parts.stream().filter(p -> p.getInt(keys) == 0).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("group " + key + " has no bootstrap share 0"));
+            Object[] row = Arrays.copyOf(key.toArray(), keys + ESTIMATES.size() + 2 * metrics.size());
+            int at = keys;
+            for (int e = 0; e < ESTIMATES.size(); e++) {
+                row[at++] = first.isNullAt(keys + 1 + e) ? null : first.getDouble(keys + 1 + e);
+            }
+            for (int m = 0; m < metrics.size(); m++) {
+                int column = keys + 1 + ESTIMATES.size() + m;
+                double[] sorted = parts.stream().flatMapToDouble(p -> p.<Double>getList(column).stream().mapToDouble(Double::doubleValue))
+                        .toArray();
+                Arrays.sort(sorted);
+                row[at++] = percentile(sorted, 0.025);
+                row[at++] = percentile(sorted, 0.975);
+            }
+            out.add(RowFactory.create(row));
+        });
+        return out;
     }
 
     /** Spark's {@code percentile} at {@code q} of {@code sorted} (ascending); null without values. */
@@ -122,75 +225,91 @@ final class ClassificationBootstrap {
         private final double threshold;
         private final long seed;
         private final int replicates;
+        private final int shares;
 
-        Pass(int keys, double threshold, long seed, int replicates) {
+        Pass(int keys, double threshold, long seed, int replicates, int shares) {
             this.keys = keys;
             this.threshold = threshold;
             this.seed = seed;
             this.replicates = replicates;
+            this.shares = shares;
         }
 
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
-            double[] thresholds = Bootstrap.poissonThresholds();
+            long[] limits = Bootstrap.poissonLimits();
             long seedHash = XXH64.hashLong(seed, 42L);   // xxhash64's first column, the seed, from Spark's default seed 42
             List<Row> out = new ArrayList<>();
+            Map<List<Object>, Group> groups = new LinkedHashMap<>();
             Group group = null;
             while (rows.hasNext()) {
                 Row r = rows.next();
                 if (group == null || !group.holds(r)) {
-                    if (group != null) {
-                        out.add(group.finish());
+                    List<Object> key = new ArrayList<>(keys);
+                    for (int i = 0; i < keys; i++) {
+                        key.add(r.get(i));
                     }
-                    group = new Group(r, thresholds, seedHash);
+                    group = groups.get(key);
+                    if (group == null) {
+                        group = new Group(r, r.getInt(keys + 3), limits, seedHash);
+                        groups.put(key, group);
+                    }
                 }
                 group.add(r);
             }
-            if (group != null) {
-                out.add(group.finish());
+            for (Group g : groups.values()) {
+                out.add(g.finish());
             }
             return out.iterator();
         }
 
         /**
-         * One group's sums, rows arriving by descending score: slots 0 .. replicates - 1 are the replicates (Poisson
-         * weights), slot {@code replicates} is the sample itself (weight 1), for the estimates.
+         * One share of one group's sums, rows arriving by descending score: slots 0 .. count - 1 are the share's
+         * replicates {@code from .. from + count - 1} (Poisson weights), slot {@code count} is the sample itself (weight
+         * 1), for the estimates. The sums a row adds to are side by side per slot ({@link #sums}, and {@link #bins} per
+         * bin), so that the loop over the replicates walks two arrays instead of fourteen.
          */
         private final class Group {
             private final Object[] key;
-            private final double[] thresholds;
+            private final int share;
+            private final int from;
+            private final int count;
+            private final long[] limits;
             private final long seedHash;
-            private final int slots = replicates + 1;
-            private final double[] n = new double[slots];
-            private final double[] positives = new double[slots];
-            private final double[] predictedPositives = new double[slots];
-            private final double[] truePositives = new double[slots];
-            private final double[] loss = new double[slots];
-            private final double[] squares = new double[slots];
-            private final double[] binRows = new double[slots * BINS];
-            private final double[] binLabels = new double[slots * BINS];
-            private final double[] binScores = new double[slots * BINS];
-            // pr_auc: positives and negatives at scores above the current one, the current score's, and the sum of terms
-            private final double[] positivesAbove = new double[slots];
-            private final double[] negativesAbove = new double[slots];
-            private final double[] blockPositives = new double[slots];
-            private final double[] blockNegatives = new double[slots];
-            private final double[] precisionTerms = new double[slots];
+            private final int slots;
+            /** Per slot, {@link #STRIDE} sums: n, positives, predicted positives, true positives, loss, squares, block. */
+            private final double[] sums;
+            /** Per bin, then slot: the labels and the scores of the bin's rows (ece). */
+            private final double[] bins;
+            // pr_auc: positives and negatives at scores above the current one, and the sum of terms
+            private final double[] positivesAbove;
+            private final double[] negativesAbove;
+            private final double[] precisionTerms;
             // the estimate's correct predictions, and its (positives, negatives) per distinct score, highest score first
             private double correct;
             private double[] scorePositives = new double[16];
             private double[] scoreNegatives = new double[16];
             private int scores;
             private boolean open;
+            private boolean blockHasPositive;
             private double blockScore;
 
-            Group(Row first, double[] thresholds, long seedHash) {
+            Group(Row first, int share, long[] limits, long seedHash) {
                 key = new Object[keys];
                 for (int i = 0; i < keys; i++) {
                     key[i] = first.get(i);
                 }
-                this.thresholds = thresholds;
+                this.share = share;
+                this.from = (int) ((long) share * replicates / shares);
+                this.count = (int) ((long) (share + 1) * replicates / shares) - from;
+                this.limits = limits;
                 this.seedHash = seedHash;
+                slots = count + 1;
+                sums = new double[slots * STRIDE];
+                bins = new double[BINS * slots * 2];
+                positivesAbove = new double[slots];
+                negativesAbove = new double[slots];
+                precisionTerms = new double[slots];
             }
 
             boolean holds(Row r) {
@@ -206,12 +325,16 @@ final class ClassificationBootstrap {
                 String id = r.getString(keys);
                 double p = r.getDouble(keys + 1);
                 double y = r.getDouble(keys + 2);
+                if (y != 0.0 && y != 1.0) {
+                    throw new IllegalStateException("label " + y + " of entity " + id + " is not 0 or 1");
+                }
                 // rows of one score are one step of the precision-recall curve, as the definition groups them by score
                 if (open && !(p == blockScore || (Double.isNaN(p) && Double.isNaN(blockScore)))) {
                     closeBlock();
                 }
                 open = true;
                 blockScore = p;
+                blockHasPositive |= y == 1.0;
                 // the definition's expressions, in its order of operations (ClassificationMetrics.compute)
                 double predicted = Double.isNaN(p) || p >= threshold ? 1.0 : 0.0;
                 double clipped = sparkLeast(sparkGreatest(p, EPS), 1 - EPS);
@@ -222,32 +345,42 @@ final class ClassificationBootstrap {
                 if (bin < 0) {
                     throw new IllegalStateException("score " + p + " of entity " + id + " is below 0: not a probability");
                 }
+                int binBase = bin * slots * 2;
                 long idHash = XXH64.hashUTF8String(UTF8String.fromString(id), seedHash);
-                for (int k = 0; k < replicates; k++) {
-                    double w = Bootstrap.poisson1(XXH64.hashInt(k, idHash), thresholds);
-                    if (w != 0.0) {
-                        accumulate(k, w, p, y, predicted, rowLoss, square, bin);
+                if (Double.isFinite(p) && Double.isFinite(square)) {
+                    // every term is finite, so a replicate that did not draw the row (w = 0) adds exact zeros and
+                    // changes no sum: no branch on the weight, which would be mispredicted on a third of the draws
+                    for (int k = 0; k < count; k++) {
+                        double w = Bootstrap.poissonWeight(XXH64.hashInt(from + k, idHash), limits);
+                        accumulate(k, w, p, y, predicted, rowLoss, square, binBase);
+                    }
+                } else {
+                    for (int k = 0; k < count; k++) {
+                        double w = Bootstrap.poissonWeight(XXH64.hashInt(from + k, idHash), limits);
+                        if (w != 0.0) {
+                            accumulate(k, w, p, y, predicted, rowLoss, square, binBase);
+                        }
                     }
                 }
-                accumulate(replicates, 1.0, p, y, predicted, rowLoss, square, bin);
+                accumulate(count, 1.0, p, y, predicted, rowLoss, square, binBase);
                 if (predicted == y) {
                     correct += 1.0;
                 }
             }
 
-            private void accumulate(int k, double w, double p, double y, double predicted, double rowLoss, double square, int bin) {
-                n[k] += w;
-                positives[k] += w * y;
-                predictedPositives[k] += w * predicted;
-                truePositives[k] += w * y * predicted;
-                loss[k] += w * rowLoss;
-                squares[k] += w * square;
-                int b = k * BINS + bin;
-                binRows[b] += w;
-                binLabels[b] += w * y;
-                binScores[b] += w * p;
-                blockPositives[k] += w * y;
-                blockNegatives[k] += w * (1.0 - y);
+            private void accumulate(int k, double w, double p, double y, double predicted, double rowLoss, double square, int binBase) {
+                int at = k * STRIDE;
+                sums[at + N] += w;
+                sums[at + POSITIVES] += w * y;
+                sums[at + PREDICTED] += w * predicted;
+                sums[at + TRUE_POSITIVES] += w * y * predicted;
+                sums[at + LOSS] += w * rowLoss;
+                sums[at + SQUARES] += w * square;
+                sums[at + BLOCK_POSITIVES] += w * y;
+                sums[at + BLOCK_NEGATIVES] += w * (1.0 - y);
+                int b = binBase + k * 2;
+                bins[b] += w * y;
+                bins[b + 1] += w * p;
             }
 
             private void closeBlock() {
@@ -255,85 +388,104 @@ final class ClassificationBootstrap {
                     scorePositives = Arrays.copyOf(scorePositives, scores * 2);
                     scoreNegatives = Arrays.copyOf(scoreNegatives, scores * 2);
                 }
-                scorePositives[scores] = blockPositives[replicates];
-                scoreNegatives[scores] = blockNegatives[replicates];
+                scorePositives[scores] = sums[count * STRIDE + BLOCK_POSITIVES];
+                scoreNegatives[scores] = sums[count * STRIDE + BLOCK_NEGATIVES];
                 scores++;
-                for (int k = 0; k < slots; k++) {
-                    double wp = blockPositives[k];
-                    positivesAbove[k] += wp;
-                    negativesAbove[k] += blockNegatives[k];
-                    if (wp > 0) {
-                        precisionTerms[k] += wp * positivesAbove[k] / (positivesAbove[k] + negativesAbove[k]);
+                if (blockHasPositive) {
+                    for (int k = 0; k < slots; k++) {
+                        int at = k * STRIDE;
+                        double wp = sums[at + BLOCK_POSITIVES];
+                        positivesAbove[k] += wp;
+                        negativesAbove[k] += sums[at + BLOCK_NEGATIVES];
+                        // labels are 0 or 1 and weights whole, so wp > 0 means wp >= 1 and the denominator >= 1: the
+                        // max changes nothing then, and when wp = 0 the term is an exact zero (the definition adds none)
+                        precisionTerms[k] += wp * positivesAbove[k] / Math.max(positivesAbove[k] + negativesAbove[k], 1.0);
+                        sums[at + BLOCK_POSITIVES] = 0.0;
+                        sums[at + BLOCK_NEGATIVES] = 0.0;
                     }
-                    blockPositives[k] = 0.0;
-                    blockNegatives[k] = 0.0;
+                } else {
+                    // no positive in the block: every replicate's block positives are 0, nothing but negatives moves
+                    for (int k = 0; k < slots; k++) {
+                        int at = k * STRIDE;
+                        negativesAbove[k] += sums[at + BLOCK_NEGATIVES];
+                        sums[at + BLOCK_NEGATIVES] = 0.0;
+                    }
                 }
+                blockHasPositive = false;
             }
 
             /** Slot {@code k}'s value of a bootstrapped metric: the definition's expression; null where it has none. */
             private Double metric(String metric, int k) {
-                double f1Denominator = predictedPositives[k] + positives[k];
+                int at = k * STRIDE;
+                double n = sums[at + N];
+                double positives = sums[at + POSITIVES];
+                double f1Denominator = sums[at + PREDICTED] + positives;
                 return switch (metric) {
-                    case ClassificationMetrics.PR_AUC -> positives[k] > 0 ? precisionTerms[k] / positives[k] : null;
-                    case ClassificationMetrics.LOG_LOSS -> loss[k] / n[k];
-                    case ClassificationMetrics.BRIER -> squares[k] / n[k];
-                    case ClassificationMetrics.F1 -> f1Denominator > 0 ? truePositives[k] * 2.0 / f1Denominator : null;
+                    case ClassificationMetrics.PR_AUC -> positives > 0 ? precisionTerms[k] / positives : null;
+                    case ClassificationMetrics.LOG_LOSS -> sums[at + LOSS] / n;
+                    case ClassificationMetrics.BRIER -> sums[at + SQUARES] / n;
+                    case ClassificationMetrics.F1 -> f1Denominator > 0 ? sums[at + TRUE_POSITIVES] * 2.0 / f1Denominator : null;
                     case ClassificationMetrics.ECE -> {
                         double gap = 0.0;
-                        for (int b = k * BINS; b < (k + 1) * BINS; b++) {
-                            gap += Math.abs(binLabels[b] - binScores[b]);
+                        for (int bin = 0; bin < BINS; bin++) {
+                            int b = bin * slots * 2 + k * 2;
+                            gap += Math.abs(bins[b] - bins[b + 1]);
                         }
-                        yield gap / n[k];
+                        yield gap / n;
                     }
                     default -> throw new IllegalStateException("no bootstrap pass for metric " + metric);
                 };
             }
 
+            /**
+             * The group keys, the share, the estimates (share 0 only; null in the others), and per bootstrapped metric
+             * the values of the share's replicates that have one.
+             */
             Row finish() {
                 if (open) {
                     closeBlock();
                 }
                 List<String> metrics = ClassificationMetrics.BOOTSTRAPPED;
-                double[][] values = new double[metrics.size()][replicates];
-                int[] counts = new int[metrics.size()];
-                for (int k = 0; k < replicates; k++) {
-                    if (n[k] <= 0) {
+                List<List<Double>> values = new ArrayList<>();
+                for (int m = 0; m < metrics.size(); m++) {
+                    values.add(new ArrayList<>(count));
+                }
+                for (int k = 0; k < count; k++) {
+                    if (sums[k * STRIDE + N] <= 0) {
                         continue;   // no row drawn: the replicate has no row for this group in the definition either
                     }
                     for (int m = 0; m < metrics.size(); m++) {
                         Double v = metric(metrics.get(m), k);
                         if (v != null) {
-                            values[m][counts[m]++] = v;
+                            values.get(m).add(v);
                         }
                     }
                 }
+                Object[] row = Arrays.copyOf(key, keys + 1 + ESTIMATES.size() + metrics.size());
                 int at = keys;
-                Object[] row = Arrays.copyOf(key, keys + ESTIMATES.size() + 2 * metrics.size());
-                Double[] auc = auc();
+                row[at++] = share;
+                Double[] auc = share == 0 ? auc() : null;
                 for (String m : ESTIMATES) {
-                    row[at++] = estimate(m, auc);
+                    row[at++] = share == 0 ? estimate(m, auc) : null;
                 }
                 for (int m = 0; m < metrics.size(); m++) {
-                    double[] sorted = Arrays.copyOf(values[m], counts[m]);
-                    Arrays.sort(sorted);
-                    row[at++] = percentile(sorted, 0.025);
-                    row[at++] = percentile(sorted, 0.975);
+                    row[at++] = scala.jdk.javaapi.CollectionConverters.asScala(values.get(m)).toSeq();
                 }
                 return RowFactory.create(row);
             }
 
             /** {@code auc}: {@link #auc()}. */
             private Double estimate(String metric, Double[] auc) {
-                int k = replicates;
+                int at = count * STRIDE;
                 return switch (metric) {
-                    case ClassificationMetrics.N -> n[k];
-                    case ClassificationMetrics.POSITIVES -> positives[k];
-                    case ClassificationMetrics.PREDICTED_POSITIVES -> predictedPositives[k];
-                    case ClassificationMetrics.TRUE_POSITIVES -> truePositives[k];
+                    case ClassificationMetrics.N -> sums[at + N];
+                    case ClassificationMetrics.POSITIVES -> sums[at + POSITIVES];
+                    case ClassificationMetrics.PREDICTED_POSITIVES -> sums[at + PREDICTED];
+                    case ClassificationMetrics.TRUE_POSITIVES -> sums[at + TRUE_POSITIVES];
                     case ClassificationMetrics.CORRECT -> correct;
                     case ClassificationMetrics.AUC -> auc[0];
                     case ClassificationMetrics.AUC_VARIANCE -> auc[1];
-                    default -> metric(metric, k);
+                    default -> metric(metric, count);
                 };
             }
 
@@ -342,8 +494,8 @@ final class ClassificationBootstrap {
              * negatives ranked below a positive there (ties half) and the positives ranked above a negative there.
              */
             private Double[] auc() {
-                double bigP = positives[replicates];
-                double bigN = n[replicates] - bigP;
+                double bigP = sums[count * STRIDE + POSITIVES];
+                double bigN = sums[count * STRIDE + N] - bigP;
                 double aucSum = 0.0;
                 double v10 = 0.0;
                 double v01 = 0.0;

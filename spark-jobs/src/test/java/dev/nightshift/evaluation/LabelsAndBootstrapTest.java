@@ -189,6 +189,23 @@ class LabelsAndBootstrapTest extends SparkTestBase {
     }
 
     /**
+     * The replicates split into shares (tasks that each read every row and compute some of the replicates) give the same
+     * rows, bit for bit, whatever the number of shares, including shares that do not divide the 200 replicates and more
+     * shares than partitions: each replicate's sums are the same, the percentiles are taken over all of them.
+     */
+    @Test
+    void theSharesOfTheReplicatesGiveTheSameRows() {
+        Dataset<Row> labelled = classificationGroups();
+        List<String> keys = LabelledPredictions.KEYS;
+        Map<LocalDate, Row> one = byDate(ClassificationBootstrap.metricsAndIntervals(labelled, keys, 0.4, 9L, 200, 1));
+        assertThat(one).hasSize(3);
+        for (int shares : new int[] {2, 3, 8}) {
+            assertThat(byDate(ClassificationBootstrap.metricsAndIntervals(labelled, keys, 0.4, 9L, 200, shares)))
+                    .as(shares + " shares").isEqualTo(one);
+        }
+    }
+
+    /**
      * Three groups: a large one with tied scores, one without positives (pr_auc and f1 have no value in any replicate),
      * and one of three rows (replicates that draw none).
      */
