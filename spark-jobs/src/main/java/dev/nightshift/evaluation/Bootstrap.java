@@ -108,20 +108,6 @@ public final class Bootstrap {
     }
 
     /**
-     * {@link #poisson1(Column)} in Java for a row whose {@code xxhash64(seed, entity_id, replicate)} is {@code hash}
-     * ({@link #replicate} draws {@code u} from the hash's top 53 bits).
-     */
-    static double poisson1(long hash, double[] cdf) {
-        double u = (double) (hash >>> 11) / TWO_TO_53;
-        for (int k = 0; k < cdf.length; k++) {
-            if (u < cdf[k]) {
-                return k;
-            }
-        }
-        return MAX_WEIGHT;
-    }
-
-    /**
      * {@link #poissonThresholds} on the scale of the hash's top 53 bits: limit k is the least {@code x} with
      * {@code x / 2^53 >= cdf[k]}. {@code u = x / 2^53} and {@code cdf[k] * 2^53} are exact (scaling by a power of two), so
      * {@code u < cdf[k]} exactly when {@code x < limit k}.
@@ -136,8 +122,9 @@ public final class Bootstrap {
     }
 
     /**
-     * The same weight as {@link #poisson1(long, double[])}, the number of limits ({@link #poissonLimits}) the hash's top 53
-     * bits reach, counted without a branch for the first three (92% of draws are 0, 1 or 2; a branch per comparison would
+     * {@link #poisson1(Column)} for a row whose {@code xxhash64(seed, entity_id, replicate)} is {@code hash} ({@link
+     * #replicate} draws {@code u} from the hash's top 53 bits): the number of limits ({@link #poissonLimits}) those bits
+     * reach, counted without a branch for the first three (92% of draws are 0, 1 or 2; a branch per comparison would
      * be mispredicted on a third of them), the rare rest one by one. For the passes that draw one weight per row and
      * replicate.
      */

@@ -37,7 +37,8 @@ import static org.apache.spark.sql.functions.sequence;
  * pass over each group's rows sorted by score, every replicate's sums kept side by side in arrays. Same replicates
  * and same numbers as {@link Bootstrap#intervals} over {@link ClassificationMetrics#compute} (the definition; {@link RegressionBootstrap} is
  * the same idea for regression): each row's Poisson(1) weight in replicate r comes from the same hash
- * {@code xxhash64(seed, entity_id, r)} and the same inverse distribution function ({@link Bootstrap#poisson1}), each
+ * {@code xxhash64(seed, entity_id, r)} and the same inverse distribution function ({@link Bootstrap#poisson1(Column)},
+ * drawn here by {@link Bootstrap#poissonWeight}), each
  * replicate's metrics from the same sums, and the interval from Spark's {@code percentile} (linear interpolation between
  * the closest ranks) of the replicate values. {@code LabelsAndBootstrapTest} checks the two agree within 1e-12.
  *
