@@ -56,9 +56,7 @@ final class ClassificationBootstrap {
     private static final int TRUE_POSITIVES = 3;
     private static final int LOSS = 4;
     private static final int SQUARES = 5;
-    private static final int BLOCK_POSITIVES = 6;
-    private static final int BLOCK_NEGATIVES = 7;
-    private static final int STRIDE = 8;
+    private static final int STRIDE = 6;
 
     /** Replicate shares at most: each reads every row, so more shares than cores only repeat the reading. */
     static final int MAX_SHARES = 8;
@@ -278,16 +276,18 @@ final class ClassificationBootstrap {
             private final long[] limits;
             private final long seedHash;
             private final int slots;
-            /** Per slot, {@link #STRIDE} sums: n, positives, predicted positives, true positives, loss, squares, block. */
+            /** Per slot, {@link #STRIDE} sums: n, positives, predicted positives, true positives, loss, squares. */
             private final double[] sums;
             /** Per bin, then slot: the labels and the scores of the bin's rows (ece). */
             private final double[] bins;
-            // pr_auc: positives and negatives at scores above the current one, and the sum of terms
-            private final double[] positivesAbove;
-            private final double[] negativesAbove;
+            // pr_auc: per slot, the positives when the last block with a positive closed, and the sum of terms
+            private final double[] positivesBefore;
             private final double[] precisionTerms;
-            // the estimate's correct predictions, and its (positives, negatives) per distinct score, highest score first
+            // the estimate's correct predictions, and its (positives, negatives) per distinct score, highest score first,
+            // with its positives and negatives when the last block closed
             private double correct;
+            private double estimatePositivesBefore;
+            private double estimateNegativesBefore;
             private double[] scorePositives = new double[16];
             private double[] scoreNegatives = new double[16];
             private int scores;
@@ -308,8 +308,7 @@ final class ClassificationBootstrap {
                 slots = count + 1;
                 sums = new double[slots * STRIDE];
                 bins = new double[BINS * slots * 2];
-                positivesAbove = new double[slots];
-                negativesAbove = new double[slots];
+                positivesBefore = new double[slots];
                 precisionTerms = new double[slots];
             }
 
@@ -377,39 +376,40 @@ final class ClassificationBootstrap {
                 sums[at + TRUE_POSITIVES] += w * y * predicted;
                 sums[at + LOSS] += w * rowLoss;
                 sums[at + SQUARES] += w * square;
-                sums[at + BLOCK_POSITIVES] += w * y;
-                sums[at + BLOCK_NEGATIVES] += w * (1.0 - y);
                 int b = binBase + k * 2;
                 bins[b] += w * y;
                 bins[b + 1] += w * p;
             }
 
+            /**
+             * A block's positives and negatives are the running sums now less those at the previous close: weights are
+             * whole and labels 0 or 1, so every one of these sums is a whole number and the differences are exact (the
+             * same values the block's own sums would have). The positives and negatives above a block's end are the
+             * running positives and n - positives, so a block without a positive changes no replicate's pr_auc term and
+             * needs no loop over the replicates.
+             */
             private void closeBlock() {
                 if (scores == scorePositives.length) {
                     scorePositives = Arrays.copyOf(scorePositives, scores * 2);
                     scoreNegatives = Arrays.copyOf(scoreNegatives, scores * 2);
                 }
-                scorePositives[scores] = sums[count * STRIDE + BLOCK_POSITIVES];
-                scoreNegatives[scores] = sums[count * STRIDE + BLOCK_NEGATIVES];
+                int estimate = count * STRIDE;
+                double positives = sums[estimate + POSITIVES];
+                double negatives = sums[estimate + N] - positives;
+                scorePositives[scores] = positives - estimatePositivesBefore;
+                scoreNegatives[scores] = negatives - estimateNegativesBefore;
+                estimatePositivesBefore = positives;
+                estimateNegativesBefore = negatives;
                 scores++;
                 if (blockHasPositive) {
                     for (int k = 0; k < slots; k++) {
                         int at = k * STRIDE;
-                        double wp = sums[at + BLOCK_POSITIVES];
-                        positivesAbove[k] += wp;
-                        negativesAbove[k] += sums[at + BLOCK_NEGATIVES];
-                        // labels are 0 or 1 and weights whole, so wp > 0 means wp >= 1 and the denominator >= 1: the
-                        // max changes nothing then, and when wp = 0 the term is an exact zero (the definition adds none)
-                        precisionTerms[k] += wp * positivesAbove[k] / Math.max(positivesAbove[k] + negativesAbove[k], 1.0);
-                        sums[at + BLOCK_POSITIVES] = 0.0;
-                        sums[at + BLOCK_NEGATIVES] = 0.0;
-                    }
-                } else {
-                    // no positive in the block: every replicate's block positives are 0, nothing but negatives moves
-                    for (int k = 0; k < slots; k++) {
-                        int at = k * STRIDE;
-                        negativesAbove[k] += sums[at + BLOCK_NEGATIVES];
-                        sums[at + BLOCK_NEGATIVES] = 0.0;
+                        double positivesAbove = sums[at + POSITIVES];
+                        double wp = positivesAbove - positivesBefore[k];
+                        // labels are 0 or 1 and weights whole, so wp > 0 means wp >= 1 and n >= 1: the max changes
+                        // nothing then, and when wp = 0 the term is an exact zero (the definition adds none)
+                        precisionTerms[k] += wp * positivesAbove / Math.max(sums[at + N], 1.0);
+                        positivesBefore[k] = positivesAbove;
                     }
                 }
                 blockHasPositive = false;
