@@ -68,6 +68,52 @@ class LabelsAndBootstrapTest extends SparkTestBase {
     }
 
     @Test
+    void anIdsLabelsConflictExactlyWhenTheyHoldMoreThanOneDistinctValue() {
+        // given ids whose label rows hold the values Spark's ordering and its distinct count treat specially: nulls,
+        // NaN, and -0.0 next to 0.0
+        Double nan = Double.NaN;
+        Map<String, List<Double>> cases = new java.util.LinkedHashMap<>();
+        cases.put("same", java.util.Arrays.asList(1.0, 1.0));
+        cases.put("differ", java.util.Arrays.asList(0.0, 1.0));
+        cases.put("three", java.util.Arrays.asList(2.0, 1.0, 2.0));
+        cases.put("signed-zeros", java.util.Arrays.asList(0.0, -0.0));
+        cases.put("nans", java.util.Arrays.asList(nan, nan));
+        cases.put("nan-and-one", java.util.Arrays.asList(nan, 1.0));
+        cases.put("null-and-one", java.util.Arrays.asList(null, 1.0));
+        cases.put("null-one-zero", java.util.Arrays.asList(null, 1.0, 0.0));
+        cases.put("nulls", java.util.Arrays.asList(null, null));
+        cases.put("single", java.util.Arrays.asList(0.0));
+        List<Row> predictionRows = new ArrayList<>();
+        List<Row> labelRows = new ArrayList<>();
+        cases.forEach((id, values) -> {
+            predictionRows.add(prediction(id, 0.5));
+            values.forEach(v -> labelRows.add(RowFactory.create(id, DAY, v)));
+        });
+        predictionRows.add(prediction("unlabelled", 0.5));
+        Dataset<Row> labels = spark.createDataFrame(labelRows, LABELS);
+
+        // when
+        Map<String, Row> joined = LabelledPredictions.join(spark.createDataFrame(predictionRows, PREDICTIONS), labels)
+                .collectAsList().stream().collect(Collectors.toMap(r -> r.getString(r.fieldIndex(Columns.ENTITY_ID)), r -> r));
+
+        // then an id conflicts where Spark's own distinct count of its labels is above one, and only there
+        Map<String, Long> distinct = labels.groupBy(Columns.ENTITY_ID)
+                .agg(org.apache.spark.sql.functions.count_distinct(col(Columns.LABEL)).as("values")).collectAsList().stream()
+                .collect(Collectors.toMap(r -> r.getString(0), r -> r.getLong(1)));
+        assertThat(distinct).containsEntry("signed-zeros", 1L).containsEntry("nans", 1L).containsEntry("nan-and-one", 2L);
+        cases.keySet().forEach(id -> {
+            Row r = joined.get(id);
+            boolean conflicting = r.getBoolean(r.fieldIndex(LabelledPredictions.CONFLICTING));
+            assertThat(conflicting).as(id).isEqualTo(distinct.get(id) > 1);
+            assertThat(r.isNullAt(r.fieldIndex(Columns.LABEL))).as(id).isEqualTo(conflicting || cases.get(id).stream().allMatch(v -> v == null));
+            assertThat(r.getBoolean(r.fieldIndex(LabelledPredictions.DUPLICATE))).as(id).isEqualTo(cases.get(id).size() > 1);
+        });
+        Row unlabelled = joined.get("unlabelled");
+        assertThat(unlabelled.getBoolean(unlabelled.fieldIndex(LabelledPredictions.CONFLICTING))).isFalse();
+        assertThat(unlabelled.isNullAt(unlabelled.fieldIndex(Columns.LABEL))).isTrue();
+    }
+
+    @Test
     void labelsOtherThanZeroAndOneFailAClassificationEvaluation() {
         Dataset<Row> predictions = spark.createDataFrame(List.of(prediction("a", 0.9), prediction("b", 0.1)), PREDICTIONS);
         Dataset<Row> labels = spark.createDataFrame(List.of(label("a", 1), label("b", 2)), LABELS);
