@@ -7,6 +7,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.XXH64;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -25,6 +26,7 @@ import static dev.nightshift.evaluation.ClassificationMetrics.BINS;
 import static dev.nightshift.evaluation.ClassificationMetrics.EPS;
 import static dev.nightshift.evaluation.ClassificationMetrics.cols;
 import static dev.nightshift.evaluation.ClassificationMetrics.concat;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.hash;
@@ -61,6 +63,9 @@ final class ClassificationBootstrap {
     /** Replicate shares at most: each reads every row, so more shares than cores only repeat the reading. */
     static final int MAX_SHARES = 8;
     private static final String SHARE = "__ns_share";
+    /** A partial row's segment column (its index in the segments), or -1 for the group's own row. */
+    private static final String SEGMENT_INDEX = "__ns_segment";
+    private static final String SEGMENT_VALUE = "__ns_segment_value";
 
     private ClassificationBootstrap() {
     }
@@ -92,6 +97,25 @@ final class ClassificationBootstrap {
     /** As above, in {@code shares} shares of the replicates (1 to {@code replicates}). */
     static Dataset<Row> metricsAndIntervals(Dataset<Row> labelled, List<String> groupKeys, double threshold, long seed, int replicates,
                                             int shares) {
+        return metricsAndIntervals(labelled, groupKeys, List.of(), threshold, seed, replicates, shares).groups();
+    }
+
+    /**
+     * The groups' rows as above and, in the same pass, the same metrics per value of each of the {@code segments}
+     * (string columns of {@code labelled}; null is the value {@link Segments#NULL_VALUE}), with
+     * {@link Segments#SEGMENT} and {@link Segments#SEGMENT_VALUE} after the group keys. A row's replicate weights are
+     * drawn once and added to its group and to its value's group of every segment column; the segments' rows equal
+     * those of a pass over the rows copied once per segment column ({@link Segments#explode}) with the segment and its
+     * value as group keys, up to the order of floating-point additions on tied scores.
+     */
+    static WithSegments metricsAndIntervals(Dataset<Row> labelled, List<String> groupKeys, List<String> segments, double threshold,
+                                            long seed, int replicates) {
+        return metricsAndIntervals(labelled, groupKeys, segments, threshold, seed, replicates, shares(labelled, replicates));
+    }
+
+    /** As above, in {@code shares} shares of the replicates (1 to {@code replicates}). */
+    static WithSegments metricsAndIntervals(Dataset<Row> labelled, List<String> groupKeys, List<String> segments, double threshold,
+                                            long seed, int replicates, int shares) {
         if (replicates <= 0) {
             throw new IllegalArgumentException("replicates must be positive, got " + replicates);
         }
@@ -103,6 +127,8 @@ final class ClassificationBootstrap {
             keyFields.add(labelled.schema().apply(k));
         }
         List<StructField> partialFields = new ArrayList<>(keyFields);
+        partialFields.add(DataTypes.createStructField(SEGMENT_INDEX, DataTypes.IntegerType, false));
+        partialFields.add(DataTypes.createStructField(SEGMENT_VALUE, DataTypes.StringType, true));
         partialFields.add(DataTypes.createStructField(SHARE, DataTypes.IntegerType, false));
         for (String m : ESTIMATES) {
             partialFields.add(DataTypes.createStructField(m, DataTypes.DoubleType, true));
@@ -111,31 +137,61 @@ final class ClassificationBootstrap {
             partialFields.add(DataTypes.createStructField(m + "_replicates", DataTypes.createArrayType(DataTypes.DoubleType, false), false));
         }
         Column[] keys = cols(groupKeys);
+        Column[] values = segments.stream().map(c -> coalesce(col(c).cast("string"), lit(Segments.NULL_VALUE))).toArray(Column[]::new);
         int buckets = Math.max(1, parallelism(labelled) / shares);
         // partition share * buckets + bucket of the group: every share of every group in a partition of its own bucket
+        // (a group's segments with it: a row adds to both)
         Column partition = col(SHARE).multiply(buckets).plus(pmod(hash(keys), lit(buckets)));
-        List<Row> partials = labelled.select(concat(keys, col(Columns.ENTITY_ID).cast("string"), col(Columns.SCORE).cast("double"),
-                        col(Columns.LABEL).cast("double")))
+        List<Row> partials = labelled.select(concat(concat(keys, col(Columns.ENTITY_ID).cast("string"), col(Columns.SCORE).cast("double"),
+                        col(Columns.LABEL).cast("double")), values))
                 .withColumn(SHARE, explode(sequence(lit(0), lit(shares - 1))))
                 .repartitionById(shares * buckets, partition)
                 // by score alone, not by group and score: the groups' rows interleave, each group's still by descending
                 // score, and a single sort key with a full-value prefix spares the sort its comparator (the group keys
                 // first, equal on every row of a night, made every comparison fall back to comparing whole rows)
                 .sortWithinPartitions(col(Columns.SCORE).desc())
-                .mapPartitions(new Pass(groupKeys.size(), threshold, seed, replicates, shares),
+                .mapPartitions(new Pass(groupKeys.size(), segments.size(), threshold, seed, replicates, shares),
                         Encoders.row(DataTypes.createStructType(partialFields)))
                 .collectAsList();
 
         List<StructField> fields = new ArrayList<>(keyFields);
+        List<StructField> segmentFields = new ArrayList<>(keyFields);
+        segmentFields.add(DataTypes.createStructField(Segments.SEGMENT, DataTypes.StringType, false));
+        segmentFields.add(DataTypes.createStructField(Segments.SEGMENT_VALUE, DataTypes.StringType, false));
         for (String m : ESTIMATES) {
             fields.add(DataTypes.createStructField(m, DataTypes.DoubleType, true));
+            segmentFields.add(DataTypes.createStructField(m, DataTypes.DoubleType, true));
         }
         for (String m : ClassificationMetrics.BOOTSTRAPPED) {
-            fields.add(DataTypes.createStructField(Bootstrap.low(m), DataTypes.DoubleType, true));
-            fields.add(DataTypes.createStructField(Bootstrap.high(m), DataTypes.DoubleType, true));
+            for (String bound : List.of(Bootstrap.low(m), Bootstrap.high(m))) {
+                fields.add(DataTypes.createStructField(bound, DataTypes.DoubleType, true));
+                segmentFields.add(DataTypes.createStructField(bound, DataTypes.DoubleType, true));
+            }
         }
-        return labelled.sparkSession().createDataFrame(merge(partials, groupKeys.size(), shares),
-                new StructType(fields.toArray(StructField[]::new)));
+        List<Row> groupRows = new ArrayList<>();
+        List<Row> segmentRows = new ArrayList<>();
+        for (Row r : merge(partials, groupKeys.size() + 2, shares)) {
+            int segment = r.getInt(groupKeys.size());
+            Object[] row = new Object[r.size() - (segment < 0 ? 2 : 0)];
+            int at = 0;
+            for (int i = 0; i < r.size(); i++) {
+                if (i == groupKeys.size() && segment < 0) {
+                    i++;    // the group's own row: no segment and no value
+                } else if (i == groupKeys.size()) {
+                    row[at++] = segments.get(segment);
+                } else {
+                    row[at++] = r.get(i);
+                }
+            }
+            (segment < 0 ? groupRows : segmentRows).add(RowFactory.create(row));
+        }
+        SparkSession spark = labelled.sparkSession();
+        return new WithSegments(spark.createDataFrame(groupRows, new StructType(fields.toArray(StructField[]::new))),
+                spark.createDataFrame(segmentRows, new StructType(segmentFields.toArray(StructField[]::new))));
+    }
+
+    /** {@link #metricsAndIntervals}' rows: the groups', and their segments' (empty without segment columns). */
+    record WithSegments(Dataset<Row> groups, Dataset<Row> segments) {
     }
 
     /** How many shares the replicates are split into: one per core of the application, at most {@link #MAX_SHARES}. */
@@ -148,7 +204,7 @@ final class ClassificationBootstrap {
     }
 
     /**
-     * Each group's row from its shares' rows: the estimates of share 0 (every share computes them; one is kept), and
+     * Each group's row (keys: the group keys, the segment index and value) from its shares' rows: the estimates of share 0 (every share computes them; one is kept), and
      * each bootstrapped metric's 2.5% and 97.5% percentiles over the replicate values of all shares.
      */
     private static List<Row> merge(List<Row> partials, int keys, int shares) {
@@ -221,13 +277,15 @@ final class ClassificationBootstrap {
     private static final class Pass implements MapPartitionsFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
         private final int keys;
+        private final int segments;
         private final double threshold;
         private final long seed;
         private final int replicates;
         private final int shares;
 
-        Pass(int keys, double threshold, long seed, int replicates, int shares) {
+        Pass(int keys, int segments, double threshold, long seed, int replicates, int shares) {
             this.keys = keys;
+            this.segments = segments;
             this.threshold = threshold;
             this.seed = seed;
             this.replicates = replicates;
@@ -238,7 +296,6 @@ final class ClassificationBootstrap {
         public Iterator<Row> call(Iterator<Row> rows) {
             long[] limits = Bootstrap.poissonLimits();
             long seedHash = XXH64.hashLong(seed, 42L);   // xxhash64's first column, the seed, from Spark's default seed 42
-            List<Row> out = new ArrayList<>();
             Map<List<Object>, Group> groups = new LinkedHashMap<>();
             Group group = null;
             while (rows.hasNext()) {
@@ -250,31 +307,69 @@ final class ClassificationBootstrap {
                     }
                     group = groups.get(key);
                     if (group == null) {
-                        group = new Group(r, r.getInt(keys + 3), limits, seedHash);
+                        group = new Group(key.toArray(), -1, null, r.getInt(keys + 3 + segments));
                         groups.put(key, group);
                     }
                 }
-                group.add(r);
+                String id = r.getString(keys);
+                double p = r.getDouble(keys + 1);
+                double y = r.getDouble(keys + 2);
+                if (y != 0.0 && y != 1.0) {
+                    throw new IllegalStateException("label " + y + " of entity " + id + " is not 0 or 1");
+                }
+                // the definition's expressions, in its order of operations (ClassificationMetrics.compute)
+                double predicted = Double.isNaN(p) || p >= threshold ? 1.0 : 0.0;
+                double clipped = sparkLeast(sparkGreatest(p, EPS), 1 - EPS);
+                double rowLoss = (y * Math.log(clipped) + (1.0 - y) * Math.log(1.0 - clipped)) * -1.0;
+                double square = Math.pow(p - y, 2);
+                long floor = Double.isNaN(p) ? 0L : (long) Math.floor(p * BINS);
+                int bin = (int) Math.min(floor, BINS - 1);
+                if (bin < 0) {
+                    throw new IllegalStateException("score " + p + " of entity " + id + " is below 0: not a probability");
+                }
+                // the row's weight in each of the share's replicates, drawn once for its group and its segments
+                double[] weights = group.weights;
+                long idHash = XXH64.hashUTF8String(UTF8String.fromString(id), seedHash);
+                for (int k = 0; k < weights.length; k++) {
+                    weights[k] = Bootstrap.poissonWeight(XXH64.hashInt(group.from + k, idHash), limits);
+                }
+                // every term finite: a replicate that did not draw the row (w = 0) adds exact zeros and changes no sum
+                boolean finite = Double.isFinite(p) && Double.isFinite(square);
+                group.add(p, y, predicted, rowLoss, square, bin, finite);
+                for (int c = 0; c < segments; c++) {
+                    group.segment(c, r.getString(keys + 3 + c)).add(p, y, predicted, rowLoss, square, bin, finite);
+                }
             }
+            List<Row> out = new ArrayList<>();
             for (Group g : groups.values()) {
                 out.add(g.finish());
+                for (Map<String, Group> values : g.segments) {
+                    for (Group v : values.values()) {
+                        out.add(v.finish());
+                    }
+                }
             }
             return out.iterator();
         }
 
         /**
-         * One share of one group's sums, rows arriving by descending score: slots 0 .. count - 1 are the share's
-         * replicates {@code from .. from + count - 1} (Poisson weights), slot {@code count} is the sample itself (weight
-         * 1), for the estimates. The sums a row adds to are side by side per slot ({@link #sums}, and {@link #bins} per
-         * bin), so that the loop over the replicates walks two arrays instead of fourteen.
+         * One share of one group's sums (or of one value of a segment column within a group), rows arriving by
+         * descending score: slots 0 .. count - 1 are the share's replicates {@code from .. from + count - 1} (Poisson
+         * weights), slot {@code count} is the sample itself (weight 1), for the estimates. The sums a row adds to are
+         * side by side per slot ({@link #sums}, and {@link #bins} per bin), so that the loop over the replicates walks
+         * two arrays instead of fourteen.
          */
         private final class Group {
             private final Object[] key;
+            private final int segment;
+            private final String value;
             private final int share;
             private final int from;
             private final int count;
-            private final long[] limits;
-            private final long seedHash;
+            /** The current row's weight per replicate of the share: the group's, which its segments' groups share. */
+            private final double[] weights;
+            /** Per segment column, this group's rows by value of that column (none in a segment's own group). */
+            private final List<Map<String, Group>> segments = new ArrayList<>();
             private final int slots;
             /** Per slot, {@link #STRIDE} sums: n, positives, predicted positives, true positives, loss, squares. */
             private final double[] sums;
@@ -295,21 +390,29 @@ final class ClassificationBootstrap {
             private boolean blockHasPositive;
             private double blockScore;
 
-            Group(Row first, int share, long[] limits, long seedHash) {
-                key = new Object[keys];
-                for (int i = 0; i < keys; i++) {
-                    key[i] = first.get(i);
-                }
+            /** {@code parent}: the group a segment value's group is in, whose weights it shares; null for a group. */
+            Group(Object[] key, int segment, String value, Group parent, int share) {
+                this.key = key;
+                this.segment = segment;
+                this.value = value;
                 this.share = share;
                 this.from = (int) ((long) share * replicates / shares);
                 this.count = (int) ((long) (share + 1) * replicates / shares) - from;
-                this.limits = limits;
-                this.seedHash = seedHash;
+                this.weights = parent == null ? new double[count] : parent.weights;
+                if (parent == null) {
+                    for (int c = 0; c < Pass.this.segments; c++) {
+                        segments.add(new java.util.HashMap<>());
+                    }
+                }
                 slots = count + 1;
                 sums = new double[slots * STRIDE];
                 bins = new double[BINS * slots * 2];
                 positivesBefore = new double[slots];
                 precisionTerms = new double[slots];
+            }
+
+            Group(Object[] key, int segment, String value, int share) {
+                this(key, segment, value, null, share);
             }
 
             boolean holds(Row r) {
@@ -321,13 +424,18 @@ final class ClassificationBootstrap {
                 return true;
             }
 
-            void add(Row r) {
-                String id = r.getString(keys);
-                double p = r.getDouble(keys + 1);
-                double y = r.getDouble(keys + 2);
-                if (y != 0.0 && y != 1.0) {
-                    throw new IllegalStateException("label " + y + " of entity " + id + " is not 0 or 1");
+            /** The group of this group's rows whose segment column {@code c} has {@code value}. */
+            Group segment(int c, String value) {
+                Group g = segments.get(c).get(value);
+                if (g == null) {
+                    g = new Group(key, c, value, this, share);
+                    segments.get(c).put(value, g);
                 }
+                return g;
+            }
+
+            /** A row of score {@code p} and label {@code y}, its terms, and its weights in {@link #weights}. */
+            void add(double p, double y, double predicted, double rowLoss, double square, int bin, boolean finite) {
                 // rows of one score are one step of the precision-recall curve, as the definition groups them by score
                 if (open && !(p == blockScore || (Double.isNaN(p) && Double.isNaN(blockScore)))) {
                     closeBlock();
@@ -335,28 +443,15 @@ final class ClassificationBootstrap {
                 open = true;
                 blockScore = p;
                 blockHasPositive |= y == 1.0;
-                // the definition's expressions, in its order of operations (ClassificationMetrics.compute)
-                double predicted = Double.isNaN(p) || p >= threshold ? 1.0 : 0.0;
-                double clipped = sparkLeast(sparkGreatest(p, EPS), 1 - EPS);
-                double rowLoss = (y * Math.log(clipped) + (1.0 - y) * Math.log(1.0 - clipped)) * -1.0;
-                double square = Math.pow(p - y, 2);
-                long floor = Double.isNaN(p) ? 0L : (long) Math.floor(p * BINS);
-                int bin = (int) Math.min(floor, BINS - 1);
-                if (bin < 0) {
-                    throw new IllegalStateException("score " + p + " of entity " + id + " is below 0: not a probability");
-                }
                 int binBase = bin * slots * 2;
-                long idHash = XXH64.hashUTF8String(UTF8String.fromString(id), seedHash);
-                if (Double.isFinite(p) && Double.isFinite(square)) {
-                    // every term is finite, so a replicate that did not draw the row (w = 0) adds exact zeros and
-                    // changes no sum: no branch on the weight, which would be mispredicted on a third of the draws
+                if (finite) {
+                    // no branch on the weight, which would be mispredicted on a third of the draws
                     for (int k = 0; k < count; k++) {
-                        double w = Bootstrap.poissonWeight(XXH64.hashInt(from + k, idHash), limits);
-                        accumulate(k, w, p, y, predicted, rowLoss, square, binBase);
+                        accumulate(k, weights[k], p, y, predicted, rowLoss, square, binBase);
                     }
                 } else {
                     for (int k = 0; k < count; k++) {
-                        double w = Bootstrap.poissonWeight(XXH64.hashInt(from + k, idHash), limits);
+                        double w = weights[k];
                         if (w != 0.0) {
                             accumulate(k, w, p, y, predicted, rowLoss, square, binBase);
                         }
@@ -439,7 +534,7 @@ final class ClassificationBootstrap {
             }
 
             /**
-             * The group keys, the share, the estimates (share 0 only; null in the others), and per bootstrapped metric
+             * The group keys, the segment column (-1 for the group itself) and value, the share, the estimates (share 0 only; null in the others), and per bootstrapped metric
              * the values of the share's replicates that have one.
              */
             Row finish() {
@@ -462,8 +557,10 @@ final class ClassificationBootstrap {
                         }
                     }
                 }
-                Object[] row = Arrays.copyOf(key, keys + 1 + ESTIMATES.size() + metrics.size());
+                Object[] row = Arrays.copyOf(key, keys + 3 + ESTIMATES.size() + metrics.size());
                 int at = keys;
+                row[at++] = segment;
+                row[at++] = value;
                 row[at++] = share;
                 Double[] auc = share == 0 ? auc() : null;
                 for (String m : ESTIMATES) {

@@ -23,7 +23,6 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -96,16 +95,11 @@ public final class EvaluateJob {
         try {
             double threshold = spec.model() == null ? 0.5 : spec.model().threshold();
             long seed = spec.model() == null ? 42L : spec.model().seed();
-            rows = new ArrayList<>(ModelEvaluation.evaluate(joined, spec.task(), threshold, seed, replicates));
             List<String> segments = spec.monitoring() == null ? List.of() : spec.monitoring().segments();
-            if (!segments.isEmpty()) {
-                Dataset<Row> values = Segments.values(IdPseudonymization.apply(spec,
-                        PipelineInput.forDates(spark, spec, args.warehouse(), dates.first(), dates.last()), spec.input().idColumn()),
-                        spec.input().idColumn(), segments);
-                rows.addAll(ModelEvaluation.evaluateSegments(
-                        Segments.explode(LabelledPredictions.labelledOnly(joined), values, segments), spec.task(), threshold, seed,
-                        replicates));
-            }
+            Dataset<Row> values = segments.isEmpty() ? null : Segments.values(IdPseudonymization.apply(spec,
+                    PipelineInput.forDates(spark, spec, args.warehouse(), dates.first(), dates.last()), spec.input().idColumn()),
+                    spec.input().idColumn(), segments);
+            rows = ModelEvaluation.evaluate(joined, values, segments, spec.task(), threshold, seed, replicates);
         } finally {
             joined.unpersist();
         }

@@ -29,6 +29,18 @@ public final class ModelEvaluation {
 
     /** {@code joined}: the output of {@link LabelledPredictions#join}. Rows are ordered by key, then metric. */
     public static List<MetricRow> evaluate(Dataset<Row> joined, Task task, double threshold, long seed, int replicates) {
+        return evaluate(joined, null, List.of(), task, threshold, seed, replicates);
+    }
+
+    /**
+     * As above, then the same metrics per value of each of the {@code segments} (columns of {@code values}, the output
+     * of {@link Segments#values}; label coverage is not repeated per segment), ordered by key, segment, value, then
+     * metric. Classification computes a row's replicate weights once for its group and its segments, in one pass
+     * ({@link ClassificationBootstrap#metricsAndIntervals(Dataset, List, List, double, long, int)}); regression
+     * evaluates the rows copied once per segment column ({@link Segments#explode}).
+     */
+    public static List<MetricRow> evaluate(Dataset<Row> joined, Dataset<Row> values, List<String> segments, Task task, double threshold,
+                                           long seed, int replicates) {
         List<Row> coverage = LabelledPredictions.coverage(joined).collectAsList();
         if (task == Task.BINARY_CLASSIFICATION) {
             for (Row c : coverage) {
@@ -44,8 +56,22 @@ public final class ModelEvaluation {
                 }
             }
         }
-        Map<MetricRow.Key, Row> statsByKey = stats(LabelledPredictions.labelledOnly(joined), LabelledPredictions.KEYS, task,
-                threshold, seed, replicates);
+        Dataset<Row> labelled = LabelledPredictions.labelledOnly(joined);
+        Map<MetricRow.Key, Row> statsByKey;
+        Map<MetricRow.Key, Row> segmentStats;
+        if (task == Task.BINARY_CLASSIFICATION) {
+            // one shuffle and one pass per group for the estimates and the intervals, its segments' with them
+            // (ClassificationMetrics.compute is the definition they equal)
+            ClassificationBootstrap.WithSegments stats = ClassificationBootstrap.metricsAndIntervals(
+                    segments.isEmpty() ? labelled : Segments.attach(labelled, values, segments), LabelledPredictions.KEYS, segments,
+                    threshold, seed, replicates);
+            statsByKey = byKey(stats.groups());
+            segmentStats = byKey(stats.segments());
+        } else {
+            statsByKey = byKey(regressionStats(labelled, LabelledPredictions.KEYS, seed, replicates));
+            segmentStats = segments.isEmpty() ? Map.of() : byKey(regressionStats(Segments.explode(labelled, values, segments),
+                    segmentKeys(), seed, replicates));
+        }
 
         String bootstrap = MetricRow.bootstrap(replicates);
         List<MetricRow> out = new ArrayList<>();
@@ -69,22 +95,21 @@ public final class ModelEvaluation {
         }
         out.sort(Comparator.comparing((MetricRow r) -> r.businessDate()).thenComparing(MetricRow::modelVersionId)
                 .thenComparing(MetricRow::metric));
+        out.addAll(segmentRows(segmentStats, task, bootstrap));
         return out;
     }
 
-    /**
-     * The same metrics per value of each segment column: {@code segmented} holds labelled rows (those of
-     * {@link LabelledPredictions#labelledOnly}) with {@link Segments#SEGMENT} and {@link Segments#SEGMENT_VALUE}, one copy
-     * of a row per segment column (see {@link Segments#explode}). Label coverage is not repeated per segment. Rows are
-     * ordered by key, segment, value, then metric.
-     */
-    public static List<MetricRow> evaluateSegments(Dataset<Row> segmented, Task task, double threshold, long seed, int replicates) {
+    private static List<String> segmentKeys() {
         List<String> keys = new ArrayList<>(LabelledPredictions.KEYS);
         keys.add(Segments.SEGMENT);
         keys.add(Segments.SEGMENT_VALUE);
-        String bootstrap = MetricRow.bootstrap(replicates);
+        return keys;
+    }
+
+    /** The metric rows of each segment's stats, ordered by key, segment, value, then metric. */
+    private static List<MetricRow> segmentRows(Map<MetricRow.Key, Row> stats, Task task, String bootstrap) {
         List<MetricRow> out = new ArrayList<>();
-        for (Map.Entry<MetricRow.Key, Row> e : stats(segmented, keys, task, threshold, seed, replicates).entrySet()) {
+        for (Map.Entry<MetricRow.Key, Row> e : stats.entrySet()) {
             if (task == Task.BINARY_CLASSIFICATION) {
                 classification(e.getKey(), e.getValue(), bootstrap, out);
             } else {
@@ -96,18 +121,13 @@ public final class ModelEvaluation {
         return out;
     }
 
-    /** The point estimates and bootstrap intervals of every group of {@code labelled} by {@code keys}, collected. */
-    private static Map<MetricRow.Key, Row> stats(Dataset<Row> labelled, List<String> keys, Task task, double threshold, long seed,
-                                                 int replicates) {
-        Dataset<Row> stats;
-        if (task == Task.BINARY_CLASSIFICATION) {
-            // one shuffle and one pass per group for the estimates and the intervals (ClassificationMetrics.compute is
-            // the definition they equal)
-            stats = ClassificationBootstrap.metricsAndIntervals(labelled, keys, threshold, seed, replicates);
-        } else {
-            stats = RegressionMetrics.compute(labelled.withColumn(WEIGHT, lit(1.0)), keys)
-                    .join(RegressionBootstrap.intervals(labelled, keys, seed, replicates), keys.toArray(String[]::new), "left");
-        }
+    /** The regression point estimates and bootstrap intervals of every group of {@code labelled} by {@code keys}. */
+    private static Dataset<Row> regressionStats(Dataset<Row> labelled, List<String> keys, long seed, int replicates) {
+        return RegressionMetrics.compute(labelled.withColumn(WEIGHT, lit(1.0)), keys)
+                .join(RegressionBootstrap.intervals(labelled, keys, seed, replicates), keys.toArray(String[]::new), "left");
+    }
+
+    private static Map<MetricRow.Key, Row> byKey(Dataset<Row> stats) {
         Map<MetricRow.Key, Row> statsByKey = new HashMap<>();
         for (Row s : stats.collectAsList()) {
             statsByKey.put(key(s), s);

@@ -46,15 +46,32 @@ public final class Segments {
 
     /**
      * {@code labelled}: labelled prediction rows; {@code values}: the output of {@link #values}. Returns every row of
-     * {@code labelled} once per segment column, with {@link #SEGMENT} (the column) and {@link #SEGMENT_VALUE}.
+     * {@code labelled} once, with each segment column's value (a string; {@link #NULL_VALUE} when null or when the
+     * prediction's input row is not found) after its own columns.
      */
-    public static Dataset<Row> explode(Dataset<Row> labelled, Dataset<Row> values, List<String> segments) {
+    public static Dataset<Row> attach(Dataset<Row> labelled, Dataset<Row> values, List<String> segments) {
         if (segments.isEmpty()) {
             throw new IllegalArgumentException("no segment columns");
         }
         Dataset<Row> joined = labelled.join(values, new String[] {Columns.ENTITY_ID, Columns.BUSINESS_DATE}, "left");
+        List<Column> out = new ArrayList<>();
+        for (String c : labelled.columns()) {
+            out.add(col(c));
+        }
+        for (String s : segments) {
+            out.add(coalesce(col(s), lit(NULL_VALUE)).as(s));
+        }
+        return joined.select(out.toArray(Column[]::new));
+    }
+
+    /**
+     * {@code labelled}: labelled prediction rows; {@code values}: the output of {@link #values}. Returns every row of
+     * {@code labelled} once per segment column, with {@link #SEGMENT} (the column) and {@link #SEGMENT_VALUE}.
+     */
+    public static Dataset<Row> explode(Dataset<Row> labelled, Dataset<Row> values, List<String> segments) {
+        Dataset<Row> attached = attach(labelled, values, segments);
         Column[] pairs = segments.stream()
-                .map(s -> struct(lit(s).as(SEGMENT), coalesce(col(s), lit(NULL_VALUE)).as(SEGMENT_VALUE)))
+                .map(s -> struct(lit(s).as(SEGMENT), col(s).as(SEGMENT_VALUE)))
                 .toArray(Column[]::new);
         List<Column> out = new ArrayList<>();
         for (String c : labelled.columns()) {
@@ -62,6 +79,6 @@ public final class Segments {
         }
         out.add(col(PAIR + "." + SEGMENT).as(SEGMENT));
         out.add(col(PAIR + "." + SEGMENT_VALUE).as(SEGMENT_VALUE));
-        return joined.withColumn(PAIR, org.apache.spark.sql.functions.explode(array(pairs))).select(out.toArray(Column[]::new));
+        return attached.withColumn(PAIR, org.apache.spark.sql.functions.explode(array(pairs))).select(out.toArray(Column[]::new));
     }
 }

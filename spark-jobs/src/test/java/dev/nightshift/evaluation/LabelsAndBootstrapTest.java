@@ -252,6 +252,62 @@ class LabelsAndBootstrapTest extends SparkTestBase {
     }
 
     /**
+     * The segments' metrics computed in the groups' pass (a row's weights drawn once for its group and its segment
+     * values) equal a pass over the rows copied once per segment column with the segment and its value as group keys,
+     * what evaluations ran before: every estimate and bound within 1e-12, for two segment columns, one with nulls and
+     * rows without an input row (both the value "(null)"), over groups with tied scores and without positives; the
+     * groups' own rows equal the pass without segments.
+     */
+    @Test
+    void theSegmentsInTheGroupsPassEqualAPassOverRowsCopiedPerSegment() {
+        Dataset<Row> labelled = classificationGroups();
+        List<String> segments = List.of("region", "plan");
+        // every fifth id has no input row, a null region on a fifth of the rest
+        Dataset<Row> values = labelled.where(org.apache.spark.sql.functions.pmod(org.apache.spark.sql.functions.hash(col(Columns.ENTITY_ID)),
+                        lit(5)).notEqual(0))
+                .select(col(Columns.ENTITY_ID), col(Columns.BUSINESS_DATE),
+                        org.apache.spark.sql.functions.element_at(org.apache.spark.sql.functions.array(lit("north"), lit("south"), lit("east"),
+                                lit("west"), lit(null).cast("string")), org.apache.spark.sql.functions.pmod(
+                                org.apache.spark.sql.functions.xxhash64(col(Columns.ENTITY_ID)), lit(5)).plus(1).cast("int")).as("region"),
+                        org.apache.spark.sql.functions.when(col(Columns.SCORE).gt(0.5), lit("gold")).otherwise(lit("basic")).as("plan"));
+        List<String> segmentKeys = new ArrayList<>(LabelledPredictions.KEYS);
+        segmentKeys.add(Segments.SEGMENT);
+        segmentKeys.add(Segments.SEGMENT_VALUE);
+
+        ClassificationBootstrap.WithSegments together = ClassificationBootstrap.metricsAndIntervals(
+                Segments.attach(labelled, values, segments), LabelledPredictions.KEYS, segments, 0.4, 9L, 200);
+        Map<String, Row> copied = bySegment(ClassificationBootstrap.metricsAndIntervals(Segments.explode(labelled, values, segments),
+                segmentKeys, 0.4, 9L, 200));
+        Map<String, Row> inPass = bySegment(together.segments());
+
+        assertThat(inPass.keySet()).isEqualTo(copied.keySet()).contains(DAY + " region (null)", DAY + " plan gold");
+        assertThat(inPass).hasSizeGreaterThan(15);
+        List<String> columns = new ArrayList<>(ClassificationBootstrap.ESTIMATES);
+        ClassificationMetrics.BOOTSTRAPPED.forEach(m -> columns.addAll(List.of(Bootstrap.low(m), Bootstrap.high(m))));
+        int compared = 0;
+        for (String group : copied.keySet()) {
+            for (String column : columns) {
+                Double want = copied.get(group).getAs(column);
+                Double got = inPass.get(group).getAs(column);
+                if (want == null) {
+                    assertThat(got).as(group + " " + column).isNull();
+                } else {
+                    assertThat(got).as(group + " " + column).isCloseTo(want, within(1e-12 * Math.max(1.0, Math.abs(want))));
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isGreaterThan(15 * 12);
+        assertThat(byDate(together.groups())).isEqualTo(byDate(ClassificationBootstrap.metricsAndIntervals(labelled,
+                LabelledPredictions.KEYS, 0.4, 9L, 200)));
+    }
+
+    private static Map<String, Row> bySegment(Dataset<Row> rows) {
+        return rows.collectAsList().stream().collect(Collectors.toMap(r -> r.<LocalDate>getAs(Columns.BUSINESS_DATE) + " "
+                + r.getAs(Segments.SEGMENT) + " " + r.getAs(Segments.SEGMENT_VALUE), r -> r));
+    }
+
+    /**
      * Three groups: a large one with tied scores, one without positives (pr_auc and f1 have no value in any replicate),
      * and one of three rows (replicates that draw none).
      */
