@@ -302,6 +302,90 @@ class LabelsAndBootstrapTest extends SparkTestBase {
                 LabelledPredictions.KEYS, 0.4, 9L, 200)));
     }
 
+    /**
+     * A segment value's metric rows, from the evaluation with segment columns, are the rows the evaluation without them
+     * gives for that value's ids alone (a row's replicate weights depend on the seed, its id and the replicate only):
+     * the same metrics, values, intervals and n within 1e-12, for classification (the segments in the group's pass) and
+     * regression (the rows copied once per segment column). Two segment columns; nulls and ids without an input row
+     * are the value "(null)". The coverage counts are the group's alone and not repeated per segment.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Task.class, names = {"BINARY_CLASSIFICATION", "REGRESSION"})
+    void aSegmentValuesRowsAreTheRowsOfItsIdsAlone(Task task) {
+        // given 400 predictions, their labels, and the input's region and plan of all but every tenth id
+        java.util.Random random = new java.util.Random(11);
+        String[] regions = {"north", "south", "east", null};
+        List<Row> predictionRows = new ArrayList<>();
+        List<Row> labelRows = new ArrayList<>();
+        List<Row> valueRows = new ArrayList<>();
+        Map<String, List<String>> idsBySegment = new java.util.TreeMap<>();
+        for (int i = 0; i < 400; i++) {
+            String id = "s" + i;
+            double score = Math.round(random.nextDouble() * 40) / 40.0;   // ties
+            boolean regression = task == Task.REGRESSION;
+            predictionRows.add(RowFactory.create("p", DAY, id, 5L, score, regression ? score * 10 : score >= 0.5 ? 1.0 : 0.0));
+            labelRows.add(RowFactory.create(id, DAY, regression ? score * 10 + random.nextGaussian() : random.nextDouble() < score ? 1.0 : 0.0));
+            String region = regions[random.nextInt(regions.length)];
+            String plan = i % 3 == 0 ? "gold" : "basic";
+            boolean inInput = i % 10 != 0;
+            if (inInput) {
+                valueRows.add(RowFactory.create(id, DAY, region, plan));
+            }
+            idsBySegment.computeIfAbsent("region " + (inInput && region != null ? region : Segments.NULL_VALUE), k -> new ArrayList<>()).add(id);
+            idsBySegment.computeIfAbsent("plan " + (inInput ? plan : Segments.NULL_VALUE), k -> new ArrayList<>()).add(id);
+        }
+        Dataset<Row> predictions = spark.createDataFrame(predictionRows, PREDICTIONS);
+        Dataset<Row> labels = spark.createDataFrame(labelRows, LABELS);
+        Dataset<Row> values = spark.createDataFrame(valueRows, new StructType().add(Columns.ENTITY_ID, DataTypes.StringType)
+                .add(Columns.BUSINESS_DATE, DataTypes.DateType).add("region", DataTypes.StringType).add("plan", DataTypes.StringType));
+
+        // when
+        List<MetricRow> rows = ModelEvaluation.evaluate(LabelledPredictions.join(predictions, labels), values, List.of("region", "plan"),
+                task, 0.5, 7L, 50);
+
+        // then
+        Map<String, List<MetricRow>> bySegment = rows.stream().filter(MetricRow::segmented)
+                .collect(Collectors.groupingBy(r -> r.segment() + " " + r.segmentValue()));
+        assertThat(bySegment.keySet()).isEqualTo(idsBySegment.keySet()).hasSize(7);
+        List<String> coverage = List.of("label_coverage", "duplicate_labels", "conflicting_labels");
+        int compared = 0;
+        // each segment column's null value and one other, each evaluated alone as a model version of its own
+        List<String> checked = List.of("region (null)", "region north", "plan (null)", "plan gold");
+        Dataset<Row> apart = null;
+        for (int k = 0; k < checked.size(); k++) {
+            Dataset<Row> part = predictions.where(col(Columns.ENTITY_ID).isin(idsBySegment.get(checked.get(k)).toArray()))
+                    .withColumn(Columns.MODEL_VERSION_ID, lit(100L + k));
+            apart = apart == null ? part : apart.union(part);
+        }
+        Map<Long, List<MetricRow>> byVersion = ModelEvaluation.evaluate(LabelledPredictions.join(apart, labels), task, 0.5, 7L, 50).stream()
+                .filter(r -> !coverage.contains(r.metric())).collect(Collectors.groupingBy(MetricRow::modelVersionId));
+        for (int k = 0; k < checked.size(); k++) {
+            String value = checked.get(k);
+            List<MetricRow> alone = byVersion.get(100L + k);
+            List<MetricRow> segment = bySegment.get(value);
+            assertThat(segment.stream().mapToLong(MetricRow::n).max().orElseThrow()).as(value).isEqualTo(idsBySegment.get(value).size());
+            assertThat(segment.stream().map(MetricRow::metric).toList()).as(value)
+                    .isEqualTo(alone.stream().map(MetricRow::metric).toList());
+            for (int i = 0; i < alone.size(); i++) {
+                MetricRow want = alone.get(i);
+                MetricRow got = segment.get(i);
+                String what = value + " " + want.metric();
+                assertThat(got.n()).as(what).isEqualTo(want.n());
+                assertThat(got.method()).as(what).isEqualTo(want.method());
+                assertThat(got.value()).as(what).isCloseTo(want.value(), within(1e-12 * Math.max(1.0, Math.abs(want.value()))));
+                for (Double[] bound : List.of(new Double[] {want.ciLow(), got.ciLow()}, new Double[] {want.ciHigh(), got.ciHigh()})) {
+                    if (bound[0] == null) {
+                        assertThat(bound[1]).as(what).isNull();
+                    } else {
+                        assertThat(bound[1]).as(what).isCloseTo(bound[0], within(1e-12 * Math.max(1.0, Math.abs(bound[0]))));
+                        compared++;
+                    }
+                }
+            }
+        }
+        assertThat(compared).isGreaterThanOrEqualTo(4 * 4 * 2);
+    }
+
     private static Map<String, Row> bySegment(Dataset<Row> rows) {
         return rows.collectAsList().stream().collect(Collectors.toMap(r -> r.<LocalDate>getAs(Columns.BUSINESS_DATE) + " "
                 + r.getAs(Segments.SEGMENT) + " " + r.getAs(Segments.SEGMENT_VALUE), r -> r));
