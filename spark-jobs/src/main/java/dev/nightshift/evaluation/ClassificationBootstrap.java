@@ -204,7 +204,8 @@ final class ClassificationBootstrap {
     }
 
     /**
-     * Each group's row (keys: the group keys, the segment index and value) from its shares' rows: the estimates of share 0 (every share computes them; one is kept), and
+     * Each group's row (keys: the group keys, the segment index and value) from its shares' rows: the estimates of
+     * share 0 (every share computes them; one is kept), and
      * each bootstrapped metric's 2.5% and 97.5% percentiles over the replicate values of all shares.
      */
     private static List<Row> merge(List<Row> partials, int keys, int shares) {
@@ -307,7 +308,7 @@ final class ClassificationBootstrap {
                     }
                     group = groups.get(key);
                     if (group == null) {
-                        group = new Group(key.toArray(), -1, null, r.getInt(keys + 3 + segments));
+                        group = new Group(key.toArray(), -1, null, null, r.getInt(keys + 3 + segments));
                         groups.put(key, group);
                     }
                 }
@@ -409,10 +410,6 @@ final class ClassificationBootstrap {
                 bins = new double[BINS * slots * 2];
                 positivesBefore = new double[slots];
                 precisionTerms = new double[slots];
-            }
-
-            Group(Object[] key, int segment, String value, int share) {
-                this(key, segment, value, null, share);
             }
 
             boolean holds(Row r) {
@@ -534,8 +531,8 @@ final class ClassificationBootstrap {
             }
 
             /**
-             * The group keys, the segment column (-1 for the group itself) and value, the share, the estimates (share 0 only; null in the others), and per bootstrapped metric
-             * the values of the share's replicates that have one.
+             * The group keys, the segment column (-1 for the group itself) and value, the share, the estimates (share 0
+             * only; null in the others), and per bootstrapped metric the values of the share's replicates that have one.
              */
             Row finish() {
                 if (open) {
