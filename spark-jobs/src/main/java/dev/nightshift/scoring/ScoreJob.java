@@ -96,6 +96,7 @@ public final class ScoreJob {
         // Pseudonymized before anything else sees the rows: quarantine and predictions only ever hold the pseudonym.
         Dataset<Row> raw = IdPseudonymization.apply(spec, PipelineInput.forDate(spark, spec, args.warehouse(), args.businessDate()),
                 spec.input().idColumn());
+        dev.nightshift.spark.CodeGeneration.interpretIfSmall(spark, raw, args.pipeline() + " " + args.businessDate());
         // A feature named like the validation reasons column cannot be profiled beside it: DriftJob re-reads then.
         ReferenceProfile driftReference = profileForDrift && profile != null
                 && model.features().stream().noneMatch(f -> f.name().equals(Columns.REASONS)) ? profile : null;

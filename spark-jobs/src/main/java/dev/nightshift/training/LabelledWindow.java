@@ -34,6 +34,7 @@ public final class LabelledWindow implements AutoCloseable {
         TrainingWindow window = TrainingWindow.of(asOf, spec);
         Dataset<Row> rawInput = PipelineInput.forDates(spark, spec, warehouse, window.from(), window.to());
         InputFrames.checkSchema(rawInput.schema(), spec.input().idColumn(), features);
+        dev.nightshift.spark.CodeGeneration.interpretIfSmall(spark, rawInput, spec.name() + " as of " + asOf);
         Dataset<Row> inputs = InputFrames.toModelFrame(rawInput, spec.input().idColumn(), features, Columns.BUSINESS_DATE);
         Dataset<Row> labels = PipelineInput.labels(spark, spec, warehouse, window.from(), window.to());
         Dataset<Row> labelled = TrainingData.labelled(inputs, labels, window).cache();

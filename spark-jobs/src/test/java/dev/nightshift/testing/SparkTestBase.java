@@ -20,6 +20,16 @@ public abstract class SparkTestBase {
             .getStore(ExtensionContext.Namespace.GLOBAL)
             .computeIfAbsent(SharedSession.class, k -> new SharedSession(), SharedSession.class).session;
 
+    /**
+     * A job run in a test turns code generation off in the shared session when its input is small (as in its own
+     * session, see {@code CodeGeneration}), and a test may set that limit: the next test starts with the defaults again.
+     */
+    @org.junit.jupiter.api.AfterEach
+    void restoreCodeGeneration() {
+        spark.conf().unset(dev.nightshift.spark.CodeGeneration.MAX_INPUT_BYTES);
+        dev.nightshift.spark.CodeGeneration.restoreDefaults(spark);
+    }
+
     @BeforeAll
     static void requireSession() {
         if (spark == null) {

@@ -13,6 +13,7 @@ import dev.nightshift.drift.ReferenceProfile;
 import dev.nightshift.input.InputValidationException;
 import dev.nightshift.input.PipelineInput;
 import dev.nightshift.registry.ModelRegistry;
+import dev.nightshift.spark.CodeGeneration;
 import dev.nightshift.registry.ModelVersion;
 import dev.nightshift.spark.DbConfig;
 import dev.nightshift.testing.DbRows;
@@ -78,6 +79,8 @@ class NightInputReadTest extends SparkTestBase {
 
     @Test
     void aParquetNightIsReadAgainNotCachedAndFailsWhenItsFilesChange() throws Exception {
+        // (the path of a night above CodeGeneration's limit: column batches come from generated code's scans only)
+        spark.conf().set(CodeGeneration.MAX_INPUT_BYTES, "0");
         // given a model and a night with bad rows (null, out of range, unseen category, NaN, a repeated id), as Parquet
         // folders and as a Delta table of the same rows
         String warehouse = warehouseDir.toUri().toString();
