@@ -27,7 +27,7 @@ public final class CodeGeneration {
 
     /** Inputs of at most this many bytes (Spark's estimate) run interpreted; 0 turns interpretation off. */
     public static final String MAX_INPUT_BYTES = "spark.nightshift.interpretedMaxInputBytes";
-    static final long DEFAULT_MAX_INPUT_BYTES = 4L << 20;
+    static final long DEFAULT_MAX_INPUT_BYTES = 512L << 10;
     static final String WHOLE_STAGE = "spark.sql.codegen.wholeStage";
     static final String FACTORY_MODE = "spark.sql.codegen.factoryMode";
 
