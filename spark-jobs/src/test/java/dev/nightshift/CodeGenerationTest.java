@@ -67,6 +67,8 @@ class CodeGenerationTest extends SparkTestBase {
         ModelRegistry.Registered model = TrainJob.run(spark, new TrainArgs(PIPELINE, 1, EARLIER.minusDays(1), warehouse,
                 DbRows.insertRun(db, PIPELINE, EARLIER.minusDays(1))), db);
         modelId = model.id();
+        // (trained interpreted: the window is a few kilobytes, within the default limit)
+        assertThat(spark.conf().get("spark.sql.codegen.wholeStage")).isEqualTo("false");
         CodeGeneration.restoreDefaults(spark);
     }
 
@@ -103,6 +105,35 @@ class CodeGenerationTest extends SparkTestBase {
         assertThat(interpretedPlans.withWholeStageCodegen.get()).isZero();
         assertThat(interpretedPlans.total.get()).isGreaterThan(10);
         assertThat(spark.conf().get("spark.sql.codegen.factoryMode")).isEqualTo("NO_CODEGEN");
+    }
+
+    @Test
+    void aSmallTrainingWindowInterpretedFitsTheSameModel() throws Exception {
+        // given the window the champion was trained on (the class's set-up, under the default limit: interpreted)
+        LocalDate asOf = EARLIER.minusDays(1);
+        Map<String, Object> interpreted = DbRows.row(db, "SELECT artifact_uri, holdout_metrics::text AS metrics, training_rows,"
+                + " training_fingerprint FROM nightshift.model_versions WHERE id = ?", modelId);
+
+        // when the same window is trained on again with code generation
+        spark.conf().set(CodeGeneration.MAX_INPUT_BYTES, "0");
+        ModelRegistry.Registered compiled = TrainJob.run(spark, new TrainArgs(PIPELINE, 1, asOf, warehouse,
+                DbRows.insertRun(db, PIPELINE, asOf)), db);
+        Map<String, Object> again = DbRows.row(db, "SELECT holdout_metrics::text AS metrics, training_rows, training_fingerprint"
+                + " FROM nightshift.model_versions WHERE id = ?", compiled.id());
+
+        // then the same rows went in and the same trees came out, with the same holdout metrics
+        assertThat(spark.conf().get("spark.sql.codegen.wholeStage")).isEqualTo("true");
+        assertThat(again.get("training_fingerprint")).isEqualTo(interpreted.get("training_fingerprint"));
+        assertThat(again.get("training_rows")).isEqualTo(interpreted.get("training_rows"));
+        assertThat(again.get("metrics")).isEqualTo(interpreted.get("metrics"));
+        assertThat(trees(compiled.artifactUri())).isEqualTo(trees((String) interpreted.get("artifact_uri"))).contains("If (feature");
+    }
+
+    /** The fitted model's last stage (the GBT), every tree with its splits and leaf values, as MLlib prints it. */
+    private static String trees(String artifactUri) {
+        org.apache.spark.ml.PipelineModel model = org.apache.spark.ml.PipelineModel.load(artifactUri);
+        return ((org.apache.spark.ml.classification.GBTClassificationModel) model.stages()[model.stages().length - 1]).toDebugString()
+                .replaceFirst("uid = [^,]+, ", ""); // a fresh uid per fit
     }
 
     @Test
