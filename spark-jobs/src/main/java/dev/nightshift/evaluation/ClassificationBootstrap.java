@@ -190,10 +190,6 @@ final class ClassificationBootstrap {
                 spark.createDataFrame(segmentRows, new StructType(segmentFields.toArray(StructField[]::new))));
     }
 
-    /** {@link #metricsAndIntervals}' rows: the groups', and their segments' (empty without segment columns). */
-    record WithSegments(Dataset<Row> groups, Dataset<Row> segments) {
-    }
-
     /** How many shares the replicates are split into: one per core of the application, at most {@link #MAX_SHARES}. */
     static int shares(Dataset<Row> labelled, int replicates) {
         return Math.max(1, Math.min(Math.min(MAX_SHARES, replicates), parallelism(labelled)));

@@ -12,14 +12,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.nightshift.evaluation.ClassificationMetrics.WEIGHT;
-import static org.apache.spark.sql.functions.lit;
-
 /**
  * Turns predictions joined with labels into {@code model_metrics} rows: computes the metrics and bootstrap intervals of
  * each group (classification: {@link ClassificationBootstrap#metricsAndIntervals}, one pass equal to
- * {@link ClassificationMetrics} and the {@link Bootstrap}; regression: {@link RegressionMetrics} and
- * {@link RegressionBootstrap}), and brings only their per-group results (a handful of rows per date and model version)
+ * {@link ClassificationMetrics} and the {@link Bootstrap}; regression: {@link RegressionBootstrap#metricsAndIntervals}, equal to
+ * {@link RegressionMetrics} and the {@link Bootstrap}), and brings only their per-group results (a handful of rows per date and model version)
  * to the driver. Groups without any usable label give no rows.
  */
 public final class ModelEvaluation {
@@ -35,9 +32,10 @@ public final class ModelEvaluation {
     /**
      * As above, then the same metrics per value of each of the {@code segments} (columns of {@code values}, the output
      * of {@link Segments#values}; label coverage is not repeated per segment), ordered by key, segment, value, then
-     * metric. Classification computes a row's replicate weights once for its group and its segments, in one pass
-     * ({@link ClassificationBootstrap#metricsAndIntervals(Dataset, List, List, double, long, int)}); regression
-     * evaluates the rows copied once per segment column ({@link Segments#explode}).
+     * metric. A row's replicate weights are computed once for its group and its segments, in one pass
+     * ({@link ClassificationBootstrap#metricsAndIntervals(Dataset, List, List, double, long, int)},
+     * {@link RegressionBootstrap#metricsAndIntervals}); the definition copies the rows once per segment column
+     * ({@link Segments#explode}).
      */
     public static List<MetricRow> evaluate(Dataset<Row> joined, Dataset<Row> values, List<String> segments, Task task, double threshold,
                                            long seed, int replicates) {
@@ -57,21 +55,14 @@ public final class ModelEvaluation {
             }
         }
         Dataset<Row> labelled = LabelledPredictions.labelledOnly(joined);
-        Map<MetricRow.Key, Row> statsByKey;
-        Map<MetricRow.Key, Row> segmentStats;
-        if (task == Task.BINARY_CLASSIFICATION) {
-            // one shuffle and one pass per group for the estimates and the intervals, its segments' with them
-            // (ClassificationMetrics.compute is the definition they equal)
-            ClassificationBootstrap.WithSegments stats = ClassificationBootstrap.metricsAndIntervals(
-                    segments.isEmpty() ? labelled : Segments.attach(labelled, values, segments), LabelledPredictions.KEYS, segments,
-                    threshold, seed, replicates);
-            statsByKey = byKey(stats.groups());
-            segmentStats = byKey(stats.segments());
-        } else {
-            statsByKey = byKey(regressionStats(labelled, LabelledPredictions.KEYS, seed, replicates));
-            segmentStats = segments.isEmpty() ? Map.of() : byKey(regressionStats(Segments.explode(labelled, values, segments),
-                    segmentKeys(), seed, replicates));
-        }
+        Dataset<Row> rows = segments.isEmpty() ? labelled : Segments.attach(labelled, values, segments);
+        // one pass per group for the estimates and the intervals, its segments' with them (ClassificationMetrics.compute
+        // and RegressionMetrics.compute are the definitions they equal)
+        WithSegments stats = task == Task.BINARY_CLASSIFICATION
+                ? ClassificationBootstrap.metricsAndIntervals(rows, LabelledPredictions.KEYS, segments, threshold, seed, replicates)
+                : RegressionBootstrap.metricsAndIntervals(rows, LabelledPredictions.KEYS, segments, seed, replicates);
+        Map<MetricRow.Key, Row> statsByKey = byKey(stats.groups());
+        Map<MetricRow.Key, Row> segmentStats = byKey(stats.segments());
 
         String bootstrap = MetricRow.bootstrap(replicates);
         List<MetricRow> out = new ArrayList<>();
@@ -99,13 +90,6 @@ public final class ModelEvaluation {
         return out;
     }
 
-    private static List<String> segmentKeys() {
-        List<String> keys = new ArrayList<>(LabelledPredictions.KEYS);
-        keys.add(Segments.SEGMENT);
-        keys.add(Segments.SEGMENT_VALUE);
-        return keys;
-    }
-
     /** The metric rows of each segment's stats, ordered by key, segment, value, then metric. */
     private static List<MetricRow> segmentRows(Map<MetricRow.Key, Row> stats, Task task, String bootstrap) {
         List<MetricRow> out = new ArrayList<>();
@@ -119,12 +103,6 @@ public final class ModelEvaluation {
         out.sort(Comparator.comparing((MetricRow r) -> r.businessDate()).thenComparing(MetricRow::modelVersionId)
                 .thenComparing(MetricRow::segment).thenComparing(MetricRow::segmentValue).thenComparing(MetricRow::metric));
         return out;
-    }
-
-    /** The regression point estimates and bootstrap intervals of every group of {@code labelled} by {@code keys}. */
-    private static Dataset<Row> regressionStats(Dataset<Row> labelled, List<String> keys, long seed, int replicates) {
-        return RegressionMetrics.compute(labelled.withColumn(WEIGHT, lit(1.0)), keys)
-                .join(RegressionBootstrap.intervals(labelled, keys, seed, replicates), keys.toArray(String[]::new), "left");
     }
 
     private static Map<MetricRow.Key, Row> byKey(Dataset<Row> stats) {

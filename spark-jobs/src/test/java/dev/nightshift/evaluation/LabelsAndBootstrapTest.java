@@ -262,19 +262,10 @@ class LabelsAndBootstrapTest extends SparkTestBase {
     void theSegmentsInTheGroupsPassEqualAPassOverRowsCopiedPerSegment() {
         Dataset<Row> labelled = classificationGroups();
         List<String> segments = List.of("region", "plan");
-        // every fifth id has no input row, a null region on a fifth of the rest
-        Dataset<Row> values = labelled.where(org.apache.spark.sql.functions.pmod(org.apache.spark.sql.functions.hash(col(Columns.ENTITY_ID)),
-                        lit(5)).notEqual(0))
-                .select(col(Columns.ENTITY_ID), col(Columns.BUSINESS_DATE),
-                        org.apache.spark.sql.functions.element_at(org.apache.spark.sql.functions.array(lit("north"), lit("south"), lit("east"),
-                                lit("west"), lit(null).cast("string")), org.apache.spark.sql.functions.pmod(
-                                org.apache.spark.sql.functions.xxhash64(col(Columns.ENTITY_ID)), lit(5)).plus(1).cast("int")).as("region"),
-                        org.apache.spark.sql.functions.when(col(Columns.SCORE).gt(0.5), lit("gold")).otherwise(lit("basic")).as("plan"));
-        List<String> segmentKeys = new ArrayList<>(LabelledPredictions.KEYS);
-        segmentKeys.add(Segments.SEGMENT);
-        segmentKeys.add(Segments.SEGMENT_VALUE);
+        Dataset<Row> values = segmentValues(labelled, col(Columns.SCORE).gt(0.5));
+        List<String> segmentKeys = segmentKeys();
 
-        ClassificationBootstrap.WithSegments together = ClassificationBootstrap.metricsAndIntervals(
+        WithSegments together = ClassificationBootstrap.metricsAndIntervals(
                 Segments.attach(labelled, values, segments), LabelledPredictions.KEYS, segments, 0.4, 9L, 200);
         Map<String, Row> copied = bySegment(ClassificationBootstrap.metricsAndIntervals(Segments.explode(labelled, values, segments),
                 segmentKeys, 0.4, 9L, 200));
@@ -386,6 +377,27 @@ class LabelsAndBootstrapTest extends SparkTestBase {
         assertThat(compared).isGreaterThanOrEqualTo(4 * 4 * 2);
     }
 
+    /**
+     * Segment values of two columns for the ids of {@code labelled}: every fifth id has no input row, a null region on a
+     * fifth of the rest; the plan is "gold" where {@code gold} holds.
+     */
+    private static Dataset<Row> segmentValues(Dataset<Row> labelled, org.apache.spark.sql.Column gold) {
+        return labelled.where(org.apache.spark.sql.functions.pmod(org.apache.spark.sql.functions.hash(col(Columns.ENTITY_ID)),
+                        lit(5)).notEqual(0))
+                .select(col(Columns.ENTITY_ID), col(Columns.BUSINESS_DATE),
+                        org.apache.spark.sql.functions.element_at(org.apache.spark.sql.functions.array(lit("north"), lit("south"), lit("east"),
+                                lit("west"), lit(null).cast("string")), org.apache.spark.sql.functions.pmod(
+                                org.apache.spark.sql.functions.xxhash64(col(Columns.ENTITY_ID)), lit(5)).plus(1).cast("int")).as("region"),
+                        org.apache.spark.sql.functions.when(gold, lit("gold")).otherwise(lit("basic")).as("plan"));
+    }
+
+    private static List<String> segmentKeys() {
+        List<String> segmentKeys = new ArrayList<>(LabelledPredictions.KEYS);
+        segmentKeys.add(Segments.SEGMENT);
+        segmentKeys.add(Segments.SEGMENT_VALUE);
+        return segmentKeys;
+    }
+
     private static Map<String, Row> bySegment(Dataset<Row> rows) {
         return rows.collectAsList().stream().collect(Collectors.toMap(r -> r.<LocalDate>getAs(Columns.BUSINESS_DATE) + " "
                 + r.getAs(Segments.SEGMENT) + " " + r.getAs(Segments.SEGMENT_VALUE), r -> r));
@@ -413,10 +425,90 @@ class LabelsAndBootstrapTest extends SparkTestBase {
         return spark.createDataFrame(rows, MetricFixturesTest.SCHEMA);
     }
 
+    /**
+     * The regression pass's estimates equal RegressionMetrics.compute's and its intervals Bootstrap.intervals' over it
+     * (the definition), within 1e-12, null where the definition has none.
+     */
     @Test
-    void theOnePassRegressionBootstrapGivesTheDefinitionsIntervals() {
-        // a day of 600 rows with some zero labels (mape skips them), a day whose labels are all equal (r2 has no
-        // variance to explain: null), and a day of three rows (many replicates draw no row, or one)
+    void theOnePassRegressionBootstrapGivesTheDefinitionsEstimatesAndIntervals() {
+        Dataset<Row> labelled = regressionGroups();
+        List<String> keys = LabelledPredictions.KEYS;
+
+        Map<LocalDate, Row> definition = byDate(Bootstrap.intervals(labelled, keys, RegressionMetrics.BOOTSTRAPPED, 9L, 200,
+                RegressionMetrics::compute));
+        Map<LocalDate, Row> estimates = byDate(RegressionMetrics.compute(labelled, keys));
+        Map<LocalDate, Row> onePass = byDate(RegressionBootstrap.metricsAndIntervals(labelled, keys, List.of(), 9L, 200).groups());
+
+        int compared = assertSameIntervals(definition, onePass, RegressionMetrics.BOOTSTRAPPED);
+        assertThat(definition.get(DAY.plusDays(1)).<Double>getAs(Bootstrap.low(RegressionMetrics.R2))).isNull();
+        assertThat(compared).isGreaterThanOrEqualTo(20);
+        int estimated = 0;
+        for (LocalDate date : estimates.keySet()) {
+            for (String m : RegressionBootstrap.ESTIMATES) {
+                estimated += assertClose(date + " " + m, estimates.get(date).getAs(m), onePass.get(date).getAs(m));
+            }
+        }
+        assertThat(estimates.get(DAY.plusDays(1)).<Double>getAs(RegressionMetrics.R2)).isNull();
+        assertThat(estimates.get(DAY).<Double>getAs(RegressionMetrics.ZERO_LABELS)).isEqualTo(60.0);
+        assertThat(estimated).isEqualTo(3 * RegressionBootstrap.ESTIMATES.size() - 1);
+    }
+
+    /**
+     * Regression's segments, computed in the groups' pass, equal the definition (RegressionMetrics.compute and
+     * Bootstrap.intervals) over the rows copied once per segment column with the segment and its value as group keys,
+     * what evaluations computed before: every estimate and bound within 1e-12, for two segment columns, one with
+     * nulls and rows without an input row (both the value "(null)"); the groups' own rows equal the pass without
+     * segments.
+     */
+    @Test
+    void theRegressionSegmentsInTheGroupsPassEqualTheDefinitionOverRowsCopiedPerSegment() {
+        Dataset<Row> labelled = regressionGroups();
+        List<String> segments = List.of("region", "plan");
+        Dataset<Row> values = segmentValues(labelled, col(Columns.LABEL).gt(50.0));
+        List<String> segmentKeys = segmentKeys();
+
+        WithSegments together = RegressionBootstrap.metricsAndIntervals(Segments.attach(labelled, values, segments),
+                LabelledPredictions.KEYS, segments, 9L, 200);
+        Dataset<Row> copies = Segments.explode(labelled, values, segments);
+        Map<String, Row> estimates = bySegment(RegressionMetrics.compute(copies, segmentKeys));
+        Map<String, Row> intervals = bySegment(Bootstrap.intervals(copies, segmentKeys, RegressionMetrics.BOOTSTRAPPED, 9L, 200,
+                RegressionMetrics::compute));
+        Map<String, Row> inPass = bySegment(together.segments());
+
+        assertThat(inPass.keySet()).isEqualTo(estimates.keySet()).isEqualTo(intervals.keySet())
+                .contains(DAY + " region (null)", DAY + " plan gold");
+        assertThat(inPass).hasSizeGreaterThan(12);
+        int compared = 0;
+        for (String group : estimates.keySet()) {
+            for (String m : RegressionBootstrap.ESTIMATES) {
+                compared += assertClose(group + " " + m, estimates.get(group).getAs(m), inPass.get(group).getAs(m));
+            }
+            for (String m : RegressionMetrics.BOOTSTRAPPED) {
+                for (String bound : List.of(Bootstrap.low(m), Bootstrap.high(m))) {
+                    compared += assertClose(group + " " + bound, intervals.get(group).getAs(bound), inPass.get(group).getAs(bound));
+                }
+            }
+        }
+        assertThat(compared).isGreaterThan(12 * 12);
+        assertThat(byDate(together.groups())).isEqualTo(byDate(RegressionBootstrap.metricsAndIntervals(labelled,
+                LabelledPredictions.KEYS, List.of(), 9L, 200).groups()));
+    }
+
+    /** Null when {@code want} is, else within 1e-12 of it (relative above 1); 1 when a value was compared. */
+    private static int assertClose(String what, Double want, Double got) {
+        if (want == null) {
+            assertThat(got).as(what).isNull();
+            return 0;
+        }
+        assertThat(got).as(what).isCloseTo(want, within(1e-12 * Math.max(1.0, Math.abs(want))));
+        return 1;
+    }
+
+    /**
+     * A day of 600 rows with some zero labels (mape skips them), a day whose labels are all equal (r2 has no variance
+     * to explain: null), and a day of three rows (many replicates draw no row, or one).
+     */
+    private static Dataset<Row> regressionGroups() {
         java.util.Random random = new java.util.Random(11);
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
@@ -429,16 +521,7 @@ class LabelsAndBootstrapTest extends SparkTestBase {
         for (int i = 0; i < 3; i++) {
             rows.add(RowFactory.create("fx", DAY.plusDays(2), 2L, "t" + i, null, 2.0 * i + 1, (double) i, 1.0));
         }
-        Dataset<Row> labelled = spark.createDataFrame(rows, MetricFixturesTest.SCHEMA).repartition(3);
-        List<String> keys = LabelledPredictions.KEYS;
-
-        Map<LocalDate, Row> definition = byDate(Bootstrap.intervals(labelled, keys, RegressionMetrics.BOOTSTRAPPED, 9L, 200,
-                RegressionMetrics::compute));
-        Map<LocalDate, Row> onePass = byDate(RegressionBootstrap.intervals(labelled, keys, 9L, 200));
-
-        int compared = assertSameIntervals(definition, onePass, RegressionMetrics.BOOTSTRAPPED);
-        assertThat(definition.get(DAY.plusDays(1)).<Double>getAs(Bootstrap.low(RegressionMetrics.R2))).isNull();
-        assertThat(compared).isGreaterThanOrEqualTo(20);
+        return spark.createDataFrame(rows, MetricFixturesTest.SCHEMA).repartition(3);
     }
 
     /** Both have the same groups (three dates) and the same interval bounds within 1e-12; returns how many non-null bounds. */
