@@ -27,16 +27,21 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * {@code scripts/bench --night ROWS}: the whole nightly flow as an operator runs it, timed from outside. In a fresh
- * Nightshift home (embedded PostgreSQL on a free port, its own warehouse) it generates the churn demo's input (ROWS
- * customers on the two measured dates, {@value #HISTORY_ENTITIES} a day on the week before, from which the first
- * champion is trained), applies {@code config/pipelines/churn.yml}, then runs two nights with
- * {@code scripts/nightshift run churn --date D}: the bootstrap night (trains the first champion, scores) and, two days
+ * {@code scripts/bench --night ROWS [JSON_OUT] [HOME_DIR] [PIPELINE]}: the whole nightly flow as an operator runs it,
+ * timed from outside. In a fresh Nightshift home (embedded PostgreSQL on a free port, its own warehouse) it generates
+ * the churn demo's input (ROWS customers on the two measured dates, {@value #HISTORY_ENTITIES} a day on the week
+ * before, from which the first champion is trained), applies {@code config/pipelines/churn.yml}, then runs two nights
+ * with {@code scripts/nightshift run churn --date D}: the bootstrap night (trains the first champion, scores) and, two days
  * later, the measured night (scores, evaluates the bootstrap night's predictions whose labels have now arrived,
  * measures drift, decides). For each it reads the run's steps from {@code nightshift runs show ID --json} and the
  * Spark applications' wall times from the orchestrator's log ("Spark application X finished in S s"), and reports each
  * part's seconds and share, rows/s end to end and the orchestration overhead: the command's wall time minus the
  * Spark applications' (so the Spark JVMs' own start-up counts as Spark, not as overhead).
+ *
+ * <p>PIPELINE {@code demand} measures a regression night instead: the demo's demand input (ROWS items on the two
+ * measured dates, {@value #HISTORY_ENTITIES} a day on the two weeks before: {@code demand.yml} holds out its last 7
+ * days) and {@code config/pipelines/demand.yml} with a monitoring block added (an rmse policy, drift, segments per
+ * category; the demo's demand pipeline has none), written to the home as {@code bench-demand.yml}.
  */
 public final class NightlyRunBenchmark {
 
@@ -48,10 +53,14 @@ public final class NightlyRunBenchmark {
     private static final Pattern COMPLETED_RUN = Pattern.compile(": COMPLETED \\(run (\\d+)\\)");
 
     /** {@code home} null: a temporary home, deleted at the end. */
-    record Args(long rows, Path json, Path home) {
+    record Args(long rows, Path json, Path home, String pipeline) {
         static Args parse(String[] a) {
-            if (a.length < 1 || a.length > 3) {
-                throw new IllegalArgumentException("usage: scripts/bench --night ROWS [JSON_OUT] [HOME_DIR]");
+            if (a.length < 1 || a.length > 4) {
+                throw new IllegalArgumentException("usage: scripts/bench --night ROWS [JSON_OUT] [HOME_DIR] [churn|demand]");
+            }
+            String pipeline = a.length > 3 ? a[3] : SyntheticData.CHURN;
+            if (!pipeline.equals(SyntheticData.CHURN) && !pipeline.equals(SyntheticData.DEMAND)) {
+                throw new IllegalArgumentException("--night: PIPELINE must be churn or demand, got '" + pipeline + "'");
             }
             long rows;
             try {
@@ -63,7 +72,7 @@ public final class NightlyRunBenchmark {
                 throw new IllegalArgumentException("--night: ROWS must be at least 1000, got " + rows);
             }
             return new Args(rows, Path.of(a.length > 1 ? a[1] : "spark-jobs/target/bench/night.json"),
-                    a.length > 2 ? Path.of(a[2]).toAbsolutePath() : null);
+                    a.length > 2 && !a[2].isEmpty() ? Path.of(a[2]).toAbsolutePath() : null, pipeline);
         }
     }
 
@@ -102,18 +111,23 @@ public final class NightlyRunBenchmark {
         LocalDate measured = FIRST_NIGHT.plusDays(2);
         try {
             String warehouse = home.resolve("warehouse").toUri().toString();
-            System.out.printf(Locale.ROOT, "home %s%ngenerating churn input: %,d customers on %s and %s, %,d a day on %s .. %s%n", home,
-                    args.rows(), FIRST_NIGHT, measured, HISTORY_ENTITIES, FIRST_NIGHT.minusDays(7), FIRST_NIGHT.minusDays(1));
-            generate(warehouse, args.rows(), measured);
+            String pipeline = args.pipeline();
+            boolean churn = pipeline.equals(SyntheticData.CHURN);
+            int historyDays = churn ? 7 : 14;
+            System.out.printf(Locale.ROOT, "home %s%ngenerating %s input: %,d %s on %s and %s, %,d a day on %s .. %s%n", home, pipeline,
+                    args.rows(), churn ? "customers" : "items", FIRST_NIGHT, measured, HISTORY_ENTITIES,
+                    FIRST_NIGHT.minusDays(historyDays), FIRST_NIGHT.minusDays(1));
+            generate(warehouse, pipeline, historyDays, args.rows(), measured);
 
             Cli cli = new Cli(install, home);
-            cli.run(logs.resolve("night-setup.log"), "pipelines", "apply", install.resolve("config/pipelines/churn.yml").toString());
-            Night bootstrap = night(cli, "bootstrap night (trains the first champion)", FIRST_NIGHT, logs.resolve("night-bootstrap.log"));
-            Night night = night(cli, "measured night", measured, logs.resolve("night-measured.log"));
+            cli.run(logs.resolve("night-setup.log"), "pipelines", "apply", spec(install, home, pipeline).toString());
+            Night bootstrap = night(cli, pipeline, "bootstrap night (trains the first champion)", FIRST_NIGHT,
+                    logs.resolve("night-bootstrap.log"));
+            Night night = night(cli, pipeline, "measured night", measured, logs.resolve("night-measured.log"));
 
             StringBuilder out = new StringBuilder();
-            out.append(String.format(Locale.ROOT, "%nnightly run of churn, %,d rows a night, one JVM per command (scripts/nightshift), "
-                    + "Spark %s as the orchestrator configures it, %d cores%n", args.rows(), System.getenv().getOrDefault(
+            out.append(String.format(Locale.ROOT, "%nnightly run of %s, %,d rows a night, one JVM per command (scripts/nightshift), "
+                    + "Spark %s as the orchestrator configures it, %d cores%n", pipeline, args.rows(), System.getenv().getOrDefault(
                     "NIGHTSHIFT_SPARK_MASTER", "local master"), Runtime.getRuntime().availableProcessors()));
             for (Night n : List.of(night, bootstrap)) {
                 out.append(table(n));
@@ -128,8 +142,8 @@ public final class NightlyRunBenchmark {
             System.out.print(out);
 
             StringBuilder json = new StringBuilder("{\n");
-            json.append(String.format(Locale.ROOT, "  \"rows\": %d,%n  \"cores\": %d,%n  \"java\": \"%s\",%n  \"measuredAt\": \"%s\",%n"
-                            + "  \"overheadTargetSeconds\": %.1f,%n  \"nights\": [%n%s,%n%s%n  ]%n}%n", args.rows(),
+            json.append(String.format(Locale.ROOT, "  \"pipeline\": \"%s\",%n  \"rows\": %d,%n  \"cores\": %d,%n  \"java\": \"%s\",%n  \"measuredAt\": \"%s\",%n"
+                            + "  \"overheadTargetSeconds\": %.1f,%n  \"nights\": [%n%s,%n%s%n  ]%n}%n", pipeline, args.rows(),
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), java.time.Instant.now(),
                     OVERHEAD_TARGET_SECONDS, json(night), json(bootstrap)));
             ScoringBenchmark.write(args.json(), json.toString());
@@ -140,28 +154,52 @@ public final class NightlyRunBenchmark {
         }
     }
 
+    /**
+     * The pipeline's spec: churn's as the demo has it; demand's with a monitoring block added (evaluation with an rmse
+     * policy, drift, segments per category), written to {@code home}.
+     */
+    private static Path spec(Path install, Path home, String pipeline) throws IOException {
+        Path demo = install.resolve("config/pipelines/" + pipeline + ".yml");
+        if (pipeline.equals(SyntheticData.CHURN)) {
+            return demo;
+        }
+        String yml = Files.readString(demo);
+        if (yml.contains("\nmonitoring:")) {
+            throw new IllegalStateException(demo + " has a monitoring block now: use it instead of the benchmark's");
+        }
+        Path spec = home.resolve("bench-demand.yml");
+        Files.writeString(spec, yml + "monitoring:\n"
+                + "  metrics:\n"
+                + "    - { metric: rmse, max: 1000, minSamples: 500, consecutive: 2 }\n"
+                + "  drift: { method: auto }\n"
+                + "  segments: [ category ]\n");
+        return spec;
+    }
+
     /** History for the first champion's training window and holdout, then the two measured dates at full size. */
-    private static void generate(String warehouse, long rows, LocalDate measured) {
+    private static void generate(String warehouse, String pipeline, int historyDays, long rows, LocalDate measured) {
         SparkSession spark = SparkSessions.configure(SparkSession.builder().master("local[2]").appName("nightshift-bench-night-data"))
                 .getOrCreate();
+        int lag = pipeline.equals(SyntheticData.CHURN) ? 2 : 1;   // the labels' lagDays of the pipeline's spec
         try {
-            GenerateDataJob.run(spark, new GenerateDataArgs(SyntheticData.CHURN, warehouse, FIRST_NIGHT.minusDays(7),
-                    FIRST_NIGHT.minusDays(1), HISTORY_ENTITIES, 7L, null, 0.0, 0.0, 2));
+            GenerateDataJob.run(spark, new GenerateDataArgs(pipeline, warehouse, FIRST_NIGHT.minusDays(historyDays),
+                    FIRST_NIGHT.minusDays(1), HISTORY_ENTITIES, 7L, null, 0.0, 0.0, lag));
             for (LocalDate d : List.of(FIRST_NIGHT, measured)) {
-                GenerateDataJob.run(spark, new GenerateDataArgs(SyntheticData.CHURN, warehouse, d, d, rows, 7L, null, 0.0, 0.0, 2));
+                GenerateDataJob.run(spark, new GenerateDataArgs(pipeline, warehouse, d, d, rows, 7L, null, 0.0, 0.0, lag));
             }
         } finally {
             spark.stop();
         }
     }
 
-    private static Night night(Cli cli, String label, LocalDate date, Path log) throws IOException, InterruptedException {
-        System.out.printf(Locale.ROOT, "%s: scripts/nightshift run churn --date %s (log %s)%n", label, date, log);
-        double seconds = cli.run(log, "run", "churn", "--date", date.toString());
+    private static Night night(Cli cli, String pipeline, String label, LocalDate date, Path log) throws IOException,
+            InterruptedException {
+        System.out.printf(Locale.ROOT, "%s: scripts/nightshift run %s --date %s (log %s)%n", label, pipeline, date, log);
+        double seconds = cli.run(log, "run", pipeline, "--date", date.toString());
         String text = Files.readString(log);
         Matcher run = COMPLETED_RUN.matcher(text);
         if (!run.find()) {
-            throw new IllegalStateException("`nightshift run churn --date " + date + "` printed no completed run; see " + log);
+            throw new IllegalStateException("`nightshift run " + pipeline + " --date " + date + "` printed no completed run; see " + log);
         }
         long runId = Long.parseLong(run.group(1));
         Map<String, Double> spark = new LinkedHashMap<>();
