@@ -218,6 +218,112 @@ class EvaluateIntegrationTest extends SparkTestBase {
         assertThat(spark.read().format("delta").load(shadowTable).where(col("business_date").equalTo(lit(night))).count()).isZero();
     }
 
+    /**
+     * A regression pipeline end to end: train a linear regression, score a date, evaluate it once its labels arrived.
+     * rmse, mae, r2 and mape, overall and per category (monitoring.segments), equal the textbook formulas computed here
+     * over the published predictions, the labels and the raw input (r2 from the labels' mean, in two passes), within
+     * 1e-9; every bootstrap interval holds its value; the segments' n add up to the night's rows.
+     */
+    @Test
+    void evaluatesARegressionOverallAndPerSegmentAsTheFormulasGiveIt() throws Exception {
+        String pipeline = "demand-eval";
+        LocalDate night = D.minusDays(1);
+        GenerateDataJob.run(spark, new GenerateDataArgs("demand", warehouse, D.minusDays(12), D, CUSTOMERS, 7, null, 0, 0, 1));
+        PipelineSpec spec = new PipelineSpec(pipeline, Task.REGRESSION, null,
+                new PipelineSpec.Input("parquet", "{warehouse}/input/demand/date={date}", null, "item_id", null),
+                new PipelineSpec.GroundTruth("parquet", "{warehouse}/labels/demand", "item_id", "sale_date", "units_sold", 1),
+                List.of(numeric("price"), numeric("promo"), numeric("temperature"), categorical("day_of_week"), categorical("category")),
+                new PipelineSpec.ModelConfig(Algorithm.LINEAR_REGRESSION, Map.of("maxIter", 20), 8, 2, 42L, 0.5),
+                new PipelineSpec.Monitoring(null, null, null, List.of("category"), 3));
+        DbRows.applySpec(db, spec);
+        ModelRegistry.Registered model = TrainJob.run(spark, new TrainArgs(pipeline, 1, night, warehouse,
+                DbRows.insertRun(db, pipeline, night)), db);
+        ScoreJob.run(spark, new ScoreArgs(pipeline, 1, night, model.id(), warehouse, DbRows.insertRun(db, pipeline, night)), db);
+
+        List<MetricRow> written = EvaluateJob.run(spark, new EvaluateArgs(pipeline, 1, D.plusDays(1), warehouse,
+                DbRows.insertRun(db, pipeline, D.plusDays(1))), db, REPLICATES);
+
+        // the reference: the night's (prediction, label, category) per item, straight from the files
+        Map<String, Double> labels = new HashMap<>();
+        for (org.apache.spark.sql.Row r : spark.read().parquet(warehouse + "/labels/demand").where(col("sale_date").equalTo(lit(night)))
+                .select("item_id", "units_sold").collectAsList()) {
+            assertThat(labels.put(r.getString(0), ((Number) r.get(1)).doubleValue())).isNull();
+        }
+        Map<String, String> category = new HashMap<>();
+        for (org.apache.spark.sql.Row r : spark.read().parquet(warehouse + "/input/demand/date=" + night).select("item_id", "category")
+                .collectAsList()) {
+            category.put(r.getString(0), r.getString(1));
+        }
+        Map<String, List<double[]>> groups = new java.util.TreeMap<>();
+        for (org.apache.spark.sql.Row r : spark.read().format("delta").load(dev.nightshift.contract.Warehouse.predictions(warehouse, pipeline))
+                .where(col("business_date").equalTo(lit(night))).select("entity_id", "prediction").collectAsList()) {
+            double[] pair = {r.getDouble(1), labels.get(r.getString(0))};
+            groups.computeIfAbsent("", k -> new java.util.ArrayList<>()).add(pair);
+            groups.computeIfAbsent(category.get(r.getString(0)), k -> new java.util.ArrayList<>()).add(pair);
+        }
+        assertThat(groups.get("")).hasSize(CUSTOMERS);
+        assertThat(groups).hasSizeGreaterThan(3);
+
+        Map<String, Map<String, Object>> overall = new HashMap<>();
+        for (Map<String, Object> r : DbRows.rows(db, "SELECT metric, value, ci_low, ci_high, n FROM nightshift.model_metrics"
+                + " WHERE pipeline = ? AND business_date = ?", pipeline, night)) {
+            overall.put((String) r.get("metric"), r);
+        }
+        assertThat(overall.keySet()).containsAll(MetricPolicy.REGRESSION_METRICS).contains("mape_zero_labels", "duplicate_labels");
+        assertThat(written.stream().filter(r -> !r.segmented()).count()).isEqualTo(overall.size());
+        int compared = assertRegressionMetrics("overall", overall, groups.get(""));
+        for (String value : groups.keySet()) {
+            if (value.isEmpty()) {
+                continue;
+            }
+            Map<String, Map<String, Object>> segment = new HashMap<>();
+            for (Map<String, Object> r : DbRows.rows(db, "SELECT metric, value, ci_low, ci_high, n FROM nightshift.model_segment_metrics"
+                    + " WHERE pipeline = ? AND business_date = ? AND segment = 'category' AND segment_value = ?", pipeline, night, value)) {
+                segment.put((String) r.get("metric"), r);
+            }
+            compared += assertRegressionMetrics("category " + value, segment, groups.get(value));
+        }
+        assertThat(compared).isEqualTo(4 * groups.size());
+        assertThat(DbRows.row(db, "SELECT sum(n) AS n FROM nightshift.model_segment_metrics WHERE pipeline = ? AND business_date = ?"
+                + " AND segment = 'category' AND metric = 'rmse'", pipeline, night).get("n")).isEqualTo(java.math.BigDecimal.valueOf(CUSTOMERS));
+    }
+
+    /**
+     * rmse, mae, r2 and mape of the stored rows against the formulas over {@code rows} ((prediction, label) pairs),
+     * within 1e-9, each with an interval that holds it and n as many rows (mape: the non-zero labels); returns 4.
+     */
+    private static int assertRegressionMetrics(String what, Map<String, Map<String, Object>> stored, List<double[]> rows) {
+        double n = rows.size();
+        double mean = rows.stream().mapToDouble(r -> r[1]).sum() / n;
+        double sse = 0;
+        double sae = 0;
+        double sst = 0;
+        double ape = 0;
+        int nonZero = 0;
+        for (double[] r : rows) {
+            double e = r[0] - r[1];
+            sse += e * e;
+            sae += Math.abs(e);
+            sst += (r[1] - mean) * (r[1] - mean);
+            if (r[1] != 0) {
+                ape += Math.abs(e) / Math.abs(r[1]);
+                nonZero++;
+            }
+        }
+        Map<String, double[]> expected = Map.of("rmse", new double[] {Math.sqrt(sse / n), n}, "mae", new double[] {sae / n, n},
+                "r2", new double[] {1 - sse / sst, n}, "mape", new double[] {ape / nonZero, nonZero});
+        expected.forEach((metric, want) -> {
+            Map<String, Object> r = stored.get(metric);
+            assertThat(r).as(what + " " + metric).isNotNull();
+            double value = (Double) r.get("value");
+            assertThat(value).as(what + " " + metric).isCloseTo(want[0], within(1e-9 * Math.max(1.0, Math.abs(want[0]))));
+            assertThat(((Number) r.get("n")).doubleValue()).as(what + " " + metric + " n").isEqualTo(want[1]);
+            assertThat((Double) r.get("ci_low")).as(what + " " + metric).isLessThanOrEqualTo(value).isLessThan((Double) r.get("ci_high"));
+            assertThat((Double) r.get("ci_high")).as(what + " " + metric).isGreaterThanOrEqualTo(value);
+        });
+        return expected.size();
+    }
+
     /** AUC as the Mann-Whitney U statistic over average ranks (ties count one half), computed directly. */
     static double mannWhitneyAuc(double[] scores, int[] labels) {
         Integer[] order = new Integer[scores.length];

@@ -49,6 +49,26 @@ public final class DbRows {
         }
     }
 
+    /** Every row of a query, column label to value, in the query's order. */
+    public static java.util.List<Map<String, Object>> rows(DbConfig db, String sql, Object... params) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                    }
+                    out.add(row);
+                }
+            }
+            return out;
+        }
+    }
+
     /**
      * The single row of a query run as the read-only analyst role (analytics views only; the jobs' own role cannot read
      * them): the test database's superuser connects and {@code SET ROLE nightshift_analyst}.
