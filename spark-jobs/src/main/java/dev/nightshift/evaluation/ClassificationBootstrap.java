@@ -7,11 +7,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.XXH64;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 import java.util.ArrayList;
@@ -154,20 +152,6 @@ final class ClassificationBootstrap {
                         Encoders.row(DataTypes.createStructType(partialFields)))
                 .collectAsList();
 
-        List<StructField> fields = new ArrayList<>(keyFields);
-        List<StructField> segmentFields = new ArrayList<>(keyFields);
-        segmentFields.add(DataTypes.createStructField(Segments.SEGMENT, DataTypes.StringType, false));
-        segmentFields.add(DataTypes.createStructField(Segments.SEGMENT_VALUE, DataTypes.StringType, false));
-        for (String m : ESTIMATES) {
-            fields.add(DataTypes.createStructField(m, DataTypes.DoubleType, true));
-            segmentFields.add(DataTypes.createStructField(m, DataTypes.DoubleType, true));
-        }
-        for (String m : ClassificationMetrics.BOOTSTRAPPED) {
-            for (String bound : List.of(Bootstrap.low(m), Bootstrap.high(m))) {
-                fields.add(DataTypes.createStructField(bound, DataTypes.DoubleType, true));
-                segmentFields.add(DataTypes.createStructField(bound, DataTypes.DoubleType, true));
-            }
-        }
         List<Row> groupRows = new ArrayList<>();
         List<Row> segmentRows = new ArrayList<>();
         for (Row r : merge(partials, groupKeys.size() + 2, shares)) {
@@ -185,9 +169,7 @@ final class ClassificationBootstrap {
             }
             (segment < 0 ? groupRows : segmentRows).add(RowFactory.create(row));
         }
-        SparkSession spark = labelled.sparkSession();
-        return new WithSegments(spark.createDataFrame(groupRows, new StructType(fields.toArray(StructField[]::new))),
-                spark.createDataFrame(segmentRows, new StructType(segmentFields.toArray(StructField[]::new))));
+        return WithSegments.of(labelled.sparkSession(), keyFields, ESTIMATES, ClassificationMetrics.BOOTSTRAPPED, groupRows, segmentRows);
     }
 
     /** How many shares the replicates are split into: one per core of the application, at most {@link #MAX_SHARES}. */

@@ -7,11 +7,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.XXH64;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 import java.util.ArrayList;
@@ -106,20 +104,6 @@ final class RegressionBootstrap {
             }
         }
 
-        List<StructField> fields = new ArrayList<>(keyFields);
-        List<StructField> segmentFields = new ArrayList<>(keyFields);
-        segmentFields.add(DataTypes.createStructField(Segments.SEGMENT, DataTypes.StringType, false));
-        segmentFields.add(DataTypes.createStructField(Segments.SEGMENT_VALUE, DataTypes.StringType, false));
-        for (String m : ESTIMATES) {
-            fields.add(DataTypes.createStructField(m, DataTypes.DoubleType, true));
-            segmentFields.add(DataTypes.createStructField(m, DataTypes.DoubleType, true));
-        }
-        for (String m : RegressionMetrics.BOOTSTRAPPED) {
-            for (String bound : List.of(Bootstrap.low(m), Bootstrap.high(m))) {
-                fields.add(DataTypes.createStructField(bound, DataTypes.DoubleType, true));
-                segmentFields.add(DataTypes.createStructField(bound, DataTypes.DoubleType, true));
-            }
-        }
         List<Row> groupRows = new ArrayList<>();
         List<Row> segmentRows = new ArrayList<>();
         sums.forEach((key, s) -> {
@@ -131,9 +115,7 @@ final class RegressionBootstrap {
             }
             (segment < 0 ? groupRows : segmentRows).add(row(lead, s, replicates));
         });
-        SparkSession spark = labelled.sparkSession();
-        return new WithSegments(spark.createDataFrame(groupRows, new StructType(fields.toArray(StructField[]::new))),
-                spark.createDataFrame(segmentRows, new StructType(segmentFields.toArray(StructField[]::new))));
+        return WithSegments.of(labelled.sparkSession(), keyFields, ESTIMATES, RegressionMetrics.BOOTSTRAPPED, groupRows, segmentRows);
     }
 
     /** {@code lead}, the estimates from the weight-1 sums (slot {@code replicates}), then the bounds of each metric. */
