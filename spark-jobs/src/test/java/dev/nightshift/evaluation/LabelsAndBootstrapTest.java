@@ -296,8 +296,8 @@ class LabelsAndBootstrapTest extends SparkTestBase {
     /**
      * A segment value's metric rows, from the evaluation with segment columns, are the rows the evaluation without them
      * gives for that value's ids alone (a row's replicate weights depend on the seed, its id and the replicate only):
-     * the same metrics, values, intervals and n within 1e-12, for classification (the segments in the group's pass) and
-     * regression (the rows copied once per segment column). Two segment columns; nulls and ids without an input row
+     * the same metrics, values, intervals and n within 1e-12, for classification and regression (both compute the
+     * segments in the group's pass). Two segment columns; nulls and ids without an input row
      * are the value "(null)". The coverage counts are the group's alone and not repeated per segment.
      */
     @org.junit.jupiter.params.ParameterizedTest
