@@ -126,12 +126,14 @@ final class RegressionBootstrap {
         int estimate = replicates * SUMS;
         double n = s[estimate];
         double mapeN = s[estimate + 5];
-        row[at++] = n;
-        for (String m : metrics) {
-            row[at++] = metric(m, s, estimate);
+        for (String e : ESTIMATES) {
+            row[at++] = switch (e) {
+                case RegressionMetrics.N -> n;
+                case RegressionMetrics.MAPE_N -> mapeN;
+                case RegressionMetrics.ZERO_LABELS -> n - mapeN;   // weights of 1: counts, exact
+                default -> metric(e, s, estimate);
+            };
         }
-        row[at++] = mapeN;
-        row[at++] = n - mapeN;   // weights of 1: counts, exact
         double[][] values = new double[metrics.size()][replicates];
         int[] counts = new int[metrics.size()];
         for (int k = 0; k < replicates; k++) {

@@ -278,14 +278,7 @@ class LabelsAndBootstrapTest extends SparkTestBase {
         int compared = 0;
         for (String group : copied.keySet()) {
             for (String column : columns) {
-                Double want = copied.get(group).getAs(column);
-                Double got = inPass.get(group).getAs(column);
-                if (want == null) {
-                    assertThat(got).as(group + " " + column).isNull();
-                } else {
-                    assertThat(got).as(group + " " + column).isCloseTo(want, within(1e-12 * Math.max(1.0, Math.abs(want))));
-                    compared++;
-                }
+                compared += assertClose(group + " " + column, copied.get(group).getAs(column), inPass.get(group).getAs(column));
             }
         }
         assertThat(compared).isGreaterThan(15 * 12);
