@@ -51,21 +51,8 @@ public final class DbRows {
 
     /** Every row of a query, column label to value, in the query's order. */
     public static java.util.List<Map<String, Object>> rows(DbConfig db, String sql, Object... params) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                    }
-                    out.add(row);
-                }
-            }
-            return out;
+        try (Connection c = db.connect()) {
+            return query(c, sql, params);
         }
     }
 
@@ -83,20 +70,29 @@ public final class DbRows {
     }
 
     private static Map<String, Object> row(Connection c, String sql, Object... params) throws SQLException {
+        java.util.List<Map<String, Object>> rows = query(c, sql, params);
+        if (rows.isEmpty()) {
+            throw new AssertionError("no row from: " + sql);
+        }
+        return rows.get(0);
+    }
+
+    private static java.util.List<Map<String, Object>> query(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
+            java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new AssertionError("no row from: " + sql);
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                    }
+                    out.add(row);
                 }
-                Map<String, Object> out = new LinkedHashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    out.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                }
-                return out;
             }
+            return out;
         }
     }
 
