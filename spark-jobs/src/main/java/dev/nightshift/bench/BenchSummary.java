@@ -123,6 +123,7 @@ public final class BenchSummary {
                             farthest < 1 - ScoringBenchmark.LINEAR_TOLERANCE ? " (a row cheaper at larger sizes)" : ""),
                     sizes.size() >= 2 && ScoringBenchmark.withinLinearTolerance(farthest), "scaling.json"));
             rows.add(marginal(sizes, range));
+            rows.add(netOfFixedCost(scaling, range));
         }
 
         JsonNode memory = read(dir, "memory.json");
@@ -181,6 +182,49 @@ public final class BenchSummary {
         }
         return new Row(MARGINAL, "copy, compiled LR, " + range, String.format(Locale.ROOT, "farthest %.2f× of the first step's%s",
                 farthest, at), !Double.isNaN(farthest) && ScoringBenchmark.withinLinearTolerance(farthest), "scaling.json");
+    }
+
+    static final String NET_OF_FIXED_COST = "a third reading of linear cost: per-row time net of the per-query cost (a round over a "
+            + "small input), within ±20% of the smallest size's";
+
+    /**
+     * Cost linear in rows read as time = fixed + rows × per-row, with the fixed part measured rather than fitted: each
+     * size's time less that of a round over the small input in {@code fixedCost}, per row beyond it
+     * ({@link Scaling#netNanosPerRow}), as a multiple of the smallest size's.
+     */
+    private static Row netOfFixedCost(JsonNode scaling, String range) {
+        JsonNode fixed = scaling.get("fixedCost");
+        JsonNode sizes = scaling.path("sizes");
+        if (fixed == null) {
+            return new Row(NET_OF_FIXED_COST, "copy, compiled LR", "not measured (scaling.json has no fixedCost: one size, "
+                    + "or written before 2026-12-06, evening)", null, "scaling.json");
+        }
+        long fixedRows = fixed.path("rows").asLong();
+        double farthest = 1;
+        String at = "";
+        for (JsonNode f : fixed.path("variants")) {
+            String name = f.path("name").asText();
+            double smallest = Double.NaN;
+            for (int i = 0; i < sizes.size(); i++) {
+                JsonNode v = variant(sizes.path(i).path("variants"), name);
+                long rows = sizes.path(i).path("rows").asLong();
+                double net = v == null ? Double.NaN : Scaling.netNanosPerRow(rows, seconds(v), fixedRows, seconds(f));
+                if (i == 0) {
+                    smallest = net;
+                } else if (Math.abs(net / smallest - 1) > Math.abs(farthest - 1) || Double.isNaN(net / smallest)) {
+                    farthest = net / smallest;
+                    at = String.format(Locale.ROOT, " (%s, %,d rows)", name, rows);
+                }
+            }
+        }
+        return new Row(NET_OF_FIXED_COST, String.format(Locale.ROOT, "copy, compiled LR, %s, less a round over %,d rows", range, fixedRows),
+                String.format(Locale.ROOT, "farthest %.2f× of the smallest size's%s", farthest, at),
+                !Double.isNaN(farthest) && ScoringBenchmark.withinLinearTolerance(farthest), "scaling.json");
+    }
+
+    /** A variant's median seconds a round, from its rows and nanoseconds per row. */
+    private static double seconds(JsonNode variant) {
+        return variant.path("rows").asLong() * variant.path("nanosPerRow").asDouble(Double.NaN) / 1e9;
     }
 
     /** Seconds per added row of variant {@code name} from size {@code a} to size {@code b} (NaN when it is missing). */

@@ -21,7 +21,9 @@ import java.util.Map;
  * performance issue asks for ±20% from 1M to 16M rows) and the JVM's heap, then how the largest input compares with
  * the heap: scoring streams rows through fixed-size batches, so a dataset many times the heap must score without
  * running out of memory. Every size's input is generated first (each in its own folder under {@code scaling-input}),
- * then the rounds alternate between the sizes.
+ * then the rounds alternate between the sizes. With two sizes or more, a small input ({@link #fixedCostRows}) is timed
+ * in the same rounds: what a round costs whatever its rows (the query's planning, Parquet's schema job, the tasks'
+ * start, the output's commit), so that the per-row time can also be read net of it.
  */
 final class Scaling {
 
@@ -31,6 +33,22 @@ final class Scaling {
 
     /** The issue's memory check: an input this many times the heap, as Spark rows, scores without running out of memory. */
     static final int HEAP_MULTIPLE = 10;
+
+    /** The small input's rows: a round over it is mostly the per-query cost that every size pays once. */
+    static final long FIXED_COST_ROWS = 10_000;
+
+    /** The small input's rows for these sizes: {@link #FIXED_COST_ROWS}, at most a tenth of the smallest; 0 (none) for one size. */
+    static long fixedCostRows(List<Long> sizes) {
+        return sizes.size() < 2 ? 0 : Math.min(FIXED_COST_ROWS, sizes.get(0) / 10);
+    }
+
+    /**
+     * Nanoseconds per row net of the per-query cost: what {@code rows} took beyond what {@code fixedRows} took, per row
+     * beyond them. A cost of {@code a + b·rows} gives {@code b} at every size, whatever {@code a}.
+     */
+    static double netNanosPerRow(long rows, double seconds, long fixedRows, double fixedSeconds) {
+        return (seconds - fixedSeconds) * 1e9 / (rows - fixedRows);
+    }
 
     private Scaling() {
     }
@@ -44,6 +62,12 @@ final class Scaling {
             System.out.printf(Locale.ROOT, "%ngenerating %,d rows into %s%n", rows, dir);
             ScoringBenchmark.generate(spark, rows).write().mode("overwrite").parquet(dir.toString());
             inputs.put(rows, dir);
+        }
+        long fixedRows = fixedCostRows(args.scaling());
+        Path fixedInput = args.work().resolve("scaling-input").resolve("fixed-cost").toAbsolutePath();
+        if (fixedRows > 0) {
+            System.out.printf(Locale.ROOT, "%ngenerating %,d rows (the per-query cost's input) into %s%n", fixedRows, fixedInput);
+            ScoringBenchmark.generate(spark, fixedRows).write().mode("overwrite").parquet(fixedInput.toString());
         }
         String trainingInput = inputs.values().iterator().next().toString();
         PipelineModel model = ScoringBenchmark.train(spark, trainingInput, List.of(ScoringBenchmark.ModelCase.LR))
@@ -61,7 +85,11 @@ final class Scaling {
         List<ScoringBenchmark.Variant> variants = new ArrayList<>();
         Map<String, Long> rowsOf = new HashMap<>();
         Map<String, String> nameOf = new HashMap<>();
-        for (Map.Entry<Long, Path> e : inputs.entrySet()) {
+        Map<Long, Path> timed = new LinkedHashMap<>(inputs);
+        if (fixedRows > 0) {
+            timed.put(fixedRows, fixedInput);
+        }
+        for (Map.Entry<Long, Path> e : timed.entrySet()) {
             String input = e.getValue().toString();
             for (ScoringBenchmark.Variant v : List.of(ScoringBenchmark.copy(spark, input, output),
                     ScoringBenchmark.compiled(ScoringBenchmark.ModelCase.LR, lr, spark, input, output))) {
@@ -80,25 +108,44 @@ final class Scaling {
             points.add(new Point(e.getKey(), ScoringBenchmark.directoryBytes(e.getValue()),
                     ScoringBenchmark.unsafeRowBytes(spark, e.getValue().toString()), results));
         }
+        List<ScoringBenchmark.Result> fixed = measured.stream().filter(r -> fixedRows > 0 && rowsOf.get(r.name()) == fixedRows)
+                .map(r -> new ScoringBenchmark.Result(nameOf.get(r.name()), r.baseline(), fixedRows, r.seconds(), r.heap()))
+                .toList();
 
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%nscaling: median of %d alternating rounds over all sizes, %d cores; %s%n",
                 args.rounds(), Runtime.getRuntime().availableProcessors(), HeapWatch.describeJvm()));
-        out.append("| rows | variant | rows/s | ns per row | per-row time vs smallest | peak heap | max heap after GC | seconds per round |\n"
-                + "|---|---|---|---|---|---|---|---|\n");
+        out.append("| rows | variant | rows/s | ns per row | per-row time vs smallest | net of the per-query cost: ns per row, vs smallest "
+                + "| peak heap | max heap after GC | seconds per round |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (ScoringBenchmark.Result r : fixed) {
+            out.append(String.format(Locale.ROOT, "| %,d | %s (the per-query cost) | %s | %.0f | | | %s | %s | %s |%n", fixedRows, r.name(),
+                    ScoringBenchmark.human(r.rowsPerSecond()), r.nanosPerRow(), HeapWatch.mb(r.heap().usedBytes()),
+                    HeapWatch.mb(r.heap().afterGcBytes()), seconds(r)));
+        }
         Point smallest = points.get(0);
         boolean linear = true;
+        boolean linearNet = !fixed.isEmpty();
         for (Point p : points) {
             for (ScoringBenchmark.Result r : p.results()) {
                 double relative = r.nanosPerRow() / baseline(smallest, r.name()).nanosPerRow();
                 linear &= ScoringBenchmark.withinLinearTolerance(relative);
-                out.append(String.format(Locale.ROOT, "| %,d | %s | %s | %.0f | %.2f× | %s | %s | %s |%n", p.rows(), r.name(),
-                        ScoringBenchmark.human(r.rowsPerSecond()), r.nanosPerRow(), relative, HeapWatch.mb(r.heap().usedBytes()),
-                        HeapWatch.mb(r.heap().afterGcBytes()), String.join(" ", r.seconds().stream()
-                                .map(s -> String.format(Locale.ROOT, "%.2f", s)).toList())));
+                String net = "";
+                if (!fixed.isEmpty()) {
+                    double ns = net(p, r, fixed);
+                    double netRelative = ns / net(smallest, baseline(smallest, r.name()), fixed);
+                    linearNet &= ScoringBenchmark.withinLinearTolerance(netRelative);
+                    net = String.format(Locale.ROOT, "%.0f, %.2f×", ns, netRelative);
+                }
+                out.append(String.format(Locale.ROOT, "| %,d | %s | %s | %.0f | %.2f× | %s | %s | %s | %s |%n", p.rows(), r.name(),
+                        ScoringBenchmark.human(r.rowsPerSecond()), r.nanosPerRow(), relative, net, HeapWatch.mb(r.heap().usedBytes()),
+                        HeapWatch.mb(r.heap().afterGcBytes()), seconds(r)));
             }
         }
         out.append(String.format(Locale.ROOT, "per-row time within ±%.0f%% of the smallest size's at every size: %s%n",
                 ScoringBenchmark.LINEAR_TOLERANCE * 100, linear ? "yes" : "NO"));
+        if (!fixed.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "per-row time net of the per-query cost (a round over %,d rows) within ±%.0f%% of the "
+                    + "smallest size's at every size: %s%n", fixedRows, ScoringBenchmark.LINEAR_TOLERANCE * 100, linearNet ? "yes" : "NO"));
+        }
         Point largest = points.get(points.size() - 1);
         long heap = Runtime.getRuntime().maxMemory();
         double times = (double) largest.unsafeRowBytes() / heap;
@@ -115,7 +162,12 @@ final class Scaling {
         StringBuilder json = new StringBuilder("{\n");
         json.append(ScoringBenchmark.header(largest.rows(), args.rounds()));
         json.append("  \"mode\": \"scaling\",\n  \"linearTolerance\": ").append(ScoringBenchmark.LINEAR_TOLERANCE)
-                .append(",\n  \"linearWithinTolerance\": ").append(linear).append(",\n  \"sizes\": [\n");
+                .append(",\n  \"linearWithinTolerance\": ").append(linear);
+        if (!fixed.isEmpty()) {
+            json.append(",\n  \"linearNetOfFixedCostWithinTolerance\": ").append(linearNet).append(String.format(Locale.ROOT,
+                    ",%n  \"fixedCost\": {\"rows\": %d, \"variants\": %s}", fixedRows, ScoringBenchmark.json(fixed, "    ")));
+        }
+        json.append(",\n  \"sizes\": [\n");
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
             StringBuilder relative = new StringBuilder();
@@ -131,6 +183,15 @@ final class Scaling {
                 + "\"maxHeapBytes\": %d, \"inputVsHeap\": %.2f, \"outOfMemory\": false}%n}%n", largest.rows(), largest.unsafeRowBytes(),
                 largest.parquetBytes(), heap, times));
         ScoringBenchmark.write(args.json(), json.toString());
+    }
+
+    private static double net(Point p, ScoringBenchmark.Result r, List<ScoringBenchmark.Result> fixed) {
+        ScoringBenchmark.Result f = fixed.stream().filter(x -> x.name().equals(r.name())).findFirst().orElseThrow();
+        return netNanosPerRow(p.rows(), r.medianSeconds(), f.rows(), f.medianSeconds());
+    }
+
+    private static String seconds(ScoringBenchmark.Result r) {
+        return String.join(" ", r.seconds().stream().map(s -> String.format(Locale.ROOT, "%.2f", s)).toList());
     }
 
     private static ScoringBenchmark.Result baseline(Point smallest, String name) {

@@ -61,8 +61,10 @@ class BenchSummaryTest {
 
         // Scaling: copy 2, 5 and 17 s at 1M, 4M and 16M rows (each added row 1,000 ns in both steps), compiled LR 1.5,
         // 4.5 and 18 s (1,000 ns, then 1,125 ns): per row 0.53× and 0.75× of the smallest size's, outside ±20%, while
-        // an added row costs at most 1.125× of the first step's.
-        Files.writeString(dir.resolve("scaling.json"), "{\"linearTolerance\": 0.2, \"sizes\": ["
+        // an added row costs at most 1.125× of the first step's. A round over 10,000 rows took 1.01 s (copy) and
+        // 0.51 s (LR), so net of it the copy's rows cost 0.99 s / 990,000 = 1,000 ns at 1M and (17 − 1.01) / 15,990,000
+        // = 1,000 ns at 16M, and LR's 1,000 ns at 1M and 4M and (18 − 0.51) / 15,990,000 = 1,093.8 ns at 16M: 1.09×.
+        Files.writeString(dir.resolve("scaling.json"), "{\"linearTolerance\": 0.2, " + fixedCost(1.01, 0.51) + ", \"sizes\": ["
                 + size(1_000_000, 2, 1.5, "\"copy\": 1.0, \"compiled LR\": 1.0") + ","
                 + size(4_000_000, 5, 4.5, "\"copy\": 0.625, \"compiled LR\": 0.75") + ","
                 + size(16_000_000, 17, 18, "\"copy\": 0.53125, \"compiled LR\": 0.75") + "]}");
@@ -97,6 +99,8 @@ class BenchSummaryTest {
                         "farthest 0.53× of the smallest size's (a row cheaper at larger sizes)", false),
                 org.assertj.core.groups.Tuple.tuple("copy, compiled LR, 1,000,000 to 16,000,000 rows",
                         "farthest 1.13× of the first step's (compiled LR, 4,000,000 to 16,000,000 rows)", true),
+                org.assertj.core.groups.Tuple.tuple("copy, compiled LR, 1,000,000 to 16,000,000 rows, less a round over 10,000 rows",
+                        "farthest 1.09× of the smallest size's (compiled LR, 16,000,000 rows)", true),
                 org.assertj.core.groups.Tuple.tuple("36,000,000 rows, heap 512 MB", "input 10.2× the heap, scored", true));
         assertThat(BenchSummary.table(rows)).contains("| compiled LR | 2.50× | **no** |", "| — |");
         assertThat(BenchSummary.json(rows)).contains("\"met\" : false", "\"met\" : null");
@@ -127,7 +131,9 @@ class BenchSummaryTest {
         });
         assertThat(rows).filteredOn(r -> r.file().equals("scaling.json")).extracting(BenchSummary.Row::measured, BenchSummary.Row::met)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("farthest 1.25× of the smallest size's", false),
-                        org.assertj.core.groups.Tuple.tuple("not measured (needs three sizes, scaling.json has 2)", null));
+                        org.assertj.core.groups.Tuple.tuple("not measured (needs three sizes, scaling.json has 2)", null),
+                        org.assertj.core.groups.Tuple.tuple("not measured (scaling.json has no fixedCost: one size, or written before "
+                                + "2026-12-06, evening)", null));
     }
 
     @Test
@@ -143,11 +149,42 @@ class BenchSummaryTest {
     }
 
     @Test
+    void aCostThatGrowsFasterThanTheRowsIsOutsideTheBoundNetOfTheFixedCost(@TempDir Path dir) throws Exception {
+        // The copy as above (1,000 ns a row net of 1 s); LR 1.5, 5.5 and 24 s: net of its 0.51-s round, 1,000 ns at 1M,
+        // 4.99 / 3,990,000 = 1,250.6 ns at 4M and 23.49 / 15,990,000 = 1,469.0 ns at 16M, 1.47× of 1M's.
+        Files.writeString(dir.resolve("scaling.json"), "{\"linearTolerance\": 0.2, " + fixedCost(1.01, 0.51) + ", \"sizes\": ["
+                + size(1_000_000, 2, 1.5, "\"copy\": 1.0, \"compiled LR\": 1.0") + ","
+                + size(4_000_000, 5, 5.5, "\"copy\": 0.625, \"compiled LR\": 0.92") + ","
+                + size(16_000_000, 17, 24, "\"copy\": 0.53125, \"compiled LR\": 1.0") + "]}");
+
+        assertThat(BenchSummary.rows(dir)).filteredOn(r -> r.target().equals(BenchSummary.NET_OF_FIXED_COST)).singleElement()
+                .satisfies(r -> assertThat(r.met()).isFalse())
+                .satisfies(r -> assertThat(r.measured()).isEqualTo("farthest 1.47× of the smallest size's (compiled LR, 16,000,000 rows)"));
+    }
+
+    @Test
+    void theNetPerRowTimeOfACostFixedPlusPerRowIsThePerRowPart() {
+        // 0.3 s + 700 ns a row: 0.307 s over 10,000 rows, 1.0 s over 1M, 11.5 s over 16M
+        assertThat(Scaling.netNanosPerRow(1_000_000, 1.0, 10_000, 0.307)).isCloseTo(700.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(Scaling.netNanosPerRow(16_000_000, 11.5, 10_000, 0.307)).isCloseTo(700.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(Scaling.fixedCostRows(List.of(1_000_000L, 4_000_000L))).isEqualTo(10_000);
+        assertThat(Scaling.fixedCostRows(List.of(40_000L, 160_000L))).isEqualTo(4_000);
+        assertThat(Scaling.fixedCostRows(List.of(36_000_000L))).isZero();
+    }
+
+    @Test
     void aFileThatIsNotJsonIsNamed(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("landing.json"), "landing 1,000,000 rows");
 
         assertThatThrownBy(() -> BenchSummary.rows(dir)).hasMessageContaining(dir.resolve("landing.json").toString())
                 .hasMessageContaining("is not the JSON a benchmark section writes");
+    }
+
+    /** scaling.json's small input, 10,000 rows, its variants written by the scoring benchmark's own JSON writer. */
+    private static String fixedCost(double copySeconds, double lrSeconds) {
+        return "\"fixedCost\": {\"rows\": 10000, \"variants\": " + ScoringBenchmark.json(List.of(
+                new ScoringBenchmark.Result("copy", "copy", 10_000, List.of(copySeconds), HEAP),
+                new ScoringBenchmark.Result("compiled LR", "MLlib LR", 10_000, List.of(lrSeconds), HEAP)), "  ") + "}";
     }
 
     /** One size of scaling.json, its variants written by the scoring benchmark's own JSON writer. */
