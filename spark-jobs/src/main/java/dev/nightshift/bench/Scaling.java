@@ -22,7 +22,7 @@ import java.util.Map;
  * the heap: scoring streams rows through fixed-size batches, so a dataset many times the heap must score without
  * running out of memory. Every size's input is generated first (each in its own folder under {@code scaling-input}),
  * then the rounds alternate between the sizes. With two sizes or more, a small input ({@link #fixedCostRows}) is timed
- * in the same rounds: what a round costs whatever its rows (the query's planning, Parquet's schema job, the tasks'
+ * in the same rounds, once after each size: what a round costs whatever its rows (the query's planning, Parquet's schema job, the tasks'
  * start, the output's commit), so that the per-row time can also be read net of it.
  */
 final class Scaling {
@@ -85,17 +85,24 @@ final class Scaling {
         List<ScoringBenchmark.Variant> variants = new ArrayList<>();
         Map<String, Long> rowsOf = new HashMap<>();
         Map<String, String> nameOf = new HashMap<>();
-        Map<Long, Path> timed = new LinkedHashMap<>(inputs);
-        if (fixedRows > 0) {
-            timed.put(fixedRows, fixedInput);
-        }
-        for (Map.Entry<Long, Path> e : timed.entrySet()) {
-            String input = e.getValue().toString();
-            for (ScoringBenchmark.Variant v : List.of(ScoringBenchmark.copy(spark, input, output),
-                    ScoringBenchmark.compiled(ScoringBenchmark.ModelCase.LR, lr, spark, input, output))) {
+        // The small input is timed once after every size in a round (its rounds pooled): a median over that many rounds
+        // moves less, and it follows a different size's write each time.
+        int repeat = 0;
+        for (Map.Entry<Long, Path> e : inputs.entrySet()) {
+            for (ScoringBenchmark.Variant v : List.of(ScoringBenchmark.copy(spark, e.getValue().toString(), output),
+                    ScoringBenchmark.compiled(ScoringBenchmark.ModelCase.LR, lr, spark, e.getValue().toString(), output))) {
                 String sized = String.format(Locale.ROOT, "%s, %,d rows", v.name(), e.getKey());
                 variants.add(new ScoringBenchmark.Variant(sized, v.baseline(), v.work()));
                 rowsOf.put(sized, e.getKey());
+                nameOf.put(sized, v.name());
+            }
+            repeat++;
+            for (ScoringBenchmark.Variant v : fixedRows == 0 ? List.<ScoringBenchmark.Variant>of() : List.of(
+                    ScoringBenchmark.copy(spark, fixedInput.toString(), output),
+                    ScoringBenchmark.compiled(ScoringBenchmark.ModelCase.LR, lr, spark, fixedInput.toString(), output))) {
+                String sized = String.format(Locale.ROOT, "%s, %,d rows #%d", v.name(), fixedRows, repeat);
+                variants.add(new ScoringBenchmark.Variant(sized, v.baseline(), v.work()));
+                rowsOf.put(sized, fixedRows);
                 nameOf.put(sized, v.name());
             }
         }
@@ -108,9 +115,10 @@ final class Scaling {
             points.add(new Point(e.getKey(), ScoringBenchmark.directoryBytes(e.getValue()),
                     ScoringBenchmark.unsafeRowBytes(spark, e.getValue().toString()), results));
         }
-        List<ScoringBenchmark.Result> fixed = measured.stream().filter(r -> fixedRows > 0 && rowsOf.get(r.name()) == fixedRows)
-                .map(r -> new ScoringBenchmark.Result(nameOf.get(r.name()), r.baseline(), fixedRows, r.seconds(), r.heap()))
-                .toList();
+        Map<String, ScoringBenchmark.Result> pooled = new LinkedHashMap<>();
+        measured.stream().filter(r -> fixedRows > 0 && rowsOf.get(r.name()) == fixedRows).forEach(r -> pooled.merge(nameOf.get(r.name()),
+                new ScoringBenchmark.Result(nameOf.get(r.name()), r.baseline(), fixedRows, r.seconds(), r.heap()), Scaling::pool));
+        List<ScoringBenchmark.Result> fixed = List.copyOf(pooled.values());
 
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%nscaling: median of %d alternating rounds over all sizes, %d cores; %s%n",
                 args.rounds(), Runtime.getRuntime().availableProcessors(), HeapWatch.describeJvm()));
@@ -188,6 +196,13 @@ final class Scaling {
     private static double net(Point p, ScoringBenchmark.Result r, List<ScoringBenchmark.Result> fixed) {
         ScoringBenchmark.Result f = fixed.stream().filter(x -> x.name().equals(r.name())).findFirst().orElseThrow();
         return netNanosPerRow(p.rows(), r.medianSeconds(), f.rows(), f.medianSeconds());
+    }
+
+    /** One variant's rounds over the small input from all its places in the rounds: every round's seconds, the larger heap. */
+    static ScoringBenchmark.Result pool(ScoringBenchmark.Result a, ScoringBenchmark.Result b) {
+        List<Double> seconds = new ArrayList<>(a.seconds());
+        seconds.addAll(b.seconds());
+        return new ScoringBenchmark.Result(a.name(), a.baseline(), a.rows(), seconds, HeapWatch.Peak.max(a.heap(), b.heap()));
     }
 
     private static String seconds(ScoringBenchmark.Result r) {

@@ -170,6 +170,15 @@ class BenchSummaryTest {
         assertThat(Scaling.fixedCostRows(List.of(1_000_000L, 4_000_000L))).isEqualTo(10_000);
         assertThat(Scaling.fixedCostRows(List.of(40_000L, 160_000L))).isEqualTo(4_000);
         assertThat(Scaling.fixedCostRows(List.of(36_000_000L))).isZero();
+
+        // the small input's rounds from its places after each size, pooled: every round kept, the median over all of them
+        ScoringBenchmark.Result pooled = Scaling.pool(
+                Scaling.pool(new ScoringBenchmark.Result("copy", "copy", 10_000, List.of(0.30, 0.90), HEAP),
+                        new ScoringBenchmark.Result("copy", "copy", 10_000, List.of(0.20), new HeapWatch.Peak(1L << 31, 1L << 27))),
+                new ScoringBenchmark.Result("copy", "copy", 10_000, List.of(0.25, 0.40), HEAP));
+        assertThat(pooled.seconds()).containsExactly(0.30, 0.90, 0.20, 0.25, 0.40);
+        assertThat(pooled.medianSeconds()).isEqualTo(0.30);
+        assertThat(pooled.heap().usedBytes()).isEqualTo(1L << 31);
     }
 
     @Test
