@@ -22,8 +22,8 @@ import java.util.Map;
  * the heap: scoring streams rows through fixed-size batches, so a dataset many times the heap must score without
  * running out of memory. Every size's input is generated first (each in its own folder under {@code scaling-input}),
  * then the rounds alternate between the sizes. With two sizes or more, a small input ({@link #fixedCostRows}) is timed
- * in the same rounds, once after each size: what a round costs whatever its rows (the query's planning, Parquet's schema job, the tasks'
- * start, the output's commit), so that the per-row time can also be read net of it.
+ * in the same rounds, once after each size: what a round costs whatever its rows (the query's planning, Parquet's
+ * schema job, the tasks' start, the output's commit), so that the per-row time can also be read net of it.
  */
 final class Scaling {
 
@@ -116,8 +116,9 @@ final class Scaling {
                     ScoringBenchmark.unsafeRowBytes(spark, e.getValue().toString()), results));
         }
         Map<String, ScoringBenchmark.Result> pooled = new LinkedHashMap<>();
-        measured.stream().filter(r -> fixedRows > 0 && rowsOf.get(r.name()) == fixedRows).forEach(r -> pooled.merge(nameOf.get(r.name()),
-                new ScoringBenchmark.Result(nameOf.get(r.name()), r.baseline(), fixedRows, r.seconds(), r.heap()), Scaling::pool));
+        measured.stream().filter(r -> fixedRows > 0 && rowsOf.get(r.name()) == fixedRows)
+                .forEach(r -> pooled.merge(nameOf.get(r.name()), new ScoringBenchmark.Result(nameOf.get(r.name()), r.baseline(),
+                        fixedRows, r.seconds(), r.heap()), Scaling::pool));
         List<ScoringBenchmark.Result> fixed = List.copyOf(pooled.values());
 
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%nscaling: median of %d alternating rounds over all sizes, %d cores; %s%n",
