@@ -106,7 +106,7 @@ final class Scaling {
                 nameOf.put(sized, v.name());
             }
         }
-        List<ScoringBenchmark.Result> measured = ScoringBenchmark.measure(variants, 1, args.rounds(), true);
+        List<ScoringBenchmark.Result> measured = ScoringBenchmark.measure(variants, 1, args.rounds(), true, Path.of(output));
         List<Point> points = new ArrayList<>();
         for (Map.Entry<Long, Path> e : inputs.entrySet()) {
             List<ScoringBenchmark.Result> results = measured.stream().filter(r -> rowsOf.get(r.name()).equals(e.getKey()))

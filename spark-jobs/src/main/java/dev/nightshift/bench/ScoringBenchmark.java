@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -289,7 +290,7 @@ public final class ScoringBenchmark {
                 }
             }
         }
-        List<Result> results = measure(variants, args.rows(), args.rounds(), true);
+        List<Result> results = measure(variants, args.rows(), args.rounds(), true, Path.of(output));
 
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%n%,d rows, %d cores, median of %d rounds; %s%n", args.rows(),
@@ -390,15 +391,21 @@ public final class ScoringBenchmark {
     /**
      * Runs every variant once untimed (when {@code warmUp}: class loading, code generation, JIT), then {@code rounds}
      * timed rounds in rotated order, and returns one result per variant, in the order given. Before each timed run the
-     * heap is collected and its peaks reset (outside the timing), so each variant's heap is its own.
+     * heap is collected and its peaks reset (outside the timing), so each variant's heap is its own, and
+     * {@code output}, the folder the variants write to (null: none), is deleted (outside the timing too): a write in
+     * Spark's overwrite mode would otherwise delete the previous variant's output inside its own time, so that each
+     * round paid for the one before it (the variant after the copy, for 5,000,000 rows of eight columns).
      */
-    static List<Result> measure(List<Variant> variants, long rows, int rounds, boolean warmUp) {
+    static List<Result> measure(List<Variant> variants, long rows, int rounds, boolean warmUp, Path output) throws IOException {
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
         Map<String, HeapWatch.Peak> heap = new LinkedHashMap<>();
         variants.forEach(v -> seconds.put(v.name(), new ArrayList<>()));
         if (warmUp) {
             System.out.println("warm-up round (untimed: class loading, code generation, JIT)");
-            variants.forEach(v -> v.work().run());
+            for (Variant v : variants) {
+                deleteOutput(output);
+                v.work().run();
+            }
         }
         HeapWatch watch = HeapWatch.install();
         for (int round = 0; round < rounds; round++) {
@@ -406,16 +413,31 @@ public final class ScoringBenchmark {
             // spreads over all variants instead of landing on one.
             for (int k = 0; k < variants.size(); k++) {
                 Variant v = variants.get((k + round) % variants.size());
+                double deleted = deleteOutput(output);
                 watch.reset();
                 long start = System.nanoTime();
                 v.work().run();
                 double s = (System.nanoTime() - start) / 1e9;
                 heap.merge(v.name(), watch.peak(), HeapWatch.Peak::max);
                 seconds.get(v.name()).add(s);
-                System.out.printf(Locale.ROOT, "round %d  %-24s %7.2f s  heap peak %s%n", round + 1, v.name(), s, heap.get(v.name()));
+                System.out.printf(Locale.ROOT, "round %d  %-24s %7.2f s  heap peak %s; the output before it deleted untimed in %.2f s%n",
+                        round + 1, v.name(), s, heap.get(v.name()), deleted);
             }
         }
         return variants.stream().map(v -> new Result(v.name(), v.baseline(), rows, seconds.get(v.name()), heap.get(v.name()))).toList();
+    }
+
+    /** Deletes {@code output} and everything in it, if it exists (null: nothing); returns the seconds it took. */
+    static double deleteOutput(Path output) throws IOException {
+        long start = System.nanoTime();
+        if (output != null && Files.exists(output)) {
+            try (Stream<Path> paths = Files.walk(output)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** {@code results}' ratio of rows/s to the named variant's, or NaN when that variant is not among them. */
