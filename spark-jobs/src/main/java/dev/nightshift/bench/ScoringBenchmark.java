@@ -394,7 +394,8 @@ public final class ScoringBenchmark {
      * heap is collected and its peaks reset (outside the timing), so each variant's heap is its own, and
      * {@code output}, the folder the variants write to (null: none), is deleted (outside the timing too): a write in
      * Spark's overwrite mode would otherwise delete the previous variant's output inside its own time, so that each
-     * round paid for the one before it (the variant after the copy, for 5,000,000 rows of eight columns).
+     * round paid for the one before it (most of all the variant after the copy, which deleted a copy of the whole
+     * input).
      */
     static List<Result> measure(List<Variant> variants, long rows, int rounds, boolean warmUp, Path output) throws IOException {
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
