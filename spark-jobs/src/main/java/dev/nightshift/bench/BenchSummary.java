@@ -227,18 +227,14 @@ public final class BenchSummary {
         return variant.path("rows").asLong() * variant.path("nanosPerRow").asDouble(Double.NaN) / 1e9;
     }
 
-    /** Seconds per added row of variant {@code name} from size {@code a} to size {@code b} (NaN when it is missing). */
+    /** Nanoseconds per added row of variant {@code name} from size {@code a} to size {@code b} (NaN when it is missing). */
     private static double step(JsonNode a, JsonNode b, String name) {
         JsonNode va = variant(a.path("variants"), name);
         JsonNode vb = variant(b.path("variants"), name);
         if (va == null || vb == null) {
             return Double.NaN;
         }
-        long ra = a.path("rows").asLong();
-        long rb = b.path("rows").asLong();
-        double ta = ra * va.path("nanosPerRow").asDouble(Double.NaN);
-        double tb = rb * vb.path("nanosPerRow").asDouble(Double.NaN);
-        return (tb - ta) / (rb - ra);
+        return Scaling.netNanosPerRow(b.path("rows").asLong(), seconds(vb), a.path("rows").asLong(), seconds(va));
     }
 
     /**

@@ -16,7 +16,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * {@code scripts/bench --night ROWS [JSON_OUT] [HOME_DIR] [PIPELINE]}: the whole nightly flow as an operator runs it,
@@ -311,10 +309,6 @@ public final class NightlyRunBenchmark {
             System.out.println("the embedded PostgreSQL in " + dir + " still runs; left in place");
             return;
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        ScoringBenchmark.deleteTree(dir);
     }
 }

@@ -128,7 +128,7 @@ final class Scaling {
         for (ScoringBenchmark.Result r : fixed) {
             out.append(String.format(Locale.ROOT, "| %,d | %s (the per-query cost) | %s | %.0f | | | %s | %s | %s |%n", fixedRows, r.name(),
                     ScoringBenchmark.human(r.rowsPerSecond()), r.nanosPerRow(), HeapWatch.mb(r.heap().usedBytes()),
-                    HeapWatch.mb(r.heap().afterGcBytes()), seconds(r)));
+                    HeapWatch.mb(r.heap().afterGcBytes()), ScoringBenchmark.rounds(r)));
         }
         Point smallest = points.get(0);
         boolean linear = true;
@@ -146,7 +146,7 @@ final class Scaling {
                 }
                 out.append(String.format(Locale.ROOT, "| %,d | %s | %s | %.0f | %.2f× | %s | %s | %s | %s |%n", p.rows(), r.name(),
                         ScoringBenchmark.human(r.rowsPerSecond()), r.nanosPerRow(), relative, net, HeapWatch.mb(r.heap().usedBytes()),
-                        HeapWatch.mb(r.heap().afterGcBytes()), seconds(r)));
+                        HeapWatch.mb(r.heap().afterGcBytes()), ScoringBenchmark.rounds(r)));
             }
         }
         out.append(String.format(Locale.ROOT, "per-row time within ±%.0f%% of the smallest size's at every size: %s%n",
@@ -204,10 +204,6 @@ final class Scaling {
         List<Double> seconds = new ArrayList<>(a.seconds());
         seconds.addAll(b.seconds());
         return new ScoringBenchmark.Result(a.name(), a.baseline(), a.rows(), seconds, HeapWatch.Peak.max(a.heap(), b.heap()));
-    }
-
-    private static String seconds(ScoringBenchmark.Result r) {
-        return String.join(" ", r.seconds().stream().map(s -> String.format(Locale.ROOT, "%.2f", s)).toList());
     }
 
     private static ScoringBenchmark.Result baseline(Point smallest, String name) {

@@ -404,7 +404,7 @@ public final class ScoringBenchmark {
         if (warmUp) {
             System.out.println("warm-up round (untimed: class loading, code generation, JIT)");
             for (Variant v : variants) {
-                deleteOutput(output);
+                deleteTree(output);
                 v.work().run();
             }
         }
@@ -414,7 +414,7 @@ public final class ScoringBenchmark {
             // spreads over all variants instead of landing on one.
             for (int k = 0; k < variants.size(); k++) {
                 Variant v = variants.get((k + round) % variants.size());
-                double deleted = deleteOutput(output);
+                double deleted = deleteTree(output);
                 watch.reset();
                 long start = System.nanoTime();
                 v.work().run();
@@ -428,17 +428,22 @@ public final class ScoringBenchmark {
         return variants.stream().map(v -> new Result(v.name(), v.baseline(), rows, seconds.get(v.name()), heap.get(v.name()))).toList();
     }
 
-    /** Deletes {@code output} and everything in it, if it exists (null: nothing); returns the seconds it took. */
-    static double deleteOutput(Path output) throws IOException {
+    /** Deletes {@code dir} and everything in it, if it exists (null: nothing); returns the seconds it took. */
+    static double deleteTree(Path dir) throws IOException {
         long start = System.nanoTime();
-        if (output != null && Files.exists(output)) {
-            try (Stream<Path> paths = Files.walk(output)) {
+        if (dir != null && Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
                 }
             }
         }
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** A result's seconds per round, as the tables print them. */
+    static String rounds(Result r) {
+        return r.seconds().stream().map(s -> String.format(Locale.ROOT, "%.2f", s)).collect(Collectors.joining(" "));
     }
 
     /** {@code results}' ratio of rows/s to the named variant's, or NaN when that variant is not among them. */
@@ -455,7 +460,7 @@ public final class ScoringBenchmark {
                     : r.baseline().equals("copy") ? "" : String.format(Locale.ROOT, "%.2f× of %s", ratio(results, r, r.baseline()), r.baseline());
             t.append(String.format(Locale.ROOT, "| %s | %s | %.2f× | %s | %s | %s | %s |%n", r.name(), human(r.rowsPerSecond()),
                     ratio(results, r, "copy"), vsMllib, HeapWatch.mb(r.heap().usedBytes()), HeapWatch.mb(r.heap().afterGcBytes()),
-                    r.seconds().stream().map(s -> String.format(Locale.ROOT, "%.2f", s)).collect(Collectors.joining(" "))));
+                    rounds(r)));
         }
         return t.toString();
     }

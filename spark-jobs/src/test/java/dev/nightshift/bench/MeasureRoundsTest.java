@@ -33,8 +33,8 @@ class MeasureRoundsTest {
 
     @Test
     void deletingAnOutputThatIsNotThereDoesNothing(@TempDir Path dir) throws Exception {
-        assertThat(ScoringBenchmark.deleteOutput(dir.resolve("missing"))).isGreaterThanOrEqualTo(0);
-        assertThat(ScoringBenchmark.deleteOutput(null)).isGreaterThanOrEqualTo(0);
+        assertThat(ScoringBenchmark.deleteTree(dir.resolve("missing"))).isGreaterThanOrEqualTo(0);
+        assertThat(ScoringBenchmark.deleteTree(null)).isGreaterThanOrEqualTo(0);
         assertThat(dir).exists();
     }
 
