@@ -204,6 +204,17 @@ public final class BenchSummary {
         String at = "";
         for (JsonNode f : fixed.path("variants")) {
             String name = f.path("name").asText();
+            JsonNode first = variant(sizes.path(0).path("variants"), name);
+            List<Double> rounds = new ArrayList<>();
+            f.path("seconds").forEach(x -> rounds.add(x.asDouble()));
+            double spread = first == null || rounds.isEmpty() ? Double.NaN : Scaling.netSpread(seconds(first), rounds, seconds(f));
+            if (!Double.isNaN(spread) && !Scaling.netReadable(spread)) {
+                return new Row(NET_OF_FIXED_COST, String.format(Locale.ROOT, "copy, compiled LR, %s, less a round over %,d rows", range,
+                        fixedRows), String.format(Locale.ROOT, "not readable at these sizes: %s", Double.isInfinite(spread)
+                        ? String.format(Locale.ROOT, "%s's net time at %,d rows is not positive", name, sizes.path(0).path("rows").asLong())
+                        : String.format(Locale.ROOT, "the small input's rounds move %s's net time at %,d rows by ±%.0f%%, more than ±%.0f%%",
+                        name, sizes.path(0).path("rows").asLong(), spread * 100, ScoringBenchmark.LINEAR_TOLERANCE * 100)), null, "scaling.json");
+            }
             double smallest = Double.NaN;
             for (int i = 0; i < sizes.size(); i++) {
                 JsonNode v = variant(sizes.path(i).path("variants"), name);

@@ -9,6 +9,7 @@ import org.apache.spark.sql.SparkSession;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,24 @@ final class Scaling {
      */
     static double netNanosPerRow(long rows, double seconds, long fixedRows, double fixedSeconds) {
         return (seconds - fixedSeconds) * 1e9 / (rows - fixedRows);
+    }
+
+    /**
+     * How far the small input's rounds move the smallest size's net time: half their range (lowest to highest round) over
+     * that net time ({@code smallestSeconds} less the small input's median); infinite when the net time is not positive.
+     * The net reading is a difference, so at sizes near the small input it is the difference of two noises: with sizes of
+     * 20,000 and 40,000 rows a run printed a negative net time. Above {@link ScoringBenchmark#LINEAR_TOLERANCE} the
+     * reading cannot tell the tolerance at the smallest size, and the ratios against it say nothing.
+     */
+    static double netSpread(double smallestSeconds, List<Double> fixedSeconds, double fixedMedianSeconds) {
+        double net = smallestSeconds - fixedMedianSeconds;
+        double halfRange = (Collections.max(fixedSeconds) - Collections.min(fixedSeconds)) / 2;
+        return net > 0 ? halfRange / net : Double.POSITIVE_INFINITY;
+    }
+
+    /** Whether a {@link #netSpread} lets the net reading tell the tolerance. */
+    static boolean netReadable(double spread) {
+        return spread <= ScoringBenchmark.LINEAR_TOLERANCE;
     }
 
     private Scaling() {
@@ -133,6 +152,14 @@ final class Scaling {
         Point smallest = points.get(0);
         boolean linear = true;
         boolean linearNet = !fixed.isEmpty();
+        StringBuilder spreads = new StringBuilder();
+        boolean readable = true;
+        for (ScoringBenchmark.Result f : fixed) {
+            double spread = netSpread(baseline(smallest, f.name()).medianSeconds(), f.seconds(), f.medianSeconds());
+            readable &= netReadable(spread);
+            spreads.append(spreads.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %s", f.name(),
+                    Double.isInfinite(spread) ? "(its net time is not positive)" : String.format(Locale.ROOT, "±%.0f%%", spread * 100)));
+        }
         for (Point p : points) {
             for (ScoringBenchmark.Result r : p.results()) {
                 double relative = r.nanosPerRow() / baseline(smallest, r.name()).nanosPerRow();
@@ -152,8 +179,12 @@ final class Scaling {
         out.append(String.format(Locale.ROOT, "per-row time within ±%.0f%% of the smallest size's at every size: %s%n",
                 ScoringBenchmark.LINEAR_TOLERANCE * 100, linear ? "yes" : "NO"));
         if (!fixed.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "the small input's rounds, lowest to highest, move the smallest size's net time by: %s%n", spreads));
             out.append(String.format(Locale.ROOT, "per-row time net of the per-query cost (a round over %,d rows) within ±%.0f%% of the "
-                    + "smallest size's at every size: %s%n", fixedRows, ScoringBenchmark.LINEAR_TOLERANCE * 100, linearNet ? "yes" : "NO"));
+                    + "smallest size's at every size: %s%n", fixedRows, ScoringBenchmark.LINEAR_TOLERANCE * 100, !readable
+                    ? String.format(Locale.ROOT, "NOT READABLE at these sizes (the small input's spread is more than ±%.0f%% of the smallest "
+                    + "size's net time; the reading is meant for sizes far above %,d rows)", ScoringBenchmark.LINEAR_TOLERANCE * 100, fixedRows)
+                    : linearNet ? "yes" : "NO"));
         }
         Point largest = points.get(points.size() - 1);
         long heap = Runtime.getRuntime().maxMemory();
@@ -173,7 +204,7 @@ final class Scaling {
         json.append("  \"mode\": \"scaling\",\n  \"linearTolerance\": ").append(ScoringBenchmark.LINEAR_TOLERANCE)
                 .append(",\n  \"linearWithinTolerance\": ").append(linear);
         if (!fixed.isEmpty()) {
-            json.append(",\n  \"linearNetOfFixedCostWithinTolerance\": ").append(linearNet).append(String.format(Locale.ROOT,
+            json.append(",\n  \"linearNetOfFixedCostWithinTolerance\": ").append(readable ? Boolean.toString(linearNet) : "null").append(String.format(Locale.ROOT,
                     ",%n  \"fixedCost\": {\"rows\": %d, \"variants\": %s}", fixedRows, ScoringBenchmark.json(fixed, "    ")));
         }
         json.append(",\n  \"sizes\": [\n");

@@ -182,6 +182,38 @@ class BenchSummaryTest {
     }
 
     @Test
+    void theNetReadingIsNotReadableWhenTheSmallInputsSpreadIsMoreThanTheToleranceOfTheSmallestSizesNetTime(@TempDir Path dir)
+            throws Exception {
+        // 1.0 s at the smallest size against small-input rounds 0.2, 0.3 and 0.4 s: net 0.7 s, moved by ±0.1 s, ±14.3%
+        assertThat(Scaling.netSpread(1.0, List.of(0.2, 0.3, 0.4), 0.3)).isCloseTo(0.1 / 0.7, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(Scaling.netReadable(Scaling.netSpread(1.0, List.of(0.2, 0.3, 0.4), 0.3))).isTrue();
+        // rounds 0.1, 0.3 and 0.5 s: ±0.2 s of 0.7, ±28.6%, more than the ±20% the reading has to tell
+        assertThat(Scaling.netReadable(Scaling.netSpread(1.0, List.of(0.1, 0.3, 0.5), 0.3))).isFalse();
+        // a smallest size that took less than the small input: no net time at all
+        assertThat(Scaling.netSpread(0.25, List.of(0.3, 0.3), 0.3)).isInfinite();
+
+        // sizes of 20,000 and 40,000 rows against a small input of 2,000: the copy's rounds over 20,000 rows (0.25 s)
+        // were quicker than the median over 2,000 (0.30 s), as a run at such sizes printed
+        Files.writeString(dir.resolve("scaling.json"), "{\"linearTolerance\": 0.2, \"fixedCost\": {\"rows\": 2000, \"variants\": "
+                + ScoringBenchmark.json(List.of(new ScoringBenchmark.Result("copy", "copy", 2_000, List.of(0.28, 0.30, 0.35), HEAP)), "  ")
+                + "}, \"sizes\": [" + size(20_000, 0.25, 0.26, "\"copy\": 1.0, \"compiled LR\": 1.0") + ","
+                + size(40_000, 0.31, 0.30, "\"copy\": 0.62, \"compiled LR\": 0.58") + "]}");
+        assertThat(BenchSummary.rows(dir)).filteredOn(r -> r.target().equals(BenchSummary.NET_OF_FIXED_COST)).singleElement()
+                .satisfies(r -> assertThat(r.met()).isNull())
+                .satisfies(r -> assertThat(r.measured()).isEqualTo("not readable at these sizes: copy's net time at 20,000 rows is not positive"));
+
+        // the same sizes with a quicker, steadier small input: net 0.15 s at 20,000 rows, moved by ±0.05 s (±33%)
+        Files.writeString(dir.resolve("scaling.json"), "{\"linearTolerance\": 0.2, \"fixedCost\": {\"rows\": 2000, \"variants\": "
+                + ScoringBenchmark.json(List.of(new ScoringBenchmark.Result("copy", "copy", 2_000, List.of(0.05, 0.10, 0.15), HEAP)), "  ")
+                + "}, \"sizes\": [" + size(20_000, 0.25, 0.26, "\"copy\": 1.0, \"compiled LR\": 1.0") + ","
+                + size(40_000, 0.31, 0.30, "\"copy\": 0.62, \"compiled LR\": 0.58") + "]}");
+        assertThat(BenchSummary.rows(dir)).filteredOn(r -> r.target().equals(BenchSummary.NET_OF_FIXED_COST)).singleElement()
+                .satisfies(r -> assertThat(r.met()).isNull())
+                .satisfies(r -> assertThat(r.measured()).isEqualTo(
+                        "not readable at these sizes: the small input's rounds move copy's net time at 20,000 rows by ±33%, more than ±20%"));
+    }
+
+    @Test
     void aFileThatIsNotJsonIsNamed(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("landing.json"), "landing 1,000,000 rows");
 
