@@ -31,6 +31,7 @@ class BenchSummaryTest {
                 result("MLlib LR, no write", "copy", 6),
                 result("compiled LR, no write", "MLlib LR, no write", 1),
                 result("compiled LR, id and score", ScoringBenchmark.TRIVIAL, 2.5),
+                result(ScoringBenchmark.TRIVIAL_OVER_INPUTS, ScoringBenchmark.TRIVIAL, 2.2),
                 result("MLlib LR, id and score", "copy", 8));
         Files.writeString(dir.resolve("scoring.json"), "{\"variants\": " + ScoringBenchmark.json(scoring, "  ") + "}");
 
@@ -84,6 +85,7 @@ class BenchSummaryTest {
                 org.assertj.core.groups.Tuple.tuple("compiled GBT, id and score, against MLlib GBT, id and score",
                         "not measured (scoring.json missing or without it)", null),
                 org.assertj.core.groups.Tuple.tuple("compiled LR, id and score", "0.80×", true),
+                org.assertj.core.groups.Tuple.tuple("compiled LR, id and score, against " + ScoringBenchmark.TRIVIAL_OVER_INPUTS, "0.88×", true),
                 org.assertj.core.groups.Tuple.tuple("landing (stage + publish): the night visible", "0.82×", true),
                 org.assertj.core.groups.Tuple.tuple("for reference: " + LandingBenchmark.NARROW
                         + " (one thread, the three columns landing sends)", "1.43× raw; landing 0.57× of it", null),
@@ -102,8 +104,40 @@ class BenchSummaryTest {
                 org.assertj.core.groups.Tuple.tuple("copy, compiled LR, 1,000,000 to 16,000,000 rows, less a round over 10,000 rows",
                         "farthest 1.09× of the smallest size's (compiled LR, 16,000,000 rows)", true),
                 org.assertj.core.groups.Tuple.tuple("36,000,000 rows, heap 512 MB", "input 10.2× the heap, scored", true));
-        assertThat(BenchSummary.table(rows)).contains("| compiled LR | 2.50× | **no** |", "| — |");
-        assertThat(BenchSummary.json(rows)).contains("\"met\" : false", "\"met\" : null");
+        assertThat(BenchSummary.table(rows)).contains("| compiled LR | 2.50× | **no** |  |", "| — |",
+                "| 36,000,000 rows, heap 512 MB | input 10.2× the heap, scored | yes | decides |");
+        assertThat(BenchSummary.json(rows)).contains("\"met\" : false", "\"met\" : null", "\"decides\" : true", "\"verdicts\"");
+
+        // Each target read off the rows that decide it (the README's "How the targets are read"): a target with two
+        // deciding rows is met only when both are (the pass's median 1.45× met, the night's 1.55× not; the measured night's
+        // 6 s met, the bootstrap night's 11 s not), one not measured leaves it not measured, and rows that do not decide
+        // are not read (linear cost is met on its net reading although its per-row time, as worded, is outside ±20%).
+        assertThat(rows).filteredOn(BenchSummary.Row::decides).extracting(BenchSummary.Row::variant).containsExactly(
+                "compiled LR, id and score, against MLlib LR, id and score",
+                "compiled GBT, id and score, against MLlib GBT, id and score",
+                "compiled LR, id and score, against " + ScoringBenchmark.TRIVIAL_OVER_INPUTS,
+                "landing (stage + publish): the night visible",
+                ProfilingBenchmark.ONE_PASS + ": the median over 3 runs of one JVM each [1.40×–1.60×]",
+                ProfilingBenchmark.NIGHT + ": the median over 3 runs of one JVM each [1.30×–1.70×]",
+                "measured night (1,000,000 rows)",
+                "bootstrap night (1,000,000 rows)",
+                "copy, compiled LR, 1,000,000 to 16,000,000 rows, less a round over 10,000 rows",
+                "36,000,000 rows, heap 512 MB");
+        List<BenchSummary.Verdict> verdicts = BenchSummary.verdicts(rows);
+        assertThat(verdicts).extracting(BenchSummary.Verdict::target, BenchSummary.Verdict::met).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("compiled LR ≥ 5× MLlib transform", false),
+                org.assertj.core.groups.Tuple.tuple("compiled GBT ≥ 3× MLlib transform", null),
+                org.assertj.core.groups.Tuple.tuple("linear models ≥ 0.7× the trivial expression", true),
+                org.assertj.core.groups.Tuple.tuple("landing ≥ 0.8× raw binary COPY", true),
+                org.assertj.core.groups.Tuple.tuple("validation + drift ≤ 1.5× one plain scan", false),
+                org.assertj.core.groups.Tuple.tuple("orchestration overhead ≤ 10 s a night", false),
+                org.assertj.core.groups.Tuple.tuple(BenchSummary.NET_OF_FIXED_COST, true),
+                org.assertj.core.groups.Tuple.tuple("an input 10× the heap scores without running out of memory", true));
+        assertThat(BenchSummary.verdictLines(verdicts)).contains("4 of 8 met",
+                "NOT MET: compiled LR ≥ 5× MLlib transform (compiled LR, id and score, against MLlib LR, id and score)",
+                "not measured: compiled GBT ≥ 3× MLlib transform",
+                "NOT MET: orchestration overhead ≤ 10 s a night (measured night (1,000,000 rows); bootstrap night (1,000,000 rows))")
+                .doesNotContain("NOT MET: linear models", "NOT MET: an input");
     }
 
     /** One run of the profiling benchmark as {@code --all} repeats it: the plain scan (1 s), the pass and the night's. */
@@ -134,6 +168,8 @@ class BenchSummaryTest {
                         org.assertj.core.groups.Tuple.tuple("not measured (needs three sizes, scaling.json has 2)", null),
                         org.assertj.core.groups.Tuple.tuple("not measured (scaling.json has no fixedCost: one size, or written before "
                                 + "2026-12-06, evening)", null));
+        // No target is met, or failed, on sections that did not run: every one of the eight is not measured.
+        assertThat(BenchSummary.verdicts(rows)).hasSize(8).allSatisfy(v -> assertThat(v.met()).isNull());
     }
 
     @Test
