@@ -24,7 +24,8 @@ import java.util.Map;
  * running out of memory. Every size's input is generated first (each in its own folder under {@code scaling-input}),
  * then the rounds alternate between the sizes. With two sizes or more, a small input ({@link #fixedCostRows}) is timed
  * in the same rounds, once after each size: what a round costs whatever its rows (the query's planning, Parquet's
- * schema job, the tasks' start, the output's commit), so that the per-row time can also be read net of it.
+ * schema job, the tasks' start, the output's commit), so that the per-row time can also be read net of it. The
+ * smallest size, which every ratio is taken against, is likewise timed once after each size, its rounds pooled.
  */
 final class Scaling {
 
@@ -104,18 +105,26 @@ final class Scaling {
         List<ScoringBenchmark.Variant> variants = new ArrayList<>();
         Map<String, Long> rowsOf = new HashMap<>();
         Map<String, String> nameOf = new HashMap<>();
-        // The small input is timed once after every size in a round (its rounds pooled): a median over that many rounds
-        // moves less, and it follows a different size's write each time.
+        // The small input and the smallest size are timed once after every size in a round (their rounds pooled): every
+        // ratio is taken against them, and theirs are the shortest rounds, so the host's noise weighs most on them (one
+        // run's three compiled LR rounds at 1,000,000 rows took 0.86 to 1.45 s); a median over that many rounds moves
+        // less, and it follows a different size's write each time.
+        long smallestRows = inputs.keySet().iterator().next();
         int repeat = 0;
         for (Map.Entry<Long, Path> e : inputs.entrySet()) {
-            for (ScoringBenchmark.Variant v : List.of(ScoringBenchmark.copy(spark, e.getValue().toString(), output),
-                    ScoringBenchmark.compiled(ScoringBenchmark.ModelCase.LR, lr, spark, e.getValue().toString(), output))) {
-                String sized = String.format(Locale.ROOT, "%s, %,d rows", v.name(), e.getKey());
-                variants.add(new ScoringBenchmark.Variant(sized, v.baseline(), v.work()));
-                rowsOf.put(sized, e.getKey());
-                nameOf.put(sized, v.name());
-            }
             repeat++;
+            List<Map.Entry<Long, Path>> timedHere = e.getKey() == smallestRows || inputs.size() < 2 ? List.of(e)
+                    : List.of(e, Map.entry(smallestRows, inputs.get(smallestRows)));
+            for (Map.Entry<Long, Path> size : timedHere) {
+                for (ScoringBenchmark.Variant v : List.of(ScoringBenchmark.copy(spark, size.getValue().toString(), output),
+                        ScoringBenchmark.compiled(ScoringBenchmark.ModelCase.LR, lr, spark, size.getValue().toString(), output))) {
+                    String sized = String.format(Locale.ROOT, "%s, %,d rows", v.name(), size.getKey())
+                            + (size.getKey() == smallestRows && inputs.size() >= 2 ? " #" + repeat : "");
+                    variants.add(new ScoringBenchmark.Variant(sized, v.baseline(), v.work()));
+                    rowsOf.put(sized, size.getKey());
+                    nameOf.put(sized, v.name());
+                }
+            }
             for (ScoringBenchmark.Variant v : fixedRows == 0 ? List.<ScoringBenchmark.Variant>of() : List.of(
                     ScoringBenchmark.copy(spark, fixedInput.toString(), output),
                     ScoringBenchmark.compiled(ScoringBenchmark.ModelCase.LR, lr, spark, fixedInput.toString(), output))) {
@@ -128,9 +137,10 @@ final class Scaling {
         List<ScoringBenchmark.Result> measured = ScoringBenchmark.measure(variants, 1, args.rounds(), true, Path.of(output));
         List<Point> points = new ArrayList<>();
         for (Map.Entry<Long, Path> e : inputs.entrySet()) {
-            List<ScoringBenchmark.Result> results = measured.stream().filter(r -> rowsOf.get(r.name()).equals(e.getKey()))
-                    .map(r -> new ScoringBenchmark.Result(nameOf.get(r.name()), r.baseline(), e.getKey(), r.seconds(), r.heap()))
-                    .toList();
+            Map<String, ScoringBenchmark.Result> byName = new LinkedHashMap<>();
+            measured.stream().filter(r -> rowsOf.get(r.name()).equals(e.getKey())).forEach(r -> byName.merge(nameOf.get(r.name()),
+                    new ScoringBenchmark.Result(nameOf.get(r.name()), r.baseline(), e.getKey(), r.seconds(), r.heap()), Scaling::pool));
+            List<ScoringBenchmark.Result> results = List.copyOf(byName.values());
             points.add(new Point(e.getKey(), ScoringBenchmark.directoryBytes(e.getValue()),
                     ScoringBenchmark.unsafeRowBytes(spark, e.getValue().toString()), results));
         }
@@ -140,8 +150,10 @@ final class Scaling {
                         fixedRows, r.seconds(), r.heap()), Scaling::pool));
         List<ScoringBenchmark.Result> fixed = List.copyOf(pooled.values());
 
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%nscaling: median of %d alternating rounds over all sizes, %d cores; %s%n",
-                args.rounds(), Runtime.getRuntime().availableProcessors(), HeapWatch.describeJvm()));
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%nscaling: median of %d alternating rounds over all sizes%s, %d cores; %s%n",
+                args.rounds(), inputs.size() < 2 ? "" : String.format(Locale.ROOT, " (the smallest size and the small input: of %d, "
+                        + "timed after every size)", args.rounds() * inputs.size()),
+                Runtime.getRuntime().availableProcessors(), HeapWatch.describeJvm()));
         out.append("| rows | variant | rows/s | ns per row | per-row time vs smallest | net of the per-query cost: ns per row, vs smallest "
                 + "| peak heap | max heap after GC | seconds per round |\n|---|---|---|---|---|---|---|---|---|\n");
         for (ScoringBenchmark.Result r : fixed) {
