@@ -113,7 +113,7 @@ final class Scaling {
         int repeat = 0;
         for (Map.Entry<Long, Path> e : inputs.entrySet()) {
             repeat++;
-            List<Map.Entry<Long, Path>> timedHere = e.getKey() == smallestRows || inputs.size() < 2 ? List.of(e)
+            List<Map.Entry<Long, Path>> timedHere = e.getKey() == smallestRows ? List.of(e)
                     : List.of(e, Map.entry(smallestRows, inputs.get(smallestRows)));
             for (Map.Entry<Long, Path> size : timedHere) {
                 for (ScoringBenchmark.Variant v : List.of(ScoringBenchmark.copy(spark, size.getValue().toString(), output),

@@ -151,6 +151,22 @@ class BenchSummaryTest {
     }
 
     @Test
+    void aRunWithoutAnySectionHasTheSameEightTargetsNoneMeasured(@TempDir Path dir) throws Exception {
+        // The same targets whether a section's file is there or not: without scaling.json linear cost is still
+        // decided by its net reading, not measured.
+        assertThat(BenchSummary.verdicts(BenchSummary.rows(dir))).extracting(BenchSummary.Verdict::target, BenchSummary.Verdict::met)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("compiled LR ≥ 5× MLlib transform", null),
+                        org.assertj.core.groups.Tuple.tuple("compiled GBT ≥ 3× MLlib transform", null),
+                        org.assertj.core.groups.Tuple.tuple("linear models ≥ 0.7× the trivial expression", null),
+                        org.assertj.core.groups.Tuple.tuple("landing ≥ 0.8× raw binary COPY", null),
+                        org.assertj.core.groups.Tuple.tuple("validation + drift ≤ 1.5× one plain scan", null),
+                        org.assertj.core.groups.Tuple.tuple("orchestration overhead ≤ 10 s a night", null),
+                        org.assertj.core.groups.Tuple.tuple(BenchSummary.NET_OF_FIXED_COST, null),
+                        org.assertj.core.groups.Tuple.tuple("an input 10× the heap scores without running out of memory", null));
+    }
+
+    @Test
     void missingSectionsAreNotMeasuredNeverMet(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("scaling.json"), """
                 {"linearTolerance": 0.2, "sizes": [{"rows": 1000000, "perRowTimeVsSmallest": {"copy": 1.0}},
