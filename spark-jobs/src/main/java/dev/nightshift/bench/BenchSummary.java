@@ -141,6 +141,7 @@ public final class BenchSummary {
         if (scaling == null) {
             rows.add(missing("per-row time within ±20% from the smallest size to the largest", "copy, compiled LR", "scaling.json"));
             rows.add(missing(NET_OF_FIXED_COST, "copy, compiled LR", "scaling.json").deciding());
+            rows.add(missing(TASK_CPU, "copy, compiled LR", "scaling.json"));
         } else {
             JsonNode sizes = scaling.path("sizes");
             double worst = 1;
@@ -158,6 +159,7 @@ public final class BenchSummary {
                     sizes.size() >= 2 && ScoringBenchmark.withinLinearTolerance(farthest), "scaling.json"));
             rows.add(marginal(sizes, range));
             rows.add(netOfFixedCost(scaling, range).deciding());
+            rows.add(taskCpu(sizes, range));
         }
 
         JsonNode memory = read(dir, "memory.json");
@@ -299,6 +301,34 @@ public final class BenchSummary {
         return new Row(NET_OF_FIXED_COST, String.format(Locale.ROOT, "copy, compiled LR, %s, less a round over %,d rows", range, fixedRows),
                 String.format(Locale.ROOT, "farthest %.2f× of the smallest size's%s", farthest, at),
                 !Double.isNaN(farthest) && ScoringBenchmark.withinLinearTolerance(farthest), "scaling.json");
+    }
+
+    static final String TASK_CPU = "beside linear cost, an explanation and not a reading of it: the tasks' CPU per row within ±20% of "
+            + "the smallest size's";
+
+    /**
+     * The CPU time of the Spark tasks per row ({@link TaskCpu}) at each size, as a multiple of the smallest size's: what
+     * the rows cost the task threads, apart from what a round pays around them (planning, the JIT, the collector, a core
+     * idle at a stage's end). Printed to tell a per-row time that moves between sizes from rows that cost more.
+     */
+    private static Row taskCpu(JsonNode sizes, String range) {
+        double farthest = 1;
+        String at = "";
+        for (int i = 1; i < sizes.size(); i++) {
+            JsonNode relative = sizes.path(i).get("taskCpuVsSmallest");
+            if (relative == null) {
+                return new Row(TASK_CPU, "copy, compiled LR", "not measured (scaling.json written before 2026-12-07, morning)",
+                        null, "scaling.json");
+            }
+            for (Map.Entry<String, JsonNode> e : relative.properties()) {
+                if (Math.abs(e.getValue().asDouble() - 1) > Math.abs(farthest - 1)) {
+                    farthest = e.getValue().asDouble();
+                    at = String.format(Locale.ROOT, " (%s, %,d rows)", e.getKey(), sizes.path(i).path("rows").asLong());
+                }
+            }
+        }
+        return new Row(TASK_CPU, "copy, compiled LR, " + range, String.format(Locale.ROOT, "farthest %.2f× of the smallest size's%s",
+                farthest, at), sizes.size() >= 2 && ScoringBenchmark.withinLinearTolerance(farthest), "scaling.json");
     }
 
     /** A variant's median seconds a round, from its rows and nanoseconds per row. */

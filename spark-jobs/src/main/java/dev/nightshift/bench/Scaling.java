@@ -33,6 +33,11 @@ final class Scaling {
     record Point(long rows, long parquetBytes, long unsafeRowBytes, List<ScoringBenchmark.Result> results) {
     }
 
+    /** The median over {@code cpuNanos} (one entry a timed round) of a round's task CPU, per row of {@code rows}. */
+    static double taskCpuNanosPerRow(List<Long> cpuNanos, long rows) {
+        return ScoringBenchmark.median(cpuNanos.stream().map(n -> (double) n).toList()) / rows;
+    }
+
     /** The issue's memory check: an input this many times the heap, as Spark rows, scores without running out of memory. */
     static final int HEAP_MULTIPLE = 10;
 
@@ -103,6 +108,7 @@ final class Scaling {
         // all of them, as the scoring benchmark times its variants: measured one size after another, each size ran in
         // its own minutes of a shared host, and only the first after a warm-up round.
         List<ScoringBenchmark.Variant> variants = new ArrayList<>();
+        TaskCpu taskCpu = TaskCpu.install(spark.sparkContext());
         Map<String, Long> rowsOf = new HashMap<>();
         Map<String, String> nameOf = new HashMap<>();
         // The small input and the smallest size are timed once after every size in a round (their rounds pooled): every
@@ -120,7 +126,7 @@ final class Scaling {
                         ScoringBenchmark.compiled(ScoringBenchmark.ModelCase.LR, lr, spark, size.getValue().toString(), output))) {
                     String sized = String.format(Locale.ROOT, "%s, %,d rows", v.name(), size.getKey())
                             + (size.getKey() == smallestRows && inputs.size() >= 2 ? " #" + repeat : "");
-                    variants.add(new ScoringBenchmark.Variant(sized, v.baseline(), v.work()));
+                    variants.add(new ScoringBenchmark.Variant(sized, v.baseline(), taskCpu.wrap(sized, v.work())));
                     rowsOf.put(sized, size.getKey());
                     nameOf.put(sized, v.name());
                 }
@@ -129,12 +135,20 @@ final class Scaling {
                     ScoringBenchmark.copy(spark, fixedInput.toString(), output),
                     ScoringBenchmark.compiled(ScoringBenchmark.ModelCase.LR, lr, spark, fixedInput.toString(), output))) {
                 String sized = String.format(Locale.ROOT, "%s, %,d rows #%d", v.name(), fixedRows, repeat);
-                variants.add(new ScoringBenchmark.Variant(sized, v.baseline(), v.work()));
+                variants.add(new ScoringBenchmark.Variant(sized, v.baseline(), taskCpu.wrap(sized, v.work())));
                 rowsOf.put(sized, fixedRows);
                 nameOf.put(sized, v.name());
             }
         }
         List<ScoringBenchmark.Result> measured = ScoringBenchmark.measure(variants, 1, args.rounds(), true, Path.of(output));
+        // Each variant's timed rounds' task CPU (its first run is the untimed warm-up), pooled like the seconds: per rows,
+        // per variant name, the task CPU per row.
+        Map<Long, Map<String, List<Long>>> cpuOf = new HashMap<>();
+        for (ScoringBenchmark.Result r : measured) {
+            List<Long> runs = taskCpu.cpuNanos(r.name());
+            cpuOf.computeIfAbsent(rowsOf.get(r.name()), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(nameOf.get(r.name()), k -> new ArrayList<>()).addAll(runs.subList(1, runs.size()));
+        }
         List<Point> points = new ArrayList<>();
         for (Map.Entry<Long, Path> e : inputs.entrySet()) {
             Map<String, ScoringBenchmark.Result> byName = new LinkedHashMap<>();
@@ -155,15 +169,16 @@ final class Scaling {
                         + "timed after every size)", args.rounds() * inputs.size()),
                 Runtime.getRuntime().availableProcessors(), HeapWatch.describeJvm()));
         out.append("| rows | variant | rows/s | ns per row | per-row time vs smallest | net of the per-query cost: ns per row, vs smallest "
-                + "| peak heap | max heap after GC | seconds per round |\n|---|---|---|---|---|---|---|---|---|\n");
+                + "| tasks' CPU: ns per row, vs smallest | peak heap | max heap after GC | seconds per round |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (ScoringBenchmark.Result r : fixed) {
-            out.append(String.format(Locale.ROOT, "| %,d | %s (the per-query cost) | %s | %.0f | | | %s | %s | %s |%n", fixedRows, r.name(),
-                    ScoringBenchmark.human(r.rowsPerSecond()), r.nanosPerRow(), HeapWatch.mb(r.heap().usedBytes()),
+            out.append(String.format(Locale.ROOT, "| %,d | %s (the per-query cost) | %s | %.0f | | | %.0f | %s | %s | %s |%n", fixedRows, r.name(),
+                    ScoringBenchmark.human(r.rowsPerSecond()), r.nanosPerRow(), cpu(cpuOf, fixedRows, r.name()), HeapWatch.mb(r.heap().usedBytes()),
                     HeapWatch.mb(r.heap().afterGcBytes()), ScoringBenchmark.rounds(r)));
         }
         Point smallest = points.get(0);
         boolean linear = true;
         boolean linearNet = !fixed.isEmpty();
+        boolean cpuLinear = true;
         StringBuilder spreads = new StringBuilder();
         boolean readable = true;
         for (ScoringBenchmark.Result f : fixed) {
@@ -183,8 +198,11 @@ final class Scaling {
                     linearNet &= ScoringBenchmark.withinLinearTolerance(netRelative);
                     net = String.format(Locale.ROOT, "%.0f, %.2f×", ns, netRelative);
                 }
-                out.append(String.format(Locale.ROOT, "| %,d | %s | %s | %.0f | %.2f× | %s | %s | %s | %s |%n", p.rows(), r.name(),
-                        ScoringBenchmark.human(r.rowsPerSecond()), r.nanosPerRow(), relative, net, HeapWatch.mb(r.heap().usedBytes()),
+                double cpu = cpu(cpuOf, p.rows(), r.name());
+                cpuLinear &= ScoringBenchmark.withinLinearTolerance(cpu / cpu(cpuOf, smallest.rows(), r.name()));
+                out.append(String.format(Locale.ROOT, "| %,d | %s | %s | %.0f | %.2f× | %s | %.0f, %.2f× | %s | %s | %s |%n", p.rows(), r.name(),
+                        ScoringBenchmark.human(r.rowsPerSecond()), r.nanosPerRow(), relative, net, cpu, cpu / cpu(cpuOf, smallest.rows(), r.name()),
+                        HeapWatch.mb(r.heap().usedBytes()),
                         HeapWatch.mb(r.heap().afterGcBytes()), ScoringBenchmark.rounds(r)));
             }
         }
@@ -198,6 +216,10 @@ final class Scaling {
                     + "size's net time; the reading is meant for sizes far above %,d rows)", ScoringBenchmark.LINEAR_TOLERANCE * 100, fixedRows)
                     : linearNet ? "yes" : "NO"));
         }
+        out.append(String.format(Locale.ROOT, "tasks' CPU per row within ±%.0f%% of the smallest size's at every size: %s (what the rows "
+                + "cost the task threads, without the driver's planning, the JIT's compilations, the collector's threads or a core idle "
+                + "while a stage's last task finishes, all of which the wall time pays; an explanation, not the issue's reading)%n",
+                ScoringBenchmark.LINEAR_TOLERANCE * 100, cpuLinear ? "yes" : "NO"));
         Point largest = points.get(points.size() - 1);
         long heap = Runtime.getRuntime().maxMemory();
         double times = (double) largest.unsafeRowBytes() / heap;
@@ -214,10 +236,12 @@ final class Scaling {
         StringBuilder json = new StringBuilder("{\n");
         json.append(ScoringBenchmark.header(largest.rows(), args.rounds()));
         json.append("  \"mode\": \"scaling\",\n  \"linearTolerance\": ").append(ScoringBenchmark.LINEAR_TOLERANCE)
-                .append(",\n  \"linearWithinTolerance\": ").append(linear);
+                .append(",\n  \"linearWithinTolerance\": ").append(linear)
+                .append(",\n  \"taskCpuLinearWithinTolerance\": ").append(cpuLinear);
         if (!fixed.isEmpty()) {
             json.append(",\n  \"linearNetOfFixedCostWithinTolerance\": ").append(readable ? Boolean.toString(linearNet) : "null").append(String.format(Locale.ROOT,
-                    ",%n  \"fixedCost\": {\"rows\": %d, \"variants\": %s}", fixedRows, ScoringBenchmark.json(fixed, "    ")));
+                    ",%n  \"fixedCost\": {\"rows\": %d, \"taskCpuNanosPerRow\": {%s},%n    \"variants\": %s}", fixedRows,
+                    cpuJson(cpuOf, fixedRows, fixed, null), ScoringBenchmark.json(fixed, "    ")));
         }
         json.append(",\n  \"sizes\": [\n");
         for (int i = 0; i < points.size(); i++) {
@@ -228,13 +252,31 @@ final class Scaling {
                         r.nanosPerRow() / baseline(smallest, r.name()).nanosPerRow()));
             }
             json.append(String.format(Locale.ROOT, "    {\"rows\": %d, \"parquetBytes\": %d, \"unsafeRowBytes\": %d, "
-                            + "\"perRowTimeVsSmallest\": {%s},%n     \"variants\": %s}%s%n", p.rows(), p.parquetBytes(), p.unsafeRowBytes(),
-                    relative, ScoringBenchmark.json(p.results(), "       "), i + 1 < points.size() ? "," : ""));
+                            + "\"perRowTimeVsSmallest\": {%s},%n     \"taskCpuNanosPerRow\": {%s}, \"taskCpuVsSmallest\": {%s},%n"
+                            + "     \"variants\": %s}%s%n", p.rows(), p.parquetBytes(), p.unsafeRowBytes(), relative,
+                    cpuJson(cpuOf, p.rows(), p.results(), null), cpuJson(cpuOf, p.rows(), p.results(), smallest),
+                    ScoringBenchmark.json(p.results(), "       "), i + 1 < points.size() ? "," : ""));
         }
         json.append(String.format(Locale.ROOT, "  ],%n  \"memoryCheck\": {\"rows\": %d, \"unsafeRowBytes\": %d, \"parquetBytes\": %d, "
                 + "\"maxHeapBytes\": %d, \"inputVsHeap\": %.2f, \"outOfMemory\": false}%n}%n", largest.rows(), largest.unsafeRowBytes(),
                 largest.parquetBytes(), heap, times));
         ScoringBenchmark.write(args.json(), json.toString());
+    }
+
+    /** The task CPU per row of the variant {@code name}'s timed rounds over {@code rows} rows. */
+    private static double cpu(Map<Long, Map<String, List<Long>>> cpuOf, long rows, String name) {
+        return taskCpuNanosPerRow(cpuOf.get(rows).get(name), rows);
+    }
+
+    /** Each result's task CPU per row as JSON fields, or (with {@code smallest}) its ratio to the smallest size's. */
+    private static String cpuJson(Map<Long, Map<String, List<Long>>> cpuOf, long rows, List<ScoringBenchmark.Result> results, Point smallest) {
+        StringBuilder s = new StringBuilder();
+        for (ScoringBenchmark.Result r : results) {
+            double cpu = cpu(cpuOf, rows, r.name());
+            s.append(s.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "\"%s\": %.4f", r.name(),
+                    smallest == null ? cpu : cpu / cpu(cpuOf, smallest.rows(), r.name())));
+        }
+        return s.toString();
     }
 
     private static double net(Point p, ScoringBenchmark.Result r, List<ScoringBenchmark.Result> fixed) {

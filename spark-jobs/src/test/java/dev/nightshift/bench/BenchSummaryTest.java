@@ -65,10 +65,12 @@ class BenchSummaryTest {
         // an added row costs at most 1.125× of the first step's. A round over 10,000 rows took 1.01 s (copy) and
         // 0.51 s (LR), so net of it the copy's rows cost 0.99 s / 990,000 = 1,000 ns at 1M and (17 − 1.01) / 15,990,000
         // = 1,000 ns at 16M, and LR's 1,000 ns at 1M and 4M and (18 − 0.51) / 15,990,000 = 1,093.8 ns at 16M: 1.09×.
+        // The tasks' CPU per row, an explanation beside the readings: compiled LR's 1.31× at 16M is outside ±20% and
+        // decides nothing.
         Files.writeString(dir.resolve("scaling.json"), "{\"linearTolerance\": 0.2, " + fixedCost(1.01, 0.51) + ", \"sizes\": ["
-                + size(1_000_000, 2, 1.5, "\"copy\": 1.0, \"compiled LR\": 1.0") + ","
-                + size(4_000_000, 5, 4.5, "\"copy\": 0.625, \"compiled LR\": 0.75") + ","
-                + size(16_000_000, 17, 18, "\"copy\": 0.53125, \"compiled LR\": 0.75") + "]}");
+                + size(1_000_000, 2, 1.5, "\"copy\": 1.0, \"compiled LR\": 1.0", "\"copy\": 1.0, \"compiled LR\": 1.0") + ","
+                + size(4_000_000, 5, 4.5, "\"copy\": 0.625, \"compiled LR\": 0.75", "\"copy\": 0.97, \"compiled LR\": 1.04") + ","
+                + size(16_000_000, 17, 18, "\"copy\": 0.53125, \"compiled LR\": 0.75", "\"copy\": 0.92, \"compiled LR\": 1.31") + "]}");
         Files.writeString(dir.resolve("memory.json"), """
                 {"memoryCheck": {"rows": 36000000, "unsafeRowBytes": 5, "parquetBytes": 4, "maxHeapBytes": 536870912,
                  "inputVsHeap": 10.2, "outOfMemory": false}}
@@ -103,6 +105,8 @@ class BenchSummaryTest {
                         "farthest 1.13× of the first step's (compiled LR, 4,000,000 to 16,000,000 rows)", true),
                 org.assertj.core.groups.Tuple.tuple("copy, compiled LR, 1,000,000 to 16,000,000 rows, less a round over 10,000 rows",
                         "farthest 1.09× of the smallest size's (compiled LR, 16,000,000 rows)", true),
+                org.assertj.core.groups.Tuple.tuple("copy, compiled LR, 1,000,000 to 16,000,000 rows",
+                        "farthest 1.31× of the smallest size's (compiled LR, 16,000,000 rows)", false),
                 org.assertj.core.groups.Tuple.tuple("36,000,000 rows, heap 512 MB", "input 10.2× the heap, scored", true));
         assertThat(BenchSummary.table(rows)).contains("| compiled LR | 2.50× | **no** |  |", "| — |",
                 "| 36,000,000 rows, heap 512 MB | input 10.2× the heap, scored | yes | decides |");
@@ -183,7 +187,8 @@ class BenchSummaryTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("farthest 1.25× of the smallest size's", false),
                         org.assertj.core.groups.Tuple.tuple("not measured (needs three sizes, scaling.json has 2)", null),
                         org.assertj.core.groups.Tuple.tuple("not measured (scaling.json has no fixedCost: one size, or written before "
-                                + "2026-12-06, evening)", null));
+                                + "2026-12-06, evening)", null),
+                        org.assertj.core.groups.Tuple.tuple("not measured (scaling.json written before 2026-12-07, morning)", null));
         // No target is met, or failed, on sections that did not run: every one of the eight is not measured.
         assertThat(BenchSummary.verdicts(rows)).hasSize(8).allSatisfy(v -> assertThat(v.met()).isNull());
     }
@@ -285,7 +290,13 @@ class BenchSummaryTest {
 
     /** One size of scaling.json, its variants written by the scoring benchmark's own JSON writer. */
     private static String size(long rows, double copySeconds, double lrSeconds, String relative) {
-        return "{\"rows\": " + rows + ", \"perRowTimeVsSmallest\": {" + relative + "}, \"variants\": " + ScoringBenchmark.json(List.of(
+        return size(rows, copySeconds, lrSeconds, relative, null);
+    }
+
+    /** One size of scaling.json with its tasks' CPU per row against the smallest size's ({@code cpuRelative}; null: none). */
+    private static String size(long rows, double copySeconds, double lrSeconds, String relative, String cpuRelative) {
+        return "{\"rows\": " + rows + ", \"perRowTimeVsSmallest\": {" + relative + "}, "
+                + (cpuRelative == null ? "" : "\"taskCpuVsSmallest\": {" + cpuRelative + "}, ") + "\"variants\": " + ScoringBenchmark.json(List.of(
                 new ScoringBenchmark.Result("copy", "copy", rows, List.of(copySeconds), HEAP),
                 new ScoringBenchmark.Result("compiled LR", "MLlib LR", rows, List.of(lrSeconds), HEAP)), "  ") + "}";
     }
