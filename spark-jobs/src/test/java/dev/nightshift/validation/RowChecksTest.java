@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
@@ -185,6 +186,13 @@ class RowChecksTest extends SparkTestBase {
         assertThat(c1AndC7.clean()).isEqualTo(2);
         assertThat(none.rows()).isZero();
         assertThat(none.stats().count()).isZero();
+        // no hash repeats: an empty table (no query over the night) of the same columns, which flags as the query would
+        assertThat(none.stats().schema()).isEqualTo(c1AndC7.stats().schema());
+        RowChecks.Flagged flagged = RowChecks.flagged(night(), none, CONTRACT);
+        assertThat(flagged.rows().count()).isEqualTo(night().count());
+        assertThat(flagged.rows().where(array_contains(col(Columns.REASONS), RowCheck.DUPLICATE_ID)).count()).isZero();
+        flagged.release();
+        c1AndC7.stats().unpersist();
     }
 
     @Test
