@@ -358,6 +358,15 @@ public final class OnePass {
             sample[f][sampleSize[f]++] = x;
         }
 
+        /** Appends the first {@code n} of {@code values} to feature f's sampled values, in one copy. */
+        private void append(int f, double[] values, int n) {
+            if (sampleSize[f] + n > sample[f].length) {
+                sample[f] = Arrays.copyOf(sample[f], Math.max(sample[f].length * 2, sampleSize[f] + n));
+            }
+            System.arraycopy(values, 0, sample[f], sampleSize[f], n);
+            sampleSize[f] += n;
+        }
+
         void merge(Partial o) {
             if (o == null) {
                 return;
@@ -369,9 +378,7 @@ public final class OnePass {
             add(categoricalCount, o.categoricalCount);
             for (int f = 0; f < bins.length; f++) {
                 add(bins[f], o.bins[f]);
-                for (int k = 0; k < o.sampleSize[f]; k++) {
-                    add(f, o.sample[f][k]);
-                }
+                append(f, o.sample[f], o.sampleSize[f]);
             }
             for (int f = 0; f < categoryCounts.length; f++) {
                 add(categoryCounts[f], o.categoryCounts[f]);
