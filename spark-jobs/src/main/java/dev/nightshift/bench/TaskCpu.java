@@ -31,6 +31,8 @@ final class TaskCpu extends SparkListener {
     private final Map<Integer, String> runOfStage = new ConcurrentHashMap<>();
     /** Run: its tasks' CPU nanoseconds. */
     private final Map<String, Long> cpuNanos = new ConcurrentHashMap<>();
+    /** Run: how many of its tasks ended. */
+    private final Map<String, Integer> tasks = new ConcurrentHashMap<>();
     /** Variant name: how many runs {@link #wrap} has started (the driver's thread only). */
     private final Map<String, Integer> runs = new HashMap<>();
 
@@ -63,17 +65,31 @@ final class TaskCpu extends SparkListener {
      * 0), once the listener has seen every event posted before this call.
      */
     List<Long> cpuNanos(String name) {
+        drain(name);
+        List<Long> out = new ArrayList<>();
+        for (int run = 0; run < runs.getOrDefault(name, 0); run++) {
+            out.add(cpuNanos.getOrDefault(key(name, run), 0L));
+        }
+        return out;
+    }
+
+    /** How many tasks each run of {@code name} so far ran, in the order they ran, as {@link #cpuNanos}. */
+    List<Integer> tasks(String name) {
+        drain(name);
+        List<Integer> out = new ArrayList<>();
+        for (int run = 0; run < runs.getOrDefault(name, 0); run++) {
+            out.add(tasks.getOrDefault(key(name, run), 0));
+        }
+        return out;
+    }
+
+    private void drain(String name) {
         try {
             context.listenerBus().waitUntilEmpty();
         } catch (TimeoutException e) {
             throw new IllegalStateException("Spark's listener bus did not deliver its events in time: the tasks' CPU of "
                     + name + " would be incomplete", e);
         }
-        List<Long> out = new ArrayList<>();
-        for (int run = 0; run < runs.getOrDefault(name, 0); run++) {
-            out.add(cpuNanos.getOrDefault(key(name, run), 0L));
-        }
-        return out;
     }
 
     @Override
@@ -92,6 +108,7 @@ final class TaskCpu extends SparkListener {
         TaskMetrics metrics = task.taskMetrics();
         if (run != null && metrics != null) {
             cpuNanos.merge(run, metrics.executorCpuTime(), Long::sum);
+            tasks.merge(run, 1, Integer::sum);
         }
     }
 
