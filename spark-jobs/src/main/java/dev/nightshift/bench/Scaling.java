@@ -199,9 +199,10 @@ final class Scaling {
                     net = String.format(Locale.ROOT, "%.0f, %.2f×", ns, netRelative);
                 }
                 double cpu = cpu(cpuOf, p.rows(), r.name());
-                cpuLinear &= ScoringBenchmark.withinLinearTolerance(cpu / cpu(cpuOf, smallest.rows(), r.name()));
+                double cpuRelative = cpu / cpu(cpuOf, smallest.rows(), r.name());
+                cpuLinear &= ScoringBenchmark.withinLinearTolerance(cpuRelative);
                 out.append(String.format(Locale.ROOT, "| %,d | %s | %s | %.0f | %.2f× | %s | %.0f, %.2f× | %s | %s | %s |%n", p.rows(), r.name(),
-                        ScoringBenchmark.human(r.rowsPerSecond()), r.nanosPerRow(), relative, net, cpu, cpu / cpu(cpuOf, smallest.rows(), r.name()),
+                        ScoringBenchmark.human(r.rowsPerSecond()), r.nanosPerRow(), relative, net, cpu, cpuRelative,
                         HeapWatch.mb(r.heap().usedBytes()),
                         HeapWatch.mb(r.heap().afterGcBytes()), ScoringBenchmark.rounds(r)));
             }
