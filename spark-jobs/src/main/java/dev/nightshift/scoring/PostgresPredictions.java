@@ -5,10 +5,12 @@ import dev.nightshift.contract.Tables;
 import dev.nightshift.spark.DbConfig;
 import dev.nightshift.spark.PgBinaryCopy;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.ForeachPartitionFunction;
+import org.apache.spark.api.java.function.VoidFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.SQLExecution$;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -82,7 +84,17 @@ public final class PostgresPredictions {
             }
         }
         try {
-            wire(rows, stamp).foreachPartition(new CopyPartition(db, stage, stamp));
+            // Spark's internal rows, not Row objects: no conversion of every row (and its id to a Java string and back to
+            // UTF-8) before the COPY. As a query of its own, as Dataset.foreachPartition would run it, so that Spark's
+            // SQL metrics and query listeners see it.
+            Dataset<Row> wired = wire(rows, stamp);
+            org.apache.spark.api.java.JavaRDD<InternalRow> internal = wired.queryExecution().toRdd().toJavaRDD();
+            CopyPartition copy = new CopyPartition(db, stage, stamp);
+            scala.Function0<Object> land = () -> {
+                internal.foreachPartition(copy);
+                return null;
+            };
+            SQLExecution$.MODULE$.withNewExecutionId(wired.queryExecution(), scala.Option.apply("nightshift: landing"), land);
         } catch (Throwable e) { // a failed task surfaces as SparkException, a checked exception Scala throws undeclared
             dropQuietly(db, stamp.runId(), e);
             throw e;
@@ -206,7 +218,7 @@ public final class PostgresPredictions {
     }
 
     /** Binary-COPYs one Spark partition into the staging table, replacing whatever an earlier attempt of it left. */
-    static final class CopyPartition implements ForeachPartitionFunction<Row> {
+    static final class CopyPartition implements VoidFunction<Iterator<InternalRow>> {
         private final DbConfig db;
         private final String stage;
         /** The stamp, as the error of a row without it states it. */
@@ -219,9 +231,9 @@ public final class PostgresPredictions {
                     + stamp.modelVersionId() + ", run_id " + stamp.runId() + " and scored_at " + micros(stamp.scoredAt());
         }
 
-        /** {@code rows}: as {@link #wire} makes them. */
+        /** {@code rows}: as {@link #wire} makes them, in Spark's internal form. */
         @Override
-        public void call(Iterator<Row> rows) throws Exception {
+        public void call(Iterator<InternalRow> rows) throws Exception {
             TaskContext task = TaskContext.get();
             int partition = task == null ? 0 : task.partitionId();
             // Only a retried task (or a task of a retried stage) can find rows of its own: a first attempt skips the
@@ -249,11 +261,11 @@ public final class PostgresPredictions {
                 try {
                     PgBinaryCopy out = new PgBinaryCopy(copy, FLUSH_BYTES);
                     while (rows.hasNext()) {
-                        Row r = rows.next();
+                        InternalRow r = rows.next();
                         if (!r.isNullAt(COPIED.length)) {
-                            throw new IllegalArgumentException("prediction row with entity_id " + r.get(0) + " is not of the night"
-                                    + " being landed: its " + r.getString(COPIED.length) + ", where every row of the night has "
-                                    + stamp);
+                            throw new IllegalArgumentException("prediction row with entity_id " + (r.isNullAt(0) ? null : r.getUTF8String(0))
+                                    + " is not of the night being landed: its " + r.getUTF8String(COPIED.length)
+                                    + ", where every row of the night has " + stamp);
                         }
                         write(r, partition, out);
                     }
@@ -275,15 +287,15 @@ public final class PostgresPredictions {
     }
 
     /** One row's {@link #COPIED} columns (nulls where it has them) and the partition. */
-    private static void write(Row r, int partition, PgBinaryCopy out) throws SQLException {
+    private static void write(InternalRow r, int partition, PgBinaryCopy out) throws SQLException {
         out.row(FIELDS);
-        out.text(r.isNullAt(0) ? null : r.getString(0));
+        out.text(r.isNullAt(0) ? null : r.getUTF8String(0));
         float8(r, 1, out);
         float8(r, 2, out);
         out.int4(partition);
     }
 
-    private static void float8(Row r, int i, PgBinaryCopy out) {
+    private static void float8(InternalRow r, int i, PgBinaryCopy out) {
         if (r.isNullAt(i)) {
             out.nullValue();
         } else {

@@ -63,6 +63,19 @@ public final class PgBinaryCopy {
         return this;
     }
 
+    /** text / varchar from Spark's UTF-8 string, its bytes as they are (no decoding to a Java string); null as SQL NULL. */
+    public PgBinaryCopy text(org.apache.spark.unsafe.types.UTF8String s) {
+        if (s == null) {
+            return nullValue();
+        }
+        int n = s.numBytes();
+        ensure(4 + n);
+        putInt(n);
+        s.writeToMemory(buf, org.apache.spark.unsafe.Platform.BYTE_ARRAY_OFFSET + pos);
+        pos += n;
+        return this;
+    }
+
     /** int4. */
     public PgBinaryCopy int4(int v) {
         ensure(8);

@@ -94,7 +94,8 @@ class PostgresPredictionsTest extends SparkTestBase {
         Dataset<Row> rows = predictions(run2, "a", "b", "c");
         PostgresPredictions.stage(rows, db, stamp(PIPELINE, run2));
         new PostgresPredictions.CopyPartition(db, PostgresPredictions.stagingTable(run2), stamp(PIPELINE, run2))
-                .call(PostgresPredictions.wire(rows, stamp(PIPELINE, run2)).collectAsList().iterator());
+                .call(PostgresPredictions.wire(rows, stamp(PIPELINE, run2)).queryExecution().toRdd().toJavaRDD()
+                        .map(org.apache.spark.sql.catalyst.InternalRow::copy).collect().iterator());
 
         // then the staging table holds each row once, and one record of the partition's COPY says so
         assertThat(DbRows.row(db, "SELECT count(*) AS n FROM " + PostgresPredictions.stagingTable(run2)).get("n")).isEqualTo(3L);
@@ -148,7 +149,8 @@ class PostgresPredictionsTest extends SparkTestBase {
             // a tiny flush threshold so that rows cross chunk boundaries
             dev.nightshift.spark.PgBinaryCopy out = new dev.nightshift.spark.PgBinaryCopy(new Tee(copy, bytes), 16);
             for (Object[] r : rows) {
-                out.row(9).text((String) r[0]).date((LocalDate) r[1]).text((String) r[2]);
+                // the third column as the landing sends its ids: from Spark's UTF-8 strings, bytes as they are
+                out.row(9).text((String) r[0]).date((LocalDate) r[1]).text(org.apache.spark.unsafe.types.UTF8String.fromString((String) r[2]));
                 int8(out, (Long) r[3]);
                 float8(out, (Double) r[4]);
                 float8(out, (Double) r[5]);
