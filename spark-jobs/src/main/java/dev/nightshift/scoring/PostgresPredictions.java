@@ -87,11 +87,11 @@ public final class PostgresPredictions {
             // Spark's internal rows, not Row objects: no conversion of every row (and its id to a Java string and back to
             // UTF-8) before the COPY. As a query of its own, as Dataset.foreachPartition would run it, so that Spark's
             // SQL metrics and query listeners see it.
+            // (toRdd inside it too: with adaptive execution, building the RDD already runs the plan's shuffle stages.)
             Dataset<Row> wired = wire(rows, stamp);
-            org.apache.spark.api.java.JavaRDD<InternalRow> internal = wired.queryExecution().toRdd().toJavaRDD();
             CopyPartition copy = new CopyPartition(db, stage, stamp);
             scala.Function0<Object> land = () -> {
-                internal.foreachPartition(copy);
+                wired.queryExecution().toRdd().toJavaRDD().foreachPartition(copy);
                 return null;
             };
             SQLExecution$.MODULE$.withNewExecutionId(wired.queryExecution(), scala.Option.apply("nightshift: landing"), land);

@@ -2,7 +2,6 @@ package dev.nightshift.spark;
 
 import org.postgresql.copy.CopyIn;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -52,15 +51,7 @@ public final class PgBinaryCopy {
 
     /** text / varchar as UTF-8; null as SQL NULL. */
     public PgBinaryCopy text(String s) {
-        if (s == null) {
-            return nullValue();
-        }
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        ensure(4 + bytes.length);
-        putInt(bytes.length);
-        System.arraycopy(bytes, 0, buf, pos, bytes.length);
-        pos += bytes.length;
-        return this;
+        return text(org.apache.spark.unsafe.types.UTF8String.fromString(s));
     }
 
     /** text / varchar from Spark's UTF-8 string, its bytes as they are (no decoding to a Java string); null as SQL NULL. */
