@@ -7,6 +7,7 @@ import dev.nightshift.contract.ForgetArgs;
 import dev.nightshift.contract.JobEnvironment;
 import dev.nightshift.contract.PipelineSpec;
 import dev.nightshift.contract.Pseudonyms;
+import dev.nightshift.contract.Tables;
 import dev.nightshift.pipelines.PipelineService;
 import dev.nightshift.runs.RunRefusedException;
 import dev.nightshift.spark.SparkApplication;
@@ -27,8 +28,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * {@code nightshift forget}: erases entities from a pipeline's outputs. The Delta tables of the warehouse
  * (predictions, shadow predictions, quarantine) are erased and vacuumed by {@code ForgetJob}; then, in one transaction,
- * the PostgreSQL predictions are deleted, the erasure row completed and the audit log written (counts only, never an
- * id). Entities are matched by their raw id and, when a pseudonymization key is configured (required when the spec
+ * the PostgreSQL predictions are deleted, the staging tables that killed nights of the pipeline left behind dropped,
+ * the erasure row completed and the audit log written (counts only, never an id). Entities are matched by their raw id and, when a pseudonymization key is configured (required when the spec
  * sets {@code privacy.pseudonymizeIds}), by its pseudonym. Refused while a run of the pipeline is active: a vacuum
  * with a short retention could remove the files an active night is about to commit.
  */
@@ -108,6 +109,7 @@ public class ForgetService {
     private Erasure complete(long erasureId, String pipeline, int entities, List<String> keys, int retention, String actor) {
         int postgresRows = jdbc.sql("DELETE FROM predictions WHERE pipeline = :pipeline AND entity_id IN (:keys)")
                 .param("pipeline", pipeline).param("keys", keys).update();
+        int leftovers = dropLeftoverStagingTables(pipeline);
         String deltaJson = jdbc.sql("SELECT delta_rows::text FROM erasures WHERE id = ?").param(erasureId).query(String.class).single();
         Map<String, Long> deltaRows = deltaRows(deltaJson, erasureId);
         jdbc.sql("UPDATE erasures SET status = 'COMPLETED', finished_at = now(), postgres_rows = ? WHERE id = ?")
@@ -116,10 +118,31 @@ public class ForgetService {
         after.put("erasure", erasureId);
         after.put("entities", entities);
         after.put("postgresPredictionRows", postgresRows);
+        after.put("leftoverStagingTables", leftovers);
         after.put("deltaRows", deltaRows);
         after.put("vacuumRetentionHours", retention);
         audit.record(actor, "privacy.forget", "pipeline:" + pipeline, null, after);
         return new Erasure(erasureId, pipeline, entities, postgresRows, deltaRows, retention);
+    }
+
+    /**
+     * A night killed between its landing's COPY and its publication leaves its run's staging tables behind
+     * ({@code nightshift_work.predictions_stage_<run>} and {@code ..._copied}): a copy of that night's prediction rows,
+     * ids included, which no reader sees and the run's retry would replace. Once no run of the pipeline is RUNNING
+     * (forget is refused otherwise, and a run that started since is skipped) they are leftovers, and they go with the
+     * erasure, whole: they hold the erased entities' rows. Returns how many runs' tables were dropped.
+     */
+    private int dropLeftoverStagingTables(String pipeline) {
+        List<Long> runs = jdbc.sql("""
+                        SELECT r.id FROM runs r WHERE r.pipeline = ? AND r.status <> 'RUNNING' AND EXISTS (
+                            SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                            WHERE n.nspname = ? AND c.relname IN ('predictions_stage_' || r.id, 'predictions_stage_' || r.id || '_copied'))
+                        ORDER BY r.id""")
+                .params(pipeline, Tables.WORK_SCHEMA).query(Long.class).list();
+        for (long run : runs) {
+            jdbc.sql("SELECT count(*) FROM " + Tables.DROP_PREDICTIONS_STAGE + "(?)").param(run).query(Long.class).single();
+        }
+        return runs.size();
     }
 
     private static Map<String, Long> deltaRows(String json, long erasureId) {

@@ -32,7 +32,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Privacy on the orchestrator, real PostgreSQL and a real ForgetJob child JVM: {@code forget} erases an entity's
- * PostgreSQL predictions on every date, completes its erasure row and audits the counts without the id; it is refused
+ * PostgreSQL predictions on every date, drops the staging tables a killed night of the pipeline left behind, completes
+ * its erasure row and audits the counts without the id; it is refused
  * while a run is active and fails clearly for a pseudonymizing pipeline without a key. A run that failed because a Spark
  * job refused a tampered artifact raises an {@code artifact_tampered} alert besides {@code run_failed}.
  */
@@ -59,6 +60,14 @@ class PrivacyIT extends IntegrationTest {
             }
         }
 
+        // and the staging tables of a night killed before its publication (its rows, the erased entity's among them),
+        // beside those of another pipeline's killed night
+        long killed = insertRun(pipeline, D1.plusDays(1), "FAILED");
+        String stage = leftoverStage(pipeline, D1.plusDays(1), killed, "C0000042", "C0000043");
+        String other = applyChurn("");
+        long otherKilled = insertRun(other, D1, "FAILED");
+        String otherStage = leftoverStage(other, D1, otherKilled, "C0000042");
+
         // when C0000042 is forgotten
         ForgetService.Erasure erasure = forget.forget(pipeline, List.of("C0000042"), "cli:tester");
 
@@ -67,6 +76,11 @@ class PrivacyIT extends IntegrationTest {
         assertThat(erasure.deltaRows()).containsOnly(Map.entry("predictions", 0L), Map.entry("shadow", 0L), Map.entry("quarantine", 0L));
         assertThat(jdbc.sql("SELECT entity_id FROM predictions WHERE pipeline = ? ORDER BY 1").param(pipeline).query(String.class).list())
                 .containsExactly("C0000043", "C0000043");
+        // and the killed night's staging tables are gone, the other pipeline's are not
+        assertThat(exists(stage)).as(stage).isFalse();
+        assertThat(exists(stage + "_copied")).as(stage + "_copied").isFalse();
+        assertThat(exists(otherStage)).as(otherStage).isTrue();
+        assertThat(exists(otherStage + "_copied")).as(otherStage + "_copied").isTrue();
         // and the erasure is recorded and audited with counts, never the id
         Map<String, Object> row = jdbc.sql("SELECT status, entities, postgres_rows, vacuum_retention_hours, actor FROM erasures WHERE id = ?")
                 .param(erasure.id()).query().singleRow();
@@ -75,8 +89,10 @@ class PrivacyIT extends IntegrationTest {
         Map<String, Object> audit = jdbc.sql("SELECT actor, action, after::text AS after FROM audit_log WHERE target = ? AND action = 'privacy.forget'")
                 .param("pipeline:" + pipeline).query().singleRow();
         assertThat(audit).containsEntry("actor", "cli:tester");
-        assertThat((String) audit.get("after")).contains("\"entities\": 1").contains("\"postgresPredictionRows\": 2").doesNotContain("C0000042");
+        assertThat((String) audit.get("after")).contains("\"entities\": 1").contains("\"postgresPredictionRows\": 2")
+                .contains("\"leftoverStagingTables\": 1").doesNotContain("C0000042");
         assertThat(jdbc.sql("SELECT count(*) FROM erasures e WHERE e::text LIKE '%C0000042%'").query(Long.class).single()).isZero();
+        jdbc.sql("SELECT count(*) FROM drop_predictions_stage(?)").param(otherKilled).query(Long.class).single();
     }
 
     @Test
@@ -137,6 +153,21 @@ class PrivacyIT extends IntegrationTest {
     private long insertRun(String pipeline, LocalDate date, String status) {
         return jdbc.sql("INSERT INTO runs (pipeline, business_date, spec_version, trigger, status) VALUES (?, ?, 1, 'cli', ?) RETURNING id")
                 .params(pipeline, date, status).query(Long.class).single();
+    }
+
+    /** The staging tables a night killed after its landing's COPY leaves behind, holding {@code ids}; their qualified name. */
+    private String leftoverStage(String pipeline, LocalDate date, long run, String... ids) {
+        String stage = jdbc.sql("SELECT create_predictions_stage(?, ?, ?, 1, now())").params(run, pipeline, date).query(String.class).single();
+        for (String id : ids) {
+            jdbc.sql("INSERT INTO " + stage + " (entity_id, score, prediction, spark_partition) VALUES (?, 0.5, 1, 0)").param(id).update();
+        }
+        jdbc.sql("INSERT INTO " + stage + "_copied (spark_partition, rows) VALUES (0, ?)").param(ids.length).update();
+        assertThat(exists(stage)).as(stage).isTrue();
+        return stage;
+    }
+
+    private boolean exists(String qualifiedTable) {
+        return jdbc.sql("SELECT to_regclass(?) IS NOT NULL").param(qualifiedTable).query(Boolean.class).single();
     }
 
     private void insertPrediction(String pipeline, LocalDate date, String id, long run) {
