@@ -29,8 +29,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code nightshift forget}: erases entities from a pipeline's outputs. The Delta tables of the warehouse
  * (predictions, shadow predictions, quarantine) are erased and vacuumed by {@code ForgetJob}; then, in one transaction,
  * the PostgreSQL predictions are deleted, the staging tables that killed nights of the pipeline left behind dropped,
- * the erasure row completed and the audit log written (counts only, never an id). Entities are matched by their raw id and, when a pseudonymization key is configured (required when the spec
- * sets {@code privacy.pseudonymizeIds}), by its pseudonym. Refused while a run of the pipeline is active: a vacuum
+ * the erasure row completed and the audit log written (counts only, never an id). Entities are matched by their raw
+ * id and, when a pseudonymization key is configured (required when the spec sets {@code privacy.pseudonymizeIds}), by
+ * its pseudonym. Refused while a run of the pipeline is active: a vacuum
  * with a short retention could remove the files an active night is about to commit.
  */
 @Service
@@ -130,7 +131,7 @@ public class ForgetService {
      * ({@code nightshift_work.predictions_stage_<run>} and {@code ..._copied}): a copy of that night's prediction rows,
      * ids included, which no reader sees and the run's retry would replace. Once no run of the pipeline is RUNNING
      * (forget is refused otherwise, and a run that started since is skipped) they are leftovers, and they go with the
-     * erasure, whole: they hold the erased entities' rows. Returns how many runs' tables were dropped.
+     * erasure, whole: they may hold the erased entities' rows. Returns how many runs' tables were dropped.
      */
     private int dropLeftoverStagingTables(String pipeline) {
         List<Long> runs = jdbc.sql("""
