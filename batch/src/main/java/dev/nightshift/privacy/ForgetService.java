@@ -31,8 +31,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the PostgreSQL predictions are deleted, the staging tables that killed nights of the pipeline left behind dropped,
  * the erasure row completed and the audit log written (counts only, never an id). Entities are matched by their raw
  * id and, when a pseudonymization key is configured (required when the spec sets {@code privacy.pseudonymizeIds}), by
- * its pseudonym. Refused while a run of the pipeline is active: a vacuum
- * with a short retention could remove the files an active night is about to commit.
+ * its pseudonym. Refused while a run of the pipeline is active: a vacuum with a short retention could remove the files
+ * an active night is about to commit.
  */
 @Service
 public class ForgetService {
