@@ -7,9 +7,9 @@ import dev.nightshift.contract.ForgetArgs;
 import dev.nightshift.contract.JobEnvironment;
 import dev.nightshift.contract.PipelineSpec;
 import dev.nightshift.contract.Pseudonyms;
-import dev.nightshift.contract.Tables;
 import dev.nightshift.pipelines.PipelineService;
 import dev.nightshift.runs.RunRefusedException;
+import dev.nightshift.runs.RunRepository;
 import dev.nightshift.spark.SparkApplication;
 import dev.nightshift.spark.SparkSubmitter;
 import java.util.ArrayList;
@@ -45,10 +45,12 @@ public class ForgetService {
     private final PrivacyProperties privacy;
     private final AuditLog audit;
     private final TransactionTemplate tx;
+    private final RunRepository runs;
 
     public ForgetService(JdbcClient jdbc, PipelineService pipelines, SparkSubmitter submitter, NightshiftProperties props,
-                         PrivacyProperties privacy, AuditLog audit, PlatformTransactionManager transactions) {
+                         PrivacyProperties privacy, AuditLog audit, PlatformTransactionManager transactions, RunRepository runs) {
         this.jdbc = jdbc;
+        this.runs = runs;
         this.pipelines = pipelines;
         this.submitter = submitter;
         this.props = props;
@@ -129,21 +131,19 @@ public class ForgetService {
     /**
      * A night killed between its landing's COPY and its publication leaves its run's staging tables behind
      * ({@code nightshift_work.predictions_stage_<run>} and {@code ..._copied}): a copy of that night's prediction rows,
-     * ids included, which no reader sees and the run's retry would replace. Once no run of the pipeline is RUNNING
-     * (forget is refused otherwise, and a run that started since is skipped) they are leftovers, and they go with the
-     * erasure, whole: they may hold the erased entities' rows. Returns how many runs' tables were dropped.
+     * ids included, which no reader sees. Nights that land drop them too, but the erasure cannot wait for the next one:
+     * once no run of the pipeline is RUNNING (forget is refused otherwise, and a run that started since is skipped) they
+     * go with the erasure, whole, since they may hold the erased entities' rows. One still locked (an orphaned job still
+     * COPYing into it) fails the erasure, which is then retried. Returns how many runs' tables were dropped.
      */
     private int dropLeftoverStagingTables(String pipeline) {
-        List<Long> runs = jdbc.sql("""
-                        SELECT r.id FROM runs r WHERE r.pipeline = ? AND r.status <> 'RUNNING' AND EXISTS (
-                            SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                            WHERE n.nspname = ? AND c.relname IN ('predictions_stage_' || r.id, 'predictions_stage_' || r.id || '_copied'))
-                        ORDER BY r.id""")
-                .params(pipeline, Tables.WORK_SCHEMA).query(Long.class).list();
-        for (long run : runs) {
-            jdbc.sql("SELECT count(*) FROM " + Tables.DROP_PREDICTIONS_STAGE + "(?)").param(run).query(Long.class).single();
+        RunRepository.LeftoverStages leftovers = runs.dropLeftoverStages(pipeline);
+        if (leftovers.busy() > 0) {
+            throw new IllegalStateException("the staging tables of " + leftovers.busy() + " earlier run(s) of " + pipeline
+                    + " (nightshift_work.predictions_stage_<run>) are locked by a job still running, and may hold rows of the"
+                    + " entities to forget; stop that job (see `nightshift runs list --pipeline " + pipeline + "`) and forget again");
         }
-        return runs.size();
+        return leftovers.dropped();
     }
 
     private static Map<String, Long> deltaRows(String json, long erasureId) {

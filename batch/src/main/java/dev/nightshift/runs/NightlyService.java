@@ -91,7 +91,25 @@ public class NightlyService {
         }
         log.info("{} {}: {} rows scored with model v{}{}{}", run.pipeline(), run.businessDate(), record.rowsScored(), champion.version(),
                 evaluate ? ", labelled nights evaluated" : "", drift ? ", drift measured" : "");
+        dropLeftoverStages(run);
         return record.rowsScored();
+    }
+
+    /**
+     * A landing killed between its COPY and its publication leaves its run's staging tables (a night's rows, ids
+     * included), and the retry is a new run with tables of its own: each night that lands drops the pipeline's
+     * leftovers, so they last until the next night instead of until somebody drops them by hand.
+     */
+    private void dropLeftoverStages(RunContext run) {
+        RunRepository.LeftoverStages leftovers = runs.dropLeftoverStages(run.pipeline());
+        if (leftovers.dropped() > 0) {
+            log.info("{} {}: dropped the staging tables that {} earlier run(s) killed before publishing their night left behind",
+                    run.pipeline(), run.businessDate(), leftovers.dropped());
+        }
+        if (leftovers.busy() > 0) {
+            log.warn("{} {}: the staging tables of {} earlier run(s) that are not RUNNING are locked by a job still writing"
+                    + " (an orphaned landing?); left for the next night", run.pipeline(), run.businessDate(), leftovers.busy());
+        }
     }
 
     /** The model version that scored this run's night: the one the decide step judges. */

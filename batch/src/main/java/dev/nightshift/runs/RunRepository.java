@@ -1,5 +1,6 @@
 package dev.nightshift.runs;
 
+import dev.nightshift.contract.Tables;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -42,6 +43,21 @@ public class RunRepository {
                     + (active == null ? "" : " (run " + active.id() + ", started " + active.startedAt() + ")"));
         }
         return key.getKeyAs(Long.class);
+    }
+
+    /** How many runs' leftover staging tables {@link #dropLeftoverStages} dropped, and how many it found locked and left. */
+    public record LeftoverStages(int dropped, int busy) {
+    }
+
+    /**
+     * Drops the staging tables ({@code nightshift_work.predictions_stage_<run>} and {@code ..._copied}) that landings of
+     * the pipeline killed before their publication left behind: those of its runs that are not RUNNING. A run's retry is
+     * a new run, so nothing else would ever replace them. A table still locked after a second (an orphaned job still
+     * COPYing) is left for the next call and counted as busy.
+     */
+    public LeftoverStages dropLeftoverStages(String pipeline) {
+        return jdbc.sql("SELECT dropped, busy FROM " + Tables.DROP_LEFTOVER_PREDICTIONS_STAGES + "(?)").param(pipeline)
+                .query((rs, i) -> new LeftoverStages(rs.getInt("dropped"), rs.getInt("busy"))).single();
     }
 
     public void attachJobExecution(long runId, long jobExecutionId) {

@@ -48,6 +48,7 @@ class PrivacyIT extends IntegrationTest {
     @Autowired RunStatusListener runStatusListener;
     @Autowired JobRepository jobRepository;
     @Autowired JobOperator jobOperator;
+    @Autowired javax.sql.DataSource dataSource;
 
     @Test
     void forgetErasesAnEntityOnEveryDateAndAuditsTheCountNotTheId() throws Exception {
@@ -68,7 +69,22 @@ class PrivacyIT extends IntegrationTest {
         long otherKilled = insertRun(other, D1, "FAILED");
         String otherStage = leftoverStage(other, D1, otherKilled, "C0000042");
 
-        // when C0000042 is forgotten
+        // when C0000042 is forgotten while a job still holds the killed night's staging table (an orphan COPYing)
+        try (java.sql.Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("LOCK TABLE " + stage + " IN ROW EXCLUSIVE MODE");
+            assertThatThrownBy(() -> forget.forget(pipeline, List.of("C0000042"), "cli:tester"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("locked by a job still running")
+                    .hasMessageContaining(pipeline);
+            holder.rollback();
+        }
+        // then that erasure failed whole: it cannot vouch for rows it could not drop
+        assertThat(jdbc.sql("SELECT status FROM erasures WHERE pipeline = ?").param(pipeline).query(String.class).list())
+                .containsExactly("FAILED");
+        assertThat(jdbc.sql("SELECT count(*) FROM predictions WHERE pipeline = ?").param(pipeline).query(Long.class).single()).isEqualTo(4);
+        assertThat(exists(stage)).as(stage).isTrue();
+
+        // when C0000042 is forgotten again, nothing holding the table
         ForgetService.Erasure erasure = forget.forget(pipeline, List.of("C0000042"), "cli:tester");
 
         // then its rows are gone on both dates and the other entity's stay

@@ -52,6 +52,8 @@ class NightlyRunIT extends IntegrationTest {
     @Autowired InstanceRegistry instance;
     @Autowired dev.nightshift.backfill.BackfillService backfill;
     @Autowired RunLogFiles logFiles;
+    @Autowired RunRepository runRepository;
+    @Autowired javax.sql.DataSource dataSource;
 
     @BeforeAll
     void generateDataAndApplySpec() throws IOException {
@@ -185,15 +187,34 @@ class NightlyRunIT extends IntegrationTest {
 
     @Test
     @Order(6)
-    void aRunLeftRunningByAnOrchestratorThatStoppedHeartbeatingIsMarkedFailedAndTheDateRuns() {
-        // given a RUNNING run of D3 whose owner last heartbeated ten minutes ago (lease: 60 s)
+    void aRunLeftRunningByAnOrchestratorThatStoppedHeartbeatingIsMarkedFailedAndTheDateRuns() throws java.sql.SQLException {
+        // given a RUNNING run of D3 whose owner last heartbeated ten minutes ago (lease: 60 s), killed while landing:
+        // its staging tables hold the rows it had COPYed
         jdbc.sql("INSERT INTO instances (id, host, pid, started_at, heartbeat_at) VALUES ('gone-host:1:dead', 'gone-host', 1, now() - interval '1 hour', now() - interval '10 minutes')").update();
         long stale = jdbc.sql("INSERT INTO runs (pipeline, business_date, spec_version, trigger, status, owner) VALUES (?, ?, 1, 'schedule', 'RUNNING', 'gone-host:1:dead') RETURNING id")
                 .params(PIPELINE, D3).query(Long.class).single();
+        String staleStage = leftoverStage(stale, D3);
+        // and an earlier FAILED run's staging table that a job still holds (an orphan COPYing into it)
+        long orphaned = jdbc.sql("INSERT INTO runs (pipeline, business_date, spec_version, trigger, status) VALUES (?, ?, 1, 'cli', 'FAILED') RETURNING id")
+                .params(PIPELINE, D3).query(Long.class).single();
+        String orphanStage = leftoverStage(orphaned, D3);
 
-        RunRecord run = runService.run(new RunRequest(PIPELINE, D3, RunTrigger.CLI, false, "test"));
+        RunRecord run;
+        try (java.sql.Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("LOCK TABLE " + orphanStage + " IN ROW EXCLUSIVE MODE");
+            run = runService.run(new RunRequest(PIPELINE, D3, RunTrigger.CLI, false, "test"));
+            holder.rollback();
+        }
 
         assertThat(run.status()).as(run.error()).isEqualTo("COMPLETED");
+        // the night that landed dropped the killed run's staging tables, and left the locked one without waiting for it
+        assertThat(exists(staleStage)).as(staleStage).isFalse();
+        assertThat(exists(staleStage + "_copied")).as(staleStage + "_copied").isFalse();
+        assertThat(exists(orphanStage)).as(orphanStage).isTrue();
+        // once released, the next caller drops it
+        assertThat(runRepository.dropLeftoverStages(PIPELINE)).isEqualTo(new RunRepository.LeftoverStages(1, 0));
+        assertThat(exists(orphanStage)).as(orphanStage).isFalse();
         RunRecord marked = jdbc.sql("SELECT status, error FROM runs WHERE id = ?").param(stale)
                 .query((rs, i) -> new RunRecord(stale, PIPELINE, D3, 1, 0, null, "schedule", rs.getString(1), null, null, null,
                         java.time.OffsetDateTime.now(), null, rs.getString(2))).single();
@@ -263,6 +284,20 @@ class NightlyRunIT extends IntegrationTest {
         assertThat(missing).extracting(o -> o.outcome()).containsExactly("FAILED", "FAILED");
         assertThat(missing).allSatisfy(o -> assertThat(o.message()).containsIgnoringCase("no input rows"));
         assertThat(progress).hasSize(6);
+    }
+
+    /** The staging tables a landing killed after its COPY leaves behind (a row in each); the table's qualified name. */
+    private String leftoverStage(long run, LocalDate date) {
+        String stage = jdbc.sql("SELECT create_predictions_stage(?, ?, ?, 1, now())").params(run, PIPELINE, date).query(String.class).single();
+        jdbc.sql("INSERT INTO " + stage + " (entity_id, score, prediction, spark_partition) VALUES ('C0000001', 0.5, 1, 0)").update();
+        jdbc.sql("INSERT INTO " + stage + "_copied (spark_partition, rows) VALUES (0, 1)").update();
+        assertThat(exists(stage)).as(stage).isTrue();
+        assertThat(exists(stage + "_copied")).as(stage + "_copied").isTrue();
+        return stage;
+    }
+
+    private boolean exists(String qualifiedTable) {
+        return jdbc.sql("SELECT to_regclass(?) IS NOT NULL").param(qualifiedTable).query(Boolean.class).single();
     }
 
     private void assertOnePredictionPerEntity(LocalDate date) {

@@ -32,6 +32,11 @@ public final class Tables {
     public static final String INDEX_PREDICTIONS_LEAF = SCHEMA + ".index_predictions_leaf";
     /** SQL function (run): drops a run's staging table if it exists. */
     public static final String DROP_PREDICTIONS_STAGE = SCHEMA + ".drop_predictions_stage";
+    /**
+     * SQL function (pipeline): drops the staging tables of the pipeline's runs that are not RUNNING (killed landings'
+     * leftovers), skipping those locked for longer than a second; returns (dropped, busy), counted in runs.
+     */
+    public static final String DROP_LEFTOVER_PREDICTIONS_STAGES = SCHEMA + ".drop_leftover_predictions_stages";
 
     private Tables() {
     }
