@@ -8,6 +8,7 @@ import dev.nightshift.pipelines.PipelineService;
 import dev.nightshift.registry.ModelRegistry;
 import dev.nightshift.registry.ModelVersion;
 import dev.nightshift.runs.NightlyService;
+import dev.nightshift.runs.RunContext;
 import dev.nightshift.runs.RunRecord;
 import dev.nightshift.runs.RunRequest;
 import dev.nightshift.runs.RunService;
@@ -132,6 +133,14 @@ class ClosedLoopIT extends IntegrationTest {
         assertThat(v2.baselineMetrics()).containsKey("areaUnderROC");
         assertThat(v2.holdoutMetrics().get("areaUnderROC")).isGreaterThan(v2.baselineMetrics().get("areaUnderROC"));
         assertThat(v2.trainingFingerprint()).startsWith("rows=");
+
+        // a restarted retrain step (its run failed after TrainJob registered the candidate) trains nothing: it takes
+        // the candidate its run already registered against the same champion
+        int versions = registry.list(PIPELINE).size();
+        ModelVersion again = nightly.retrain(new RunContext(PIPELINE, N3, third.id(), third.specVersion()),
+                registry.find(PIPELINE, 1).orElseThrow().id());
+        assertThat(again.version()).isEqualTo(2);
+        assertThat(registry.list(PIPELINE)).hasSize(versions);
     }
 
     @Test
@@ -181,6 +190,12 @@ class ClosedLoopIT extends IntegrationTest {
         assertThat(v3.holdoutSegments().get("region").values().stream().mapToDouble(m -> m.get("n")).sum())
                 .isEqualTo(v3.holdoutMetrics().get("n"));
         assertThat((String) d.get("gate")).contains("\"maxSegmentDrop\": 0.05", "\"segment\": \"region\"", "worst segment region=");
+        // a gate step run again (a restart after it committed) reads its action back and moves no alias
+        RunContext promotedRun = new RunContext(PIPELINE, N3, promoted.id(), promoted.specVersion());
+        long aliasMoves = aliasMoves();
+        decisions.gate(promotedRun);
+        assertThat(aliasMoves()).isEqualTo(aliasMoves);
+        assertThat(champion()).isEqualTo(3);
 
         // trained on exactly the data of v3 (same night, same spec, same seed): it cannot beat v3 by 0.001
         RunRecord rejected = night(N3, true, true);
@@ -191,6 +206,25 @@ class ClosedLoopIT extends IntegrationTest {
         assertThat(registry.find(PIPELINE, 4).orElseThrow().aliases()).isEmpty();
         assertThat(jdbc.sql("SELECT count(*) FROM predictions WHERE pipeline = ? AND business_date = ?").params(PIPELINE, N3)
                 .query(Long.class).single()).isEqualTo(ENTITIES);
+
+        // had somebody moved the champion while that run trained, its winner would not have been promoted over a champion
+        // it was never compared with: it waits as challenger (the run's gate applied again, as if for the first time)
+        int judged = (Integer) d.get("judged");
+        ModelVersion movedTo = registry.find(PIPELINE, judged == 1 ? 2 : 1).orElseThrow();
+        registry.promote(PIPELINE, movedTo, "test", "moved while the run trained");
+        jdbc.sql("UPDATE decisions SET action = NULL, gate = NULL, acted_at = NULL WHERE run_id = ?").param(promoted.id()).update();
+        decisions.gate(promotedRun);
+        assertThat(decision(promoted).get("action")).isEqualTo("challenger");
+        assertThat(champion()).isEqualTo(movedTo.version());
+        assertThat(registry.challenger(PIPELINE).orElseThrow().version()).isEqualTo(3);
+        assertThat(jdbc.sql("SELECT after ->> 'reason' FROM audit_log WHERE action = 'alias.set' AND target = ? ORDER BY id DESC LIMIT 1")
+                .param("pipeline:" + PIPELINE + "@challenger").query(String.class).single())
+                .contains("the champion changed to v" + movedTo.version() + " meanwhile");
+    }
+
+    long aliasMoves() {
+        return jdbc.sql("SELECT count(*) FROM audit_log WHERE action = 'alias.set' AND target LIKE ?").param("pipeline:" + PIPELINE + "@%")
+                .query(Long.class).single();
     }
 
     @Test

@@ -157,6 +157,8 @@ class OrchestratorCrashFaultIT {
         run.destroy();
 
         assertThat(run.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        // the shutdown stopped its Spark job before the orchestrator exited (not the child, later, missing its parent)
+        assertThat(ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d)).as("score children left").isEmpty();
         assertThat(ns.queryOne("SELECT status FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id DESC LIMIT 1", d))
                 .isEqualTo("FAILED");
         assertThat((String) ns.queryOne("SELECT error FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id DESC LIMIT 1", d))
