@@ -81,6 +81,9 @@ public class ForgetService {
             throw new RunRefusedException("forget " + pipeline + ": refused while " + active + " run(s) of the pipeline are RUNNING;"
                     + " try again when they have finished");
         }
+        // Killed landings' leftover copies of nights go first, so that one still held by a job refuses the erasure before
+        // its Spark job runs; any left since go in the final transaction.
+        int leftoversBefore = dropLeftoverStagingTables(pipeline, true);
         int retention = privacy.forgetVacuumRetentionHours();
         long erasureId = jdbc.sql("INSERT INTO erasures (pipeline, actor, entities, vacuum_retention_hours) VALUES (?, ?, ?, ?) RETURNING id")
                 .params(pipeline, actor, ids.size(), retention).query(Long.class).single();
@@ -88,7 +91,7 @@ public class ForgetService {
             ForgetArgs args = new ForgetArgs(pipeline, NightshiftHome.warehouseUri(props), erasureId, spec.input().idColumn(), retention);
             submitter.submit(new SparkApplication("forget-" + pipeline, ForgetArgs.JOB_CLASS, args.toArgs(), props.spark().timeout(),
                     pipeline, Map.of(JobEnvironment.FORGET_KEYS, ForgetArgs.render(keys))));
-            Erasure done = tx.execute(status -> complete(erasureId, pipeline, ids.size(), keys, retention, actor));
+            Erasure done = tx.execute(status -> complete(erasureId, pipeline, ids.size(), keys, retention, actor, leftoversBefore));
             log.info("forget {}: erasure {} removed {} entities ({} PostgreSQL rows, Delta {}), vacuum retention {} h", pipeline,
                     erasureId, done.entities(), done.postgresRows(), done.deltaRows(), retention);
             return done;
@@ -109,10 +112,11 @@ public class ForgetService {
         return configured ? Optional.of(Pseudonyms.fromEnvironment(spec.name())) : Optional.empty();
     }
 
-    private Erasure complete(long erasureId, String pipeline, int entities, List<String> keys, int retention, String actor) {
+    private Erasure complete(long erasureId, String pipeline, int entities, List<String> keys, int retention, String actor,
+                             int leftoversBefore) {
         int postgresRows = jdbc.sql("DELETE FROM predictions WHERE pipeline = :pipeline AND entity_id IN (:keys)")
                 .param("pipeline", pipeline).param("keys", keys).update();
-        int leftovers = dropLeftoverStagingTables(pipeline);
+        int leftovers = leftoversBefore + dropLeftoverStagingTables(pipeline, false);
         String deltaJson = jdbc.sql("SELECT delta_rows::text FROM erasures WHERE id = ?").param(erasureId).query(String.class).single();
         Map<String, Long> deltaRows = deltaRows(deltaJson, erasureId);
         jdbc.sql("UPDATE erasures SET status = 'COMPLETED', finished_at = now(), postgres_rows = ? WHERE id = ?")
@@ -134,14 +138,16 @@ public class ForgetService {
      * ids included, which no reader sees. Nights that land drop them too, but the erasure cannot wait for the next one:
      * once no run of the pipeline is RUNNING (forget is refused otherwise, and a run that started since is skipped) they
      * go with the erasure, whole, since they may hold the erased entities' rows. One still locked (an orphaned job still
-     * COPYing into it) fails the erasure, which is then retried. Returns how many runs' tables were dropped.
+     * COPYing into it) refuses the erasure ({@code before}: nothing done yet) or fails it (in its final transaction, which
+     * rolls back). Returns how many runs' tables were dropped.
      */
-    private int dropLeftoverStagingTables(String pipeline) {
+    private int dropLeftoverStagingTables(String pipeline, boolean before) {
         RunRepository.LeftoverStages leftovers = runs.dropLeftoverStages(pipeline);
         if (leftovers.busy() > 0) {
-            throw new IllegalStateException("the staging tables of " + leftovers.busy() + " earlier run(s) of " + pipeline
+            String why = "forget " + pipeline + ": the staging tables of " + leftovers.busy() + " earlier run(s)"
                     + " (nightshift_work.predictions_stage_<run>) are locked by a job still running, and may hold rows of the"
-                    + " entities to forget; stop that job (see `nightshift runs list --pipeline " + pipeline + "`) and forget again");
+                    + " entities to forget; stop that job (see `nightshift runs list --pipeline " + pipeline + "`) and forget again";
+            throw before ? new RunRefusedException(why) : new IllegalStateException(why);
         }
         return leftovers.dropped();
     }
