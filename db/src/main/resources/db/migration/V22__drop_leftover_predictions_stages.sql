@@ -9,8 +9,7 @@
 --
 -- A table still locked by somebody (a job of a run already marked FAILED that is still COPYing: an orphan) is not
 -- waited for beyond the lock timeout: it is counted as busy and left for the next caller. Returns the runs whose tables
--- were dropped and those left busy. The run ids are read from the tables' names, so the name is spelled here and in
--- create_predictions_stage / drop_predictions_stage only.
+-- were dropped and those left busy. The run ids are read from the tables' names, which the callers need not know.
 CREATE FUNCTION drop_leftover_predictions_stages(p_pipeline text, OUT dropped integer, OUT busy integer)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, nightshift SET lock_timeout = '1s' AS
 $$
