@@ -27,11 +27,18 @@ public final class RetryingSparkSubmitter implements SparkSubmitter {
     private final SparkSubmitter delegate;
     private final int retries;
     private final Duration backoff;
+    private final java.util.function.Consumer<Duration> sleeper;
 
     public RetryingSparkSubmitter(SparkSubmitter delegate, int retries, Duration backoff) {
+        this(delegate, retries, backoff, RetryingSparkSubmitter::sleep);
+    }
+
+    /** {@code sleeper}: how a wait between attempts is spent (tests record the waits instead of sleeping). */
+    RetryingSparkSubmitter(SparkSubmitter delegate, int retries, Duration backoff, java.util.function.Consumer<Duration> sleeper) {
         this.delegate = delegate;
         this.retries = retries;
         this.backoff = backoff;
+        this.sleeper = sleeper;
     }
 
     @Override
@@ -46,7 +53,7 @@ public final class RetryingSparkSubmitter implements SparkSubmitter {
                 }
                 log.warn("{} failed transiently ({}); retry {} of {} in {} s", application.name(), e.getMessage(), attempt + 1, retries,
                         wait.toSeconds());
-                sleep(wait);
+                sleeper.accept(wait);
                 wait = wait.multipliedBy(2);
             }
         }

@@ -49,6 +49,34 @@ class RetryingSparkSubmitterTest {
         assertThat(script.calls).isEqualTo(1);
     }
 
+    /** What the jobs report for bad input, a bad spec or argument, a tampered model, a bad query, and a shutdown. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dev.nightshift.input.InputValidationException",
+            "java.lang.IllegalArgumentException", "dev.nightshift.registry.ArtifactIntegrityException",
+            "org.apache.spark.sql.AnalysisException", "org.apache.spark.sql.catalyst.ExtendedAnalysisException",
+            "java.lang.NumberFormatException", "java.time.format.DateTimeParseException", ManagedSparkSubmitter.SHUTDOWN})
+    void eachDeterministicCauseAnywhereInTheChainFailsAtOnce(String cause) {
+        Scripted script = new Scripted();
+        script.failures.add(new SparkJobFailedException("score", 1, false, "failed", List.of("org.apache.spark.SparkException", cause)));
+
+        assertThatThrownBy(() -> new RetryingSparkSubmitter(script, 3, Duration.ofMillis(1)).submit(app)).hasMessage("failed");
+        assertThat(script.calls).isEqualTo(1);
+    }
+
+    @Test
+    void theWaitBetweenAttemptsDoubles() {
+        Scripted script = new Scripted();
+        for (int i = 0; i < 3; i++) {
+            script.failures.add(new SparkJobFailedException("score", 137, false, "killed"));
+        }
+        List<Duration> waits = new java.util.ArrayList<>();
+
+        new RetryingSparkSubmitter(script, 3, Duration.ofSeconds(15), waits::add).submit(app);
+
+        assertThat(waits).containsExactly(Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(60));
+        assertThat(script.calls).isEqualTo(4);
+    }
+
     @Test
     void retriesAreBoundedAndTheLastFailureIsReported() {
         Scripted script = new Scripted();
