@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nightshift.IntegrationTest;
+import dev.nightshift.StagingTables;
 import dev.nightshift.alerts.RunAlerts;
 import dev.nightshift.contract.JobEnvironment;
 import dev.nightshift.contract.Pseudonyms;
@@ -64,10 +65,10 @@ class PrivacyIT extends IntegrationTest {
         // and the staging tables of a night killed before its publication (its rows, the erased entity's among them),
         // beside those of another pipeline's killed night
         long killed = insertRun(pipeline, D1.plusDays(1), "FAILED");
-        String stage = leftoverStage(pipeline, D1.plusDays(1), killed, "C0000042", "C0000043");
+        String stage = StagingTables.leftover(jdbc, pipeline, D1.plusDays(1), killed, "C0000042", "C0000043");
         String other = applyChurn("");
         long otherKilled = insertRun(other, D1, "FAILED");
-        String otherStage = leftoverStage(other, D1, otherKilled, "C0000042");
+        String otherStage = StagingTables.leftover(jdbc, other, D1, otherKilled, "C0000042");
 
         // when C0000042 is forgotten while a job still holds the killed night's staging table (an orphan COPYing)
         try (java.sql.Connection holder = dataSource.getConnection()) {
@@ -81,7 +82,7 @@ class PrivacyIT extends IntegrationTest {
         // then it was refused before doing anything: it could not vouch for rows it could not drop
         assertThat(jdbc.sql("SELECT count(*) FROM erasures WHERE pipeline = ?").param(pipeline).query(Long.class).single()).isZero();
         assertThat(jdbc.sql("SELECT count(*) FROM predictions WHERE pipeline = ?").param(pipeline).query(Long.class).single()).isEqualTo(4);
-        assertThat(exists(stage)).as(stage).isTrue();
+        assertThat(StagingTables.exists(jdbc, stage)).as(stage).isTrue();
 
         // when C0000042 is forgotten again, nothing holding the table
         ForgetService.Erasure erasure = forget.forget(pipeline, List.of("C0000042"), "cli:tester");
@@ -92,10 +93,10 @@ class PrivacyIT extends IntegrationTest {
         assertThat(jdbc.sql("SELECT entity_id FROM predictions WHERE pipeline = ? ORDER BY 1").param(pipeline).query(String.class).list())
                 .containsExactly("C0000043", "C0000043");
         // and the killed night's staging tables are gone, the other pipeline's are not
-        assertThat(exists(stage)).as(stage).isFalse();
-        assertThat(exists(stage + "_copied")).as(stage + "_copied").isFalse();
-        assertThat(exists(otherStage)).as(otherStage).isTrue();
-        assertThat(exists(otherStage + "_copied")).as(otherStage + "_copied").isTrue();
+        assertThat(StagingTables.exists(jdbc, stage)).as(stage).isFalse();
+        assertThat(StagingTables.exists(jdbc, stage + "_copied")).as(stage + "_copied").isFalse();
+        assertThat(StagingTables.exists(jdbc, otherStage)).as(otherStage).isTrue();
+        assertThat(StagingTables.exists(jdbc, otherStage + "_copied")).as(otherStage + "_copied").isTrue();
         // and the erasure is recorded and audited with counts, never the id
         Map<String, Object> row = jdbc.sql("SELECT status, entities, postgres_rows, vacuum_retention_hours, actor FROM erasures WHERE id = ?")
                 .param(erasure.id()).query().singleRow();
@@ -170,20 +171,6 @@ class PrivacyIT extends IntegrationTest {
                 .params(pipeline, date, status).query(Long.class).single();
     }
 
-    /** The staging tables a night killed after its landing's COPY leaves behind, holding {@code ids}; their qualified name. */
-    private String leftoverStage(String pipeline, LocalDate date, long run, String... ids) {
-        String stage = jdbc.sql("SELECT create_predictions_stage(?, ?, ?, 1, now())").params(run, pipeline, date).query(String.class).single();
-        for (String id : ids) {
-            jdbc.sql("INSERT INTO " + stage + " (entity_id, score, prediction, spark_partition) VALUES (?, 0.5, 1, 0)").param(id).update();
-        }
-        jdbc.sql("INSERT INTO " + stage + "_copied (spark_partition, rows) VALUES (0, ?)").param(ids.length).update();
-        assertThat(exists(stage)).as(stage).isTrue();
-        return stage;
-    }
-
-    private boolean exists(String qualifiedTable) {
-        return jdbc.sql("SELECT to_regclass(?) IS NOT NULL").param(qualifiedTable).query(Boolean.class).single();
-    }
 
     private void insertPrediction(String pipeline, LocalDate date, String id, long run) {
         jdbc.sql("SELECT ensure_predictions_partition(?, ?)").params(pipeline, date).query(String.class).single();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nightshift.IntegrationTest;
+import dev.nightshift.StagingTables;
 import dev.nightshift.contract.GenerateDataArgs;
 import dev.nightshift.pipelines.PipelineService;
 import dev.nightshift.registry.ModelRegistry;
@@ -193,11 +194,11 @@ class NightlyRunIT extends IntegrationTest {
         jdbc.sql("INSERT INTO instances (id, host, pid, started_at, heartbeat_at) VALUES ('gone-host:1:dead', 'gone-host', 1, now() - interval '1 hour', now() - interval '10 minutes')").update();
         long stale = jdbc.sql("INSERT INTO runs (pipeline, business_date, spec_version, trigger, status, owner) VALUES (?, ?, 1, 'schedule', 'RUNNING', 'gone-host:1:dead') RETURNING id")
                 .params(PIPELINE, D3).query(Long.class).single();
-        String staleStage = leftoverStage(stale, D3);
+        String staleStage = StagingTables.leftover(jdbc, PIPELINE, D3, stale, "C0000001");
         // and an earlier FAILED run's staging table that a job still holds (an orphan COPYing into it)
         long orphaned = jdbc.sql("INSERT INTO runs (pipeline, business_date, spec_version, trigger, status) VALUES (?, ?, 1, 'cli', 'FAILED') RETURNING id")
                 .params(PIPELINE, D3).query(Long.class).single();
-        String orphanStage = leftoverStage(orphaned, D3);
+        String orphanStage = StagingTables.leftover(jdbc, PIPELINE, D3, orphaned, "C0000001");
 
         RunRecord run;
         try (java.sql.Connection holder = dataSource.getConnection()) {
@@ -209,12 +210,12 @@ class NightlyRunIT extends IntegrationTest {
 
         assertThat(run.status()).as(run.error()).isEqualTo("COMPLETED");
         // the night that landed dropped the killed run's staging tables, and left the locked one without waiting for it
-        assertThat(exists(staleStage)).as(staleStage).isFalse();
-        assertThat(exists(staleStage + "_copied")).as(staleStage + "_copied").isFalse();
-        assertThat(exists(orphanStage)).as(orphanStage).isTrue();
+        assertThat(StagingTables.exists(jdbc, staleStage)).as(staleStage).isFalse();
+        assertThat(StagingTables.exists(jdbc, staleStage + "_copied")).as(staleStage + "_copied").isFalse();
+        assertThat(StagingTables.exists(jdbc, orphanStage)).as(orphanStage).isTrue();
         // once released, the next caller drops it
         assertThat(runRepository.dropLeftoverStages(PIPELINE)).isEqualTo(new RunRepository.LeftoverStages(1, 0));
-        assertThat(exists(orphanStage)).as(orphanStage).isFalse();
+        assertThat(StagingTables.exists(jdbc, orphanStage)).as(orphanStage).isFalse();
         RunRecord marked = jdbc.sql("SELECT status, error FROM runs WHERE id = ?").param(stale)
                 .query((rs, i) -> new RunRecord(stale, PIPELINE, D3, 1, 0, null, "schedule", rs.getString(1), null, null, null,
                         java.time.OffsetDateTime.now(), null, rs.getString(2))).single();
@@ -286,19 +287,6 @@ class NightlyRunIT extends IntegrationTest {
         assertThat(progress).hasSize(6);
     }
 
-    /** The staging tables a landing killed after its COPY leaves behind (a row in each); the table's qualified name. */
-    private String leftoverStage(long run, LocalDate date) {
-        String stage = jdbc.sql("SELECT create_predictions_stage(?, ?, ?, 1, now())").params(run, PIPELINE, date).query(String.class).single();
-        jdbc.sql("INSERT INTO " + stage + " (entity_id, score, prediction, spark_partition) VALUES ('C0000001', 0.5, 1, 0)").update();
-        jdbc.sql("INSERT INTO " + stage + "_copied (spark_partition, rows) VALUES (0, 1)").update();
-        assertThat(exists(stage)).as(stage).isTrue();
-        assertThat(exists(stage + "_copied")).as(stage + "_copied").isTrue();
-        return stage;
-    }
-
-    private boolean exists(String qualifiedTable) {
-        return jdbc.sql("SELECT to_regclass(?) IS NOT NULL").param(qualifiedTable).query(Boolean.class).single();
-    }
 
     private void assertOnePredictionPerEntity(LocalDate date) {
         Map<String, Object> counts = jdbc.sql("""
