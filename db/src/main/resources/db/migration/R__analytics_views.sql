@@ -233,7 +233,7 @@ DECLARE
         "null_rate_current": "Share of nulls on the night.",
         "unseen_share": "Categorical: share of the night''s rows with a category unseen in training.",
         "alert_id": "Alert id.",
-        "kind": "What the alert is about, e.g. drift, metric_breach, run_failed, retrained, promoted, run_late.",
+        "kind": "What the alert is about: run_failed, data_quality_failed, drift, metric_breach, retrain_decision, promotion, run_late, artifact_tampered or leftover_staging.",
         "severity": "info, warning or critical.",
         "title": "One line for people.",
         "first_seen": "First business date of the episode.",

@@ -12,7 +12,12 @@ public enum AlertKind {
     PROMOTION,
     RUN_LATE,
     /** A model artifact did not match its registered manifest and was refused (V15). */
-    ARTIFACT_TAMPERED;
+    ARTIFACT_TAMPERED,
+    /**
+     * Staging tables of the pipeline's killed landings were still there when a run ended (V22, V23): a process still
+     * holds them, so nights leave them and {@code nightshift forget} refuses to run.
+     */
+    LEFTOVER_STAGING;
 
     public String dbValue() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -50,7 +50,58 @@ public class RunConditions {
         conditions.addAll(dataQuality(run));
         conditions.addAll(drift(run));
         conditions.addAll(decision(run));
+        conditions.addAll(leftoverStaging(run));
         return conditions;
+    }
+
+    /**
+     * Staging tables of the pipeline's earlier landings that are still there when the run ends. A landing killed
+     * between its COPY and its publication leaves {@code nightshift_work.predictions_stage_<run>}, a night's rows with
+     * their ids; the score step of every night that lands drops those of runs that are no longer RUNNING (V22), except
+     * a table somebody still holds (an orphaned job still COPYing), which it leaves after a one-second wait. What is
+     * left here is such a table, or one the run did not try to drop because it failed before landing. Either way the
+     * rows outlive their night and {@code nightshift forget} refuses to run while one is locked: a warning that names
+     * the runs, the tables and the server processes holding them ({@code pg_locks}). The run's own tables do not count.
+     */
+    List<Condition> leftoverStaging(FinishedRun run) {
+        record Leftover(long runId, String status, String table, String holders) {
+        }
+        List<Leftover> rows = jdbc.sql("""
+                        SELECT ru.id, ru.status, c.relname,
+                               (SELECT string_agg(DISTINCT l.pid::text, ', ') FROM pg_locks l WHERE l.relation = c.oid AND l.granted)
+                        FROM pg_class c
+                        JOIN pg_namespace n ON n.oid = c.relnamespace
+                        JOIN runs ru ON ru.id = substring(c.relname FROM '^predictions_stage_([0-9]+)$')::bigint
+                        WHERE n.nspname = 'nightshift_work' AND c.relkind IN ('r', 'p') AND c.relname ~ '^predictions_stage_[0-9]+$'
+                          AND ru.pipeline = ? AND ru.status <> 'RUNNING' AND ru.id <> ?
+                        ORDER BY ru.id""")
+                .params(run.pipeline(), run.runId())
+                .query((rs, i) -> new Leftover(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .list();
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        List<Map<String, Object>> tables = new ArrayList<>();
+        for (Leftover l : rows) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("runId", l.runId());
+            t.put("runStatus", l.status());
+            t.put("table", "nightshift_work." + l.table());
+            t.put("lockedByPids", l.holders());
+            tables.add(t);
+        }
+        int n = rows.size();
+        List<String> locked = rows.stream().filter(l -> l.holders() != null).map(l -> "run " + l.runId() + "'s by pid " + l.holders()).toList();
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("tables", tables);
+        String title = (n == 1 ? "a staging table of a killed landing remains" : n + " staging tables of killed landings remain")
+                + " with a night's rows and their ids (run" + (n == 1 ? " " : "s ")
+                + rows.stream().map(l -> String.valueOf(l.runId())).collect(Collectors.joining(", ")) + ")"
+                + (locked.isEmpty() ? ": the next night that lands drops " + (n == 1 ? "it" : "them")
+                        : "; locked by a server process still using it (" + String.join(", ", locked)
+                        + "): nights leave a locked table, and nightshift forget refuses to run until it is free");
+        return List.of(new Condition(run.pipeline(), run.businessDate(), run.runId(), AlertKind.LEFTOVER_STAGING, Severity.WARNING,
+                "staging", title, detail));
     }
 
     static Condition runFailed(FinishedRun run) {

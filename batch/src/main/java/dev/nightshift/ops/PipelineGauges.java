@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
 /**
  * Gauges of each pipeline's latest state, read from PostgreSQL so that they hold whichever process ran the night: the
  * dataset drift share of the latest measured night, the champion's latest live metric values, the rows scored and
- * quarantined by the latest completed run, and the runs active now. Cardinality is bounded: one series per pipeline,
+ * quarantined by the latest completed run, the runs active now, and the staging tables killed landings left (each a
+ * night's rows with their ids, until a night drops them, see V22). Cardinality is bounded: one series per pipeline,
  * and per pipeline at most the {@link #METRICS} listed. Refreshed every {@link #REFRESH_SECONDS} s while the HTTP side
  * runs (`serve`), and after every run this process finishes.
  */
@@ -34,6 +35,7 @@ public class PipelineGauges {
     private final MultiGauge rowsScored;
     private final MultiGauge rowsQuarantined;
     private final MultiGauge activeRuns;
+    private final MultiGauge leftoverStaging;
     private ScheduledExecutorService timer;
 
     public PipelineGauges(JdbcClient jdbc, MeterRegistry meters) {
@@ -47,6 +49,9 @@ public class PipelineGauges {
         this.rowsQuarantined = MultiGauge.builder("nightshift.last.run.rows.quarantined")
                 .description("Input rows held back by validation in the pipeline's latest completed run").register(meters);
         this.activeRuns = MultiGauge.builder("nightshift.runs.active").description("Runs of the pipeline RUNNING now").register(meters);
+        this.leftoverStaging = MultiGauge.builder("nightshift.staging.leftover")
+                .description("Staging tables of the pipeline's killed landings still in nightshift_work (their runs are not RUNNING)")
+                .register(meters);
     }
 
     @EventListener
@@ -104,6 +109,14 @@ public class PipelineGauges {
                 .map(r -> MultiGauge.Row.of(Tags.of("pipeline", (String) r[0]), ((Number) r[2]).doubleValue())).toList(), true);
         activeRuns.register(jdbc.sql("""
                         SELECT p.name, count(r.id) FROM pipelines p LEFT JOIN runs r ON r.pipeline = p.name AND r.status = 'RUNNING'
+                        GROUP BY p.name""")
+                .query((rs, i) -> MultiGauge.Row.of(Tags.of("pipeline", rs.getString(1)), rs.getLong(2))).list(), true);
+        leftoverStaging.register(jdbc.sql("""
+                        SELECT p.name, count(ru.id) FROM pipelines p
+                        LEFT JOIN runs ru ON ru.pipeline = p.name AND ru.status <> 'RUNNING' AND ru.id IN (
+                            SELECT substring(c.relname FROM '^predictions_stage_([0-9]+)$')::bigint
+                            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                            WHERE n.nspname = 'nightshift_work' AND c.relname ~ '^predictions_stage_[0-9]+$')
                         GROUP BY p.name""")
                 .query((rs, i) -> MultiGauge.Row.of(Tags.of("pipeline", rs.getString(1)), rs.getLong(2))).list(), true);
     }

@@ -55,6 +55,8 @@ class NightlyRunIT extends IntegrationTest {
     @Autowired RunLogFiles logFiles;
     @Autowired RunRepository runRepository;
     @Autowired javax.sql.DataSource dataSource;
+    @Autowired dev.nightshift.ops.PipelineGauges gauges;
+    @Autowired io.micrometer.core.instrument.MeterRegistry meters;
 
     @BeforeAll
     void generateDataAndApplySpec() throws IOException {
@@ -201,9 +203,14 @@ class NightlyRunIT extends IntegrationTest {
         String orphanStage = StagingTables.leftover(jdbc, PIPELINE, D3, orphaned, "C0000001");
 
         RunRecord run;
+        long holderPid;
         try (java.sql.Connection holder = dataSource.getConnection()) {
             holder.setAutoCommit(false);
             holder.createStatement().execute("LOCK TABLE " + orphanStage + " IN ROW EXCLUSIVE MODE");
+            try (java.sql.ResultSet pid = holder.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+                pid.next();
+                holderPid = pid.getLong(1);
+            }
             run = runService.run(new RunRequest(PIPELINE, D3, RunTrigger.CLI, false, "test"));
             holder.rollback();
         }
@@ -213,9 +220,22 @@ class NightlyRunIT extends IntegrationTest {
         assertThat(StagingTables.exists(jdbc, staleStage)).as(staleStage).isFalse();
         assertThat(StagingTables.exists(jdbc, staleStage + "_copied")).as(staleStage + "_copied").isFalse();
         assertThat(StagingTables.exists(jdbc, orphanStage)).as(orphanStage).isTrue();
+        // and said so: a warning naming the run whose table is left and the server process holding it
+        Map<String, Object> leftover = jdbc.sql("SELECT severity, group_key, title, detail::text AS detail FROM alerts"
+                + " WHERE pipeline = ? AND business_date = ? AND kind = 'leftover_staging'").params(PIPELINE, D3).query().singleRow();
+        assertThat(leftover.get("severity")).isEqualTo("warning");
+        assertThat(leftover.get("group_key")).isEqualTo("staging");
+        assertThat((String) leftover.get("title")).startsWith("a staging table of a killed landing remains")
+                .contains("(run " + orphaned + ")", "run " + orphaned + "'s by pid " + holderPid + ")", "nightshift forget refuses to run");
+        assertThat((String) leftover.get("detail")).contains("\"runId\": " + orphaned + ",", "\"table\": \"" + orphanStage + "\"",
+                "\"lockedByPids\": \"" + holderPid + "\"").doesNotContain("\"runId\": " + stale + ",");
+        // and the pipeline's gauge of leftover staging tables, refreshed after the run, counts it
+        assertThat(leftoverGauge()).isEqualTo(1.0);
         // once released, the next caller drops it
         assertThat(runRepository.dropLeftoverStages(PIPELINE)).isEqualTo(new RunRepository.LeftoverStages(1, 0));
         assertThat(StagingTables.exists(jdbc, orphanStage)).as(orphanStage).isFalse();
+        gauges.refresh();
+        assertThat(leftoverGauge()).isZero();
         RunRecord marked = jdbc.sql("SELECT status, error FROM runs WHERE id = ?").param(stale)
                 .query((rs, i) -> new RunRecord(stale, PIPELINE, D3, 1, 0, null, "schedule", rs.getString(1), null, null, null,
                         java.time.OffsetDateTime.now(), null, rs.getString(2))).single();
@@ -224,6 +244,10 @@ class NightlyRunIT extends IntegrationTest {
         // its orchestrator never wrote the report; the one that marked it failed did
         assertThat(jdbc.sql("SELECT status FROM run_reports WHERE run_id = ?").param(stale).query(String.class).optional()).contains("WRITTEN");
         assertOnePredictionPerEntity(D3);
+    }
+
+    double leftoverGauge() {
+        return meters.get("nightshift.staging.leftover").tag("pipeline", PIPELINE).gauge().value();
     }
 
     @Test
