@@ -235,6 +235,59 @@ class PostgresPredictionsTest extends SparkTestBase {
     }
 
     @Test
+    void twoPublishersOfOneNightTakeTurnsUnderTheNightsAdvisoryLockAndOtherNightsDoNotWait() throws Exception {
+        // given a published night, and a second run of it with its rows staged
+        long run1 = DbRows.insertRun(db, PIPELINE, D);
+        land(predictions(run1, "t1", "t2"), PIPELINE, run1);
+        long run2 = DbRows.insertRun(db, PIPELINE, D);
+        Dataset<Row> rows = predictions(run2, "t1", "t2", "t3");
+        PostgresPredictions.stage(rows, db, stamp(PIPELINE, run2));
+        long other = DbRows.insertRun(db, OTHER, D);
+        Dataset<Row> otherRows = predictions(OTHER, other, "o1");
+        PostgresPredictions.stage(otherRows, db, stamp(OTHER, other));
+
+        java.util.concurrent.ExecutorService publisher = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection holder = db.connect()) {
+            // when another publisher of the same night is inside its swap: it holds the night's advisory lock
+            holder.setAutoCommit(false);
+            long holderPid;
+            try (java.sql.Statement st = holder.createStatement();
+                 java.sql.ResultSet r = st.executeQuery("SELECT pg_backend_pid(), pg_advisory_xact_lock(hashtext('predictions:"
+                         + PIPELINE + "'), " + D.toEpochDay() + ")")) {
+                r.next();
+                holderPid = r.getLong(1);
+            }
+            java.util.concurrent.Future<Long> second = publisher.submit(() -> PostgresPredictions.publish(db, PIPELINE, D, model, run2, 3));
+
+            // then the second waits for that lock, and the night stays as the first left it
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (!waitingForAnAdvisoryLock(holderPid)) {
+                assertThat(second.isDone()).as("the second publisher finished without waiting for the night's lock").isFalse();
+                assertThat(System.nanoTime()).as("no publisher waited for the night's lock within 60 s").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            assertThat(published()).isEqualTo(Map.of("n", 2L, "run", run1));
+            // and another pipeline's night of the same date does not wait for it
+            assertThat(PostgresPredictions.publish(db, OTHER, D, model, other, 1)).isEqualTo(1);
+            assertThat(published(OTHER)).isEqualTo(Map.of("n", 1L, "run", other));
+            assertThat(second.isDone()).isFalse();
+
+            // when the first publisher commits, the second replaces the night whole
+            holder.commit();
+            assertThat(second.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(3L);
+        } finally {
+            publisher.shutdownNow();
+        }
+        assertThat(published()).isEqualTo(Map.of("n", 3L, "run", run2));
+    }
+
+    /** Whether a session other than {@code holderPid} is waiting for an advisory lock. */
+    private static boolean waitingForAnAdvisoryLock(long holderPid) throws Exception {
+        return (Boolean) DbRows.row(db, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND pid <> ?)"
+                + " AS waiting", holderPid).get("waiting");
+    }
+
+    @Test
     void aFailureBeforePublishLeavesTheOldNightAndNoStagingTable() throws Exception {
         // given a published night
         long run1 = DbRows.insertRun(db, PIPELINE, D);
