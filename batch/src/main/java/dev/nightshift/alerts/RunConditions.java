@@ -61,20 +61,15 @@ public class RunConditions {
      * a table somebody still holds (an orphaned job still COPYing), which it leaves after a one-second wait. What is
      * left here is such a table, or one the run did not try to drop because it failed before landing. Either way the
      * rows outlive their night and {@code nightshift forget} refuses to run while one is locked: a warning that names
-     * the runs, the tables and the server processes holding them ({@code pg_locks}). The run's own tables do not count.
+     * the runs, the tables and the server processes holding them (V23's view {@code leftover_predictions_stages}). The
+     * run's own tables do not count.
      */
     List<Condition> leftoverStaging(FinishedRun run) {
         record Leftover(long runId, String status, String table, String holders) {
         }
         List<Leftover> rows = jdbc.sql("""
-                        SELECT ru.id, ru.status, c.relname,
-                               (SELECT string_agg(DISTINCT l.pid::text, ', ') FROM pg_locks l WHERE l.relation = c.oid AND l.granted)
-                        FROM pg_class c
-                        JOIN pg_namespace n ON n.oid = c.relnamespace
-                        JOIN runs ru ON ru.id = substring(c.relname FROM '^predictions_stage_([0-9]+)$')::bigint
-                        WHERE n.nspname = 'nightshift_work' AND c.relkind IN ('r', 'p') AND c.relname ~ '^predictions_stage_[0-9]+$'
-                          AND ru.pipeline = ? AND ru.status <> 'RUNNING' AND ru.id <> ?
-                        ORDER BY ru.id""")
+                        SELECT run_id, run_status, staging_table, locked_by_pids FROM leftover_predictions_stages
+                        WHERE pipeline = ? AND run_id <> ? ORDER BY run_id""")
                 .params(run.pipeline(), run.runId())
                 .query((rs, i) -> new Leftover(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
                 .list();
@@ -86,7 +81,7 @@ public class RunConditions {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("runId", l.runId());
             t.put("runStatus", l.status());
-            t.put("table", "nightshift_work." + l.table());
+            t.put("table", l.table());
             t.put("lockedByPids", l.holders());
             tables.add(t);
         }

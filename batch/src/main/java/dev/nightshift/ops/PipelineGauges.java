@@ -112,11 +112,7 @@ public class PipelineGauges {
                         GROUP BY p.name""")
                 .query((rs, i) -> MultiGauge.Row.of(Tags.of("pipeline", rs.getString(1)), rs.getLong(2))).list(), true);
         leftoverStaging.register(jdbc.sql("""
-                        SELECT p.name, count(ru.id) FROM pipelines p
-                        LEFT JOIN runs ru ON ru.pipeline = p.name AND ru.status <> 'RUNNING' AND ru.id IN (
-                            SELECT substring(c.relname FROM '^predictions_stage_([0-9]+)$')::bigint
-                            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                            WHERE n.nspname = 'nightshift_work' AND c.relname ~ '^predictions_stage_[0-9]+$')
+                        SELECT p.name, count(l.run_id) FROM pipelines p LEFT JOIN leftover_predictions_stages l ON l.pipeline = p.name
                         GROUP BY p.name""")
                 .query((rs, i) -> MultiGauge.Row.of(Tags.of("pipeline", rs.getString(1)), rs.getLong(2))).list(), true);
     }
