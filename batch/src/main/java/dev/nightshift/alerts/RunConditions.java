@@ -15,8 +15,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads what a finished run left in PostgreSQL and turns it into alert conditions: the failure itself, failed data
- * quality checks, judged drift and the monitoring policy's decision. Tables that another migration has not created
- * yet ({@code data_quality}, {@code decisions}) are skipped, so alerting works on any schema version since V10.
+ * quality checks, judged drift, the monitoring policy's decision, and staging tables killed landings left. Tables and
+ * views that another migration has not created yet ({@code data_quality}, {@code decisions},
+ * {@code leftover_predictions_stages}) are skipped, so alerting works on any schema version since V10.
  */
 @Component
 public class RunConditions {
@@ -65,6 +66,9 @@ public class RunConditions {
      * run's own tables do not count.
      */
     List<Condition> leftoverStaging(FinishedRun run) {
+        if (!exists("nightshift.leftover_predictions_stages")) {
+            return List.of();
+        }
         record Leftover(long runId, String status, String table, String holders) {
         }
         List<Leftover> rows = jdbc.sql("""
