@@ -162,7 +162,7 @@ public final class ClusterSparkSubmitter implements ManagedSparkSubmitter {
 
     SparkLauncher launcher(SparkApplication app, Path errorFile) {
         // Client mode (errorFile set): the driver runs on this host, as a child of spark-submit.
-        Map<String, String> env = JobErrors.environment(database, version, errorFile);
+        Map<String, String> env = JobErrors.environment(database, version, errorFile, app);
         env.putAll(app.environment());
         if (errorFile != null) {
             // the driver's output comes back here (redirectToLog): its stage progress lines feed SparkStageProgress

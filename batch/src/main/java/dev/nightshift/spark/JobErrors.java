@@ -15,13 +15,20 @@ final class JobErrors {
     private JobErrors() {
     }
 
+    /** PostgreSQL keeps the first 63 bytes of an application_name. */
+    static final int MAX_APPLICATION_NAME = 63;
+
     /**
-     * The environment of a job's driver: database endpoint, Nightshift version and, when the driver runs on this host
-     * ({@code errorFile} not null), the error file and this process's pid, which the job follows to exit with it.
+     * The environment of a job's driver: database endpoint, the name its connections carry ({@link #applicationName}),
+     * Nightshift version and, when the driver runs on this host ({@code errorFile} not null), the error file and this
+     * process's pid, which the job follows to exit with it.
      */
-    static java.util.Map<String, String> environment(dev.nightshift.database.DatabaseEndpoint database, String version, Path errorFile) {
+    static java.util.Map<String, String> environment(dev.nightshift.database.DatabaseEndpoint database, String version, Path errorFile,
+                                                     SparkApplication app) {
         java.util.Map<String, String> env = new java.util.HashMap<>();
         env.put(dev.nightshift.contract.JobEnvironment.DB_URL, database.url());
+        env.put(dev.nightshift.contract.JobEnvironment.DB_APPLICATION_NAME,
+                applicationName(app, org.slf4j.MDC.get(dev.nightshift.runs.RunLogContext.RUN_ID)));
         env.put(dev.nightshift.contract.JobEnvironment.DB_USER, database.user());
         env.put(dev.nightshift.contract.JobEnvironment.DB_PASSWORD, database.password() == null ? "" : database.password());
         env.put(dev.nightshift.contract.JobEnvironment.VERSION, version);
@@ -30,6 +37,17 @@ final class JobErrors {
             env.put(dev.nightshift.contract.JobEnvironment.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
         }
         return env;
+    }
+
+    /**
+     * What a job's PostgreSQL connections are called: {@code nightshift run <id> <application>} while a run submits it
+     * (the run's id from the log context), else {@code nightshift <application>}; ASCII, at most 63 characters, the run
+     * first so that it survives the cut.
+     */
+    static String applicationName(SparkApplication app, String runId) {
+        String name = "nightshift " + (runId == null || runId.isBlank() ? "" : "run " + runId + " ") + app.name();
+        name = name.replaceAll("[^\\x20-\\x7e]", "?");
+        return name.length() <= MAX_APPLICATION_NAME ? name : name.substring(0, MAX_APPLICATION_NAME);
     }
 
     /** The refusal of a submission while the orchestrator shuts down. */

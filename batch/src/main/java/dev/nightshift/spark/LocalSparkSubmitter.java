@@ -82,7 +82,7 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
         List<String> command = command(app, sharing.jvmOptions());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
-        env.putAll(JobErrors.environment(database, version, errorFile));
+        env.putAll(JobErrors.environment(database, version, errorFile, app));
         env.putAll(app.environment());
         env.put(dev.nightshift.contract.JobEnvironment.STAGE_PROGRESS, "stderr");
         // A local master needs no network beyond loopback; this also silences Spark's hostname warning.

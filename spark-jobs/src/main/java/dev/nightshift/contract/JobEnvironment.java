@@ -8,6 +8,11 @@ public final class JobEnvironment {
     public static final String DB_URL = "NIGHTSHIFT_DB_URL";
     public static final String DB_USER = "NIGHTSHIFT_DB_USER";
     public static final String DB_PASSWORD = "NIGHTSHIFT_DB_PASSWORD";
+    /**
+     * PostgreSQL {@code application_name} of the job's connections, driver's and executors' (e.g.
+     * {@code nightshift run 12 night-churn-2026-11-02}), so that {@code pg_stat_activity} says whose a server process is.
+     */
+    public static final String DB_APPLICATION_NAME = "NIGHTSHIFT_DB_APPLICATION_NAME";
     /** File the job writes its failure (exception chain, one line each) to before exiting non-zero. */
     public static final String ERROR_FILE = "NIGHTSHIFT_ERROR_FILE";
     public static final String VERSION = "NIGHTSHIFT_VERSION";

@@ -257,15 +257,20 @@ class PostgresPredictionsTest extends SparkTestBase {
                 r.next();
                 holderPid = r.getLong(1);
             }
-            java.util.concurrent.Future<Long> second = publisher.submit(() -> PostgresPredictions.publish(db, PIPELINE, D, model, run2, 3));
+            // (its connections named as a job's are, which pg_stat_activity shows)
+            String name = "nightshift run " + run2 + " night-" + PIPELINE + "-" + D;
+            java.util.concurrent.Future<Long> second = publisher.submit(() ->
+                    PostgresPredictions.publish(db.withApplicationName(name), PIPELINE, D, model, run2, 3));
 
             // then the second waits for that lock, and the night stays as the first left it
             long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-            while (!waitingForAnAdvisoryLock(holderPid)) {
+            String waiting;
+            while ((waiting = waitingForAnAdvisoryLock(holderPid)) == null) {
                 assertThat(second.isDone()).as("the second publisher finished without waiting for the night's lock").isFalse();
                 assertThat(System.nanoTime()).as("no publisher waited for the night's lock within 60 s").isLessThan(deadline);
                 Thread.sleep(50);
             }
+            assertThat(waiting).isEqualTo(name);
             assertThat(published()).isEqualTo(Map.of("n", 2L, "run", run1));
             // and another pipeline's night of the same date does not wait for it
             assertThat(PostgresPredictions.publish(db, OTHER, D, model, other, 1)).isEqualTo(1);
@@ -281,10 +286,10 @@ class PostgresPredictionsTest extends SparkTestBase {
         assertThat(published()).isEqualTo(Map.of("n", 3L, "run", run2));
     }
 
-    /** Whether a session other than {@code holderPid} is waiting for an advisory lock. */
-    private static boolean waitingForAnAdvisoryLock(long holderPid) throws Exception {
-        return (Boolean) DbRows.row(db, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND pid <> ?)"
-                + " AS waiting", holderPid).get("waiting");
+    /** The application_name of a session other than {@code holderPid} waiting for an advisory lock; null if none waits. */
+    private static String waitingForAnAdvisoryLock(long holderPid) throws Exception {
+        return (String) DbRows.row(db, "SELECT (SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                + " WHERE l.locktype = 'advisory' AND NOT l.granted AND l.pid <> ? LIMIT 1) AS waiting", holderPid).get("waiting");
     }
 
     @Test
