@@ -69,8 +69,6 @@ public class RunConditions {
         if (!exists("nightshift.leftover_predictions_stages")) {
             return List.of();
         }
-        record Leftover(long runId, String status, String table, String holders) {
-        }
         List<Leftover> rows = jdbc.sql("""
                         SELECT run_id, run_status, staging_table, locked_by_pids FROM leftover_predictions_stages
                         WHERE pipeline = ? AND run_id <> ? ORDER BY run_id""")
@@ -89,18 +87,28 @@ public class RunConditions {
             t.put("lockedByPids", l.holders());
             tables.add(t);
         }
-        int n = rows.size();
-        List<String> locked = rows.stream().filter(l -> l.holders() != null).map(l -> "run " + l.runId() + "'s by pid " + l.holders()).toList();
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("tables", tables);
-        String title = (n == 1 ? "a staging table of a killed landing remains" : n + " staging tables of killed landings remain")
-                + " with a night's rows and their ids (run" + (n == 1 ? " " : "s ")
-                + rows.stream().map(l -> String.valueOf(l.runId())).collect(Collectors.joining(", ")) + ")"
-                + (locked.isEmpty() ? ": the next night that lands drops " + (n == 1 ? "it" : "them")
-                        : "; locked by a server process still using it (" + String.join(", ", locked)
-                        + "): nights leave a locked table, and nightshift forget refuses to run until it is free");
+        String title = leftoverTitle(rows);
         return List.of(new Condition(run.pipeline(), run.businessDate(), run.runId(), AlertKind.LEFTOVER_STAGING, Severity.WARNING,
                 "staging", title, detail));
+    }
+
+    /** A staging table a killed landing left: its run, the run's status, the table, the pids holding a lock on it (or null). */
+    record Leftover(long runId, String status, String table, String holders) {
+    }
+
+    /** The title of a {@code leftover_staging} alert: how many tables, of which runs, and who holds the locked ones. */
+    static String leftoverTitle(List<Leftover> rows) {
+        int n = rows.size();
+        List<String> locked = rows.stream().filter(l -> l.holders() != null).map(l -> "run " + l.runId() + "'s by pid " + l.holders()).toList();
+        String runs = rows.stream().map(l -> String.valueOf(l.runId())).collect(Collectors.joining(", "));
+        return (n == 1 ? "a staging table of a killed landing remains" : n + " staging tables of killed landings remain")
+                + " with a night's rows and their ids (run" + (n == 1 ? " " : "s ") + runs + ")"
+                + (locked.isEmpty() ? ": the next night that lands drops " + (n == 1 ? "it" : "them")
+                        : (locked.size() == 1 ? "; one is locked by a server process still using it ("
+                                : "; " + locked.size() + " are locked by server processes still using them (")
+                        + String.join(", ", locked) + "): nights leave a locked table, and nightshift forget refuses to run until it is free");
     }
 
     static Condition runFailed(FinishedRun run) {
