@@ -143,6 +143,15 @@ final class NightshiftProcesses implements AutoCloseable {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
 
+    /** Sends a signal ({@code STOP}, {@code CONT}, ...) to a process with {@code kill -SIG pid}. */
+    static void signal(String name, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).redirectErrorStream(true).start();
+        String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + pid + " failed: " + out);
+        }
+    }
+
     /**
      * The live Spark JVMs of this work folder's nights (their warehouse is in it) running {@code jobClass} with
      * {@code argument}: other test classes run nights of the same job and dates beside this one.

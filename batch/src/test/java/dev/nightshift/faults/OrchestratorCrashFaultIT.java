@@ -153,12 +153,24 @@ class OrchestratorCrashFaultIT {
         Process run = ns.start(List.of("-Dnightshift.shutdown.grace=1s"), "run", "churn", "--date", d.toString());
         NightshiftProcesses.await("the score child of " + d, BOUND,
                 () -> !ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
-        // inject: SIGTERM, as a service manager stopping the orchestrator
-        run.destroy();
+        // given a Spark job that does not stop when asked: SIGSTOP holds it, and the SIGTERM it gets stays pending (a
+        // driver stuck in a hook or a system call); only SIGKILL ends it
+        List<ProcessHandle> children = ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d);
+        try {
+            for (ProcessHandle child : children) {
+                NightshiftProcesses.signal("STOP", child.pid());
+            }
+            // inject: SIGTERM, as a service manager stopping the orchestrator
+            run.destroy();
 
-        assertThat(run.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        // the shutdown stopped its Spark job before the orchestrator exited (not the child, later, missing its parent)
-        assertThat(ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d)).as("score children left").isEmpty();
+            assertThat(run.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            // the shutdown asked its Spark job to stop, and after its grace killed it before the orchestrator exited (not
+            // the child, later, missing its parent; nor left held forever)
+            assertThat(ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d)).as("score children left").isEmpty();
+            assertThat(ns.lastLog()).contains("stopped 1 Spark application(s) still running after PT1S");
+        } finally {
+            children.forEach(ProcessHandle::destroyForcibly);
+        }
         assertThat(ns.queryOne("SELECT status FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id DESC LIMIT 1", d))
                 .isEqualTo("FAILED");
         assertThat((String) ns.queryOne("SELECT error FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id DESC LIMIT 1", d))
