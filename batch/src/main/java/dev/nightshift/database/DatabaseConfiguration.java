@@ -62,6 +62,8 @@ public class DatabaseConfiguration {
         pool.setSchema(Tables.SCHEMA);
         pool.setMaximumPoolSize(10);
         pool.setPoolName("nightshift");
+        // Named in pg_stat_activity after this process, as instances records it (the Spark jobs' connections carry their run)
+        pool.addDataSourceProperty("ApplicationName", ApplicationNames.orchestrator());
         return pool;
     }
 

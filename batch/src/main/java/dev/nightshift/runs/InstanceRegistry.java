@@ -1,8 +1,6 @@
 package dev.nightshift.runs;
 
 import dev.nightshift.config.NightshiftProperties;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,7 +30,7 @@ public class InstanceRegistry implements SmartLifecycle {
     public InstanceRegistry(JdbcClient jdbc, NightshiftProperties props) {
         this.jdbc = jdbc;
         this.config = props.instance();
-        this.host = hostName();
+        this.host = dev.nightshift.database.ApplicationNames.hostName();
         this.id = host + ":" + pid + ":" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -93,13 +91,5 @@ public class InstanceRegistry implements SmartLifecycle {
     public int getPhase() {
         // Start before the scheduler and stop after it: runs started by triggers always have a live owner.
         return Integer.MIN_VALUE + 1000;
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
     }
 }

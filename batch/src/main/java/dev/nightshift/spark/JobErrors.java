@@ -15,9 +15,6 @@ final class JobErrors {
     private JobErrors() {
     }
 
-    /** PostgreSQL keeps the first 63 bytes of an application_name. */
-    static final int MAX_APPLICATION_NAME = 63;
-
     /**
      * The environment of a job's driver: database endpoint, the name its connections carry ({@link #applicationName}),
      * Nightshift version and, when the driver runs on this host ({@code errorFile} not null), the error file and this
@@ -45,9 +42,8 @@ final class JobErrors {
      * first so that it survives the cut.
      */
     static String applicationName(SparkApplication app, String runId) {
-        String name = "nightshift " + (runId == null || runId.isBlank() ? "" : "run " + runId + " ") + app.name();
-        name = name.replaceAll("[^\\x20-\\x7e]", "?");
-        return name.length() <= MAX_APPLICATION_NAME ? name : name.substring(0, MAX_APPLICATION_NAME);
+        return dev.nightshift.database.ApplicationNames.clip(
+                "nightshift " + (runId == null || runId.isBlank() ? "" : "run " + runId + " ") + app.name());
     }
 
     /** The refusal of a submission while the orchestrator shuts down. */

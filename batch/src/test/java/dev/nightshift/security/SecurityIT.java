@@ -43,6 +43,7 @@ class SecurityIT extends IntegrationTest {
     @Autowired NightshiftProperties nightshift;
     @Autowired AdminTokenBootstrap bootstrap;
     @Autowired DatabaseConfiguration.OwnerEndpoint owner;
+    @Autowired dev.nightshift.runs.InstanceRegistry instance;
 
     @BeforeEach
     void applyExample() {
@@ -285,6 +286,11 @@ class SecurityIT extends IntegrationTest {
     @Test
     void theApplicationRoleCannotChangeTheAuditLogAndTheTriggerStopsEveryoneElse() throws Exception {
         assertThat(jdbc.sql("SELECT current_user").query(String.class).single()).isEqualTo("nightshift_app");
+        // the pool's connections are named after this process, as its row in instances records it
+        String name = jdbc.sql("SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()").query(String.class).single();
+        assertThat(name).isEqualTo("nightshift orchestrator " + ProcessHandle.current().pid() + "@" + instance.host());
+        assertThat(jdbc.sql("SELECT count(*) FROM instances WHERE id = ? AND ? = 'nightshift orchestrator ' || pid || '@' || host")
+                .params(instance.id(), name).query(Long.class).single()).isEqualTo(1);
         jdbc.sql("INSERT INTO audit_log (actor, action, target) VALUES ('test', 'test.append', 'nothing')").update();
 
         assertThatThrownBy(() -> jdbc.sql("UPDATE audit_log SET actor = 'someone else'").update())

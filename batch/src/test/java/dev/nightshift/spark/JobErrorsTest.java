@@ -37,7 +37,7 @@ class JobErrorsTest {
         SparkApplication longName = new SparkApplication("night-" + "a-very-long-pipeline-name-".repeat(4) + "2026-11-02", "X", List.of(),
                 Duration.ofMinutes(1));
         String name = JobErrors.applicationName(longName, "123456");
-        assertThat(name).hasSize(JobErrors.MAX_APPLICATION_NAME).startsWith("nightshift run 123456 night-a-very-long-pipeline-name-");
+        assertThat(name).hasSize(dev.nightshift.database.ApplicationNames.MAX_LENGTH).startsWith("nightshift run 123456 night-a-very-long-pipeline-name-");
         assertThat(JobErrors.applicationName(new SparkApplication("night-café-2026-11-02", "X", List.of(), Duration.ofMinutes(1)), null))
                 .isEqualTo("nightshift night-caf?-2026-11-02");
     }
