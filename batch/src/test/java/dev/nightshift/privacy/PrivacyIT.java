@@ -34,7 +34,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Privacy on the orchestrator, real PostgreSQL and a real ForgetJob child JVM: {@code forget} erases an entity's
  * PostgreSQL predictions on every date, drops the staging tables a killed night of the pipeline left behind, completes
- * its erasure row and audits the counts without the id; it is refused
+ * its erasure row and audits the counts without the id; a leftover still locked by a job refuses it before its Spark job,
+ * or, found in its final transaction, fails it with nothing of that transaction kept; it is refused
  * while a run is active and fails clearly for a pseudonymizing pipeline without a key. A run that failed because a Spark
  * job refused a tampered artifact raises an {@code artifact_tampered} alert besides {@code run_failed}.
  */
@@ -84,7 +85,43 @@ class PrivacyIT extends IntegrationTest {
         assertThat(jdbc.sql("SELECT count(*) FROM predictions WHERE pipeline = ?").param(pipeline).query(Long.class).single()).isEqualTo(4);
         assertThat(StagingTables.exists(jdbc, stage)).as(stage).isTrue();
 
-        // when C0000042 is forgotten again, nothing holding the table
+        // when C0000042 is forgotten again, and while its Spark job runs a night killed since leaves a staging table that
+        // a job still holds
+        long killedSince = insertRun(pipeline, D1.plusDays(2), "FAILED");
+        String since;
+        java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection holder = dataSource.getConnection()) {
+            java.util.concurrent.Future<ForgetService.Erasure> attempt =
+                    background.submit(() -> forget.forget(pipeline, List.of("C0000042"), "cli:tester"));
+            long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+            while (jdbc.sql("SELECT count(*) FROM erasures WHERE pipeline = ? AND status = 'RUNNING'").param(pipeline)
+                    .query(Long.class).single() == 0) {
+                assertThat(attempt.isDone()).as("the erasure finished before its row was seen RUNNING").isFalse();
+                assertThat(System.nanoTime()).as("the erasure's row").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            since = StagingTables.leftover(jdbc, pipeline, D1.plusDays(2), killedSince, "C0000042");
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("LOCK TABLE " + since + " IN ROW EXCLUSIVE MODE");
+            // then the erasure fails in its final transaction, which rolls back: it vouches for nothing it could not drop
+            assertThatThrownBy(() -> attempt.get(5, java.util.concurrent.TimeUnit.MINUTES))
+                    .cause().isInstanceOf(IllegalStateException.class).hasMessageContaining("locked by a job still running")
+                    .hasMessageContaining(pipeline);
+            holder.rollback();
+        } finally {
+            background.shutdownNow();
+        }
+        Map<String, Object> failed = jdbc.sql("SELECT status, error FROM erasures WHERE pipeline = ?").param(pipeline).query().singleRow();
+        assertThat(failed.get("status")).isEqualTo("FAILED");
+        assertThat((String) failed.get("error")).contains("locked by a job still running");
+        assertThat(jdbc.sql("SELECT count(*) FROM predictions WHERE pipeline = ?").param(pipeline).query(Long.class).single()).isEqualTo(4);
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE target = ? AND action = 'privacy.forget'").param("pipeline:" + pipeline)
+                .query(Long.class).single()).isZero();
+        assertThat(StagingTables.exists(jdbc, since)).as(since).isTrue();
+        // (the unlocked leftover went before the job, outside that transaction)
+        assertThat(StagingTables.exists(jdbc, stage)).as(stage).isFalse();
+
+        // when C0000042 is forgotten again, nothing holding the tables
         ForgetService.Erasure erasure = forget.forget(pipeline, List.of("C0000042"), "cli:tester");
 
         // then its rows are gone on both dates and the other entity's stay
@@ -92,9 +129,10 @@ class PrivacyIT extends IntegrationTest {
         assertThat(erasure.deltaRows()).containsOnly(Map.entry("predictions", 0L), Map.entry("shadow", 0L), Map.entry("quarantine", 0L));
         assertThat(jdbc.sql("SELECT entity_id FROM predictions WHERE pipeline = ? ORDER BY 1").param(pipeline).query(String.class).list())
                 .containsExactly("C0000043", "C0000043");
-        // and the killed night's staging tables are gone, the other pipeline's are not
-        assertThat(StagingTables.exists(jdbc, stage)).as(stage).isFalse();
-        assertThat(StagingTables.exists(jdbc, stage + "_copied")).as(stage + "_copied").isFalse();
+        // and the killed nights' staging tables are gone, the other pipeline's are not
+        for (String table : List.of(stage, stage + "_copied", since, since + "_copied")) {
+            assertThat(StagingTables.exists(jdbc, table)).as(table).isFalse();
+        }
         assertThat(StagingTables.exists(jdbc, otherStage)).as(otherStage).isTrue();
         assertThat(StagingTables.exists(jdbc, otherStage + "_copied")).as(otherStage + "_copied").isTrue();
         // and the erasure is recorded and audited with counts, never the id
