@@ -61,9 +61,11 @@ public record NightshiftProperties(
 
     /**
      * Shutting down (SIGTERM, Ctrl-C): stop scheduling, give running steps {@code grace} to finish, then stop their
-     * Spark JVMs so the steps fail and are recorded as failed; running the date again resumes at that step.
+     * Spark JVMs so the steps fail and are recorded as failed; running the date again resumes at that step. A Spark JVM
+     * still running {@code killAfter} after it was asked to stop (a local one by SIGTERM, a cluster application through
+     * Spark's launcher handle) is killed (locally SIGKILL).
      */
-    public record Shutdown(@DefaultValue("30s") @NotNull Duration grace) {
+    public record Shutdown(@DefaultValue("30s") @NotNull Duration grace, @DefaultValue("10s") @NotNull Duration killAfter) {
     }
 
     /** Scheduling: a fire later than {@code lateTolerance} counts as missed and follows the pipeline's misfire policy. */

@@ -20,12 +20,14 @@ public class GracefulShutdown implements SmartLifecycle {
     private final RunService runs;
     private final ManagedSparkSubmitter submitter;
     private final Duration grace;
+    private final Duration killAfter;
     private volatile boolean running;
 
     public GracefulShutdown(RunService runs, ManagedSparkSubmitter submitter, NightshiftProperties props) {
         this.runs = runs;
         this.submitter = submitter;
         this.grace = props.shutdown().grace();
+        this.killAfter = props.shutdown().killAfter();
     }
 
     @Override
@@ -41,9 +43,9 @@ public class GracefulShutdown implements SmartLifecycle {
             if (runs.awaitIdle(grace)) {
                 return;
             }
-            int stopped = submitter.stopAll(Duration.ofSeconds(10));
-            log.warn("shutting down: stopped {} Spark application(s) still running after {}; their runs fail and resume when run again",
-                    stopped, grace);
+            int stopped = submitter.stopAll(killAfter);
+            log.warn("shutting down: stopped {} Spark application(s) still running after {} (killed if still running {} after"
+                    + " being asked to stop); their runs fail and resume when run again", stopped, grace, killAfter);
             if (!runs.awaitIdle(Duration.ofSeconds(60))) {
                 log.warn("shutting down with runs still executing; they will be found stale and resumed by the next run");
             }

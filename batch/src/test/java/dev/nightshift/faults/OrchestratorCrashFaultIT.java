@@ -150,7 +150,8 @@ class OrchestratorCrashFaultIT {
     @Order(5)
     void sigtermDuringARunStopsItsSparkJobRecordsTheFailureAndARestartResumes() throws Exception {
         LocalDate d = D1.plusDays(4);
-        Process run = ns.start(List.of("-Dnightshift.shutdown.grace=1s"), "run", "churn", "--date", d.toString());
+        Process run = ns.start(List.of("-Dnightshift.shutdown.grace=1s", "-Dnightshift.shutdown.kill-after=2s"), "run", "churn",
+                "--date", d.toString());
         NightshiftProcesses.await("the score child of " + d, BOUND,
                 () -> !ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
         // given a Spark job that does not stop when asked: SIGSTOP holds it, and the SIGTERM it gets stays pending (a
@@ -167,7 +168,7 @@ class OrchestratorCrashFaultIT {
             // the shutdown asked its Spark job to stop, and after its grace killed it before the orchestrator exited (not
             // the child, later, missing its parent; nor left held forever)
             assertThat(ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d)).as("score children left").isEmpty();
-            assertThat(ns.lastLog()).contains("stopped 1 Spark application(s) still running after PT1S");
+            assertThat(ns.lastLog()).contains("stopped 1 Spark application(s) still running after PT1S (killed if still running PT2S after");
         } finally {
             children.forEach(ProcessHandle::destroyForcibly);
         }
