@@ -6,8 +6,7 @@ import java.net.UnknownHostException;
 /**
  * What Nightshift's PostgreSQL connections are called ({@code application_name}, shown in {@code pg_stat_activity}), so
  * that a server process holding a lock leads back to the process behind it: the orchestrator's pool
- * ({@link #orchestrator}) and every Spark job's connections ({@code nightshift run <id> <application>}, see the
- * submitters).
+ * ({@link #orchestrator}) and every Spark job's connections ({@link #job}, handed to the job by the submitters).
  */
 public final class ApplicationNames {
     /** PostgreSQL keeps the first 63 bytes of an application_name. */
@@ -28,6 +27,14 @@ public final class ApplicationNames {
      */
     public static String orchestrator() {
         return clip("nightshift orchestrator " + ProcessHandle.current().pid() + "@" + hostName());
+    }
+
+    /**
+     * A Spark job's connections, driver's and executors': {@code nightshift run <id> <application>} while a run submits
+     * it, else {@code nightshift <application>}; the run first so that it survives the cut.
+     */
+    public static String job(String application, String runId) {
+        return clip("nightshift " + (runId == null || runId.isBlank() ? "" : "run " + runId + " ") + application);
     }
 
     /** This machine's name, as {@code instances.host} records it ({@code localhost} when it cannot be resolved). */

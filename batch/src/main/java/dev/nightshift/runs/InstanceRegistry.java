@@ -1,6 +1,7 @@
 package dev.nightshift.runs;
 
 import dev.nightshift.config.NightshiftProperties;
+import dev.nightshift.database.ApplicationNames;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,7 +31,7 @@ public class InstanceRegistry implements SmartLifecycle {
     public InstanceRegistry(JdbcClient jdbc, NightshiftProperties props) {
         this.jdbc = jdbc;
         this.config = props.instance();
-        this.host = dev.nightshift.database.ApplicationNames.hostName();
+        this.host = ApplicationNames.hostName();
         this.id = host + ":" + pid + ":" + UUID.randomUUID().toString().substring(0, 8);
     }
 

@@ -16,7 +16,8 @@ final class JobErrors {
     }
 
     /**
-     * The environment of a job's driver: database endpoint, the name its connections carry ({@link #applicationName}),
+     * The environment of a job's driver: database endpoint, the name its connections carry
+     * ({@link dev.nightshift.database.ApplicationNames#job}, the run's id from the log context),
      * Nightshift version and, when the driver runs on this host ({@code errorFile} not null), the error file and this
      * process's pid, which the job follows to exit with it.
      */
@@ -25,7 +26,7 @@ final class JobErrors {
         java.util.Map<String, String> env = new java.util.HashMap<>();
         env.put(dev.nightshift.contract.JobEnvironment.DB_URL, database.url());
         env.put(dev.nightshift.contract.JobEnvironment.DB_APPLICATION_NAME,
-                applicationName(app, org.slf4j.MDC.get(dev.nightshift.runs.RunLogContext.RUN_ID)));
+                dev.nightshift.database.ApplicationNames.job(app.name(), org.slf4j.MDC.get(dev.nightshift.runs.RunLogContext.RUN_ID)));
         env.put(dev.nightshift.contract.JobEnvironment.DB_USER, database.user());
         env.put(dev.nightshift.contract.JobEnvironment.DB_PASSWORD, database.password() == null ? "" : database.password());
         env.put(dev.nightshift.contract.JobEnvironment.VERSION, version);
@@ -34,16 +35,6 @@ final class JobErrors {
             env.put(dev.nightshift.contract.JobEnvironment.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
         }
         return env;
-    }
-
-    /**
-     * What a job's PostgreSQL connections are called: {@code nightshift run <id> <application>} while a run submits it
-     * (the run's id from the log context), else {@code nightshift <application>}; ASCII, at most 63 characters, the run
-     * first so that it survives the cut.
-     */
-    static String applicationName(SparkApplication app, String runId) {
-        return dev.nightshift.database.ApplicationNames.clip(
-                "nightshift " + (runId == null || runId.isBlank() ? "" : "run " + runId + " ") + app.name());
     }
 
     /** The refusal of a submission while the orchestrator shuts down. */

@@ -3,6 +3,7 @@ package dev.nightshift.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nightshift.contract.JobEnvironment;
+import dev.nightshift.database.ApplicationNames;
 import dev.nightshift.database.DatabaseEndpoint;
 import dev.nightshift.runs.RunLogContext;
 import java.nio.file.Path;
@@ -36,9 +37,9 @@ class JobErrorsTest {
     void theNameKeepsTheRunWhenItIsCutToPostgresLimitAndIsAscii() {
         SparkApplication longName = new SparkApplication("night-" + "a-very-long-pipeline-name-".repeat(4) + "2026-11-02", "X", List.of(),
                 Duration.ofMinutes(1));
-        String name = JobErrors.applicationName(longName, "123456");
-        assertThat(name).hasSize(dev.nightshift.database.ApplicationNames.MAX_LENGTH).startsWith("nightshift run 123456 night-a-very-long-pipeline-name-");
-        assertThat(JobErrors.applicationName(new SparkApplication("night-café-2026-11-02", "X", List.of(), Duration.ofMinutes(1)), null))
+        String name = ApplicationNames.job(longName.name(), "123456");
+        assertThat(name).hasSize(ApplicationNames.MAX_LENGTH).startsWith("nightshift run 123456 night-a-very-long-pipeline-name-");
+        assertThat(ApplicationNames.job("night-café-2026-11-02", null))
                 .isEqualTo("nightshift night-caf?-2026-11-02");
     }
 }

@@ -35,11 +35,6 @@ public record DbConfig(String url, String user, String password, String applicat
                 env.get(JobEnvironment.DB_APPLICATION_NAME));
     }
 
-    /** The same endpoint, its connections named {@code name}. */
-    public DbConfig withApplicationName(String name) {
-        return new DbConfig(url, user, password, name);
-    }
-
     public Connection connect() throws SQLException {
         java.util.Properties props = new java.util.Properties();
         if (user != null) {

@@ -260,7 +260,7 @@ class PostgresPredictionsTest extends SparkTestBase {
             // (its connections named as a job's are, which pg_stat_activity shows)
             String name = "nightshift run " + run2 + " night-" + PIPELINE + "-" + D;
             java.util.concurrent.Future<Long> second = publisher.submit(() ->
-                    PostgresPredictions.publish(db.withApplicationName(name), PIPELINE, D, model, run2, 3));
+                    PostgresPredictions.publish(new DbConfig(db.url(), db.user(), db.password(), name), PIPELINE, D, model, run2, 3));
 
             // then the second waits for that lock, and the night stays as the first left it
             long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
