@@ -6,7 +6,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
     private static final Logger log = LoggerFactory.getLogger(LocalSparkSubmitter.class);
     private static final String SPARK_SUBMIT = "org.apache.spark.deploy.SparkSubmit";
+    private static final String LOCAL_DIR = "spark.local.dir";
 
     private final SparkClasspath classpath;
     private final String master;
@@ -38,6 +38,7 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
 
     private final List<String> javaOptions;
     private final ClassDataSharing cds;
+    private final SparkScratch scratch;
 
     public LocalSparkSubmitter(SparkClasspath classpath, String master, String driverMemory, Map<String, String> conf,
                                DatabaseEndpoint database, String version) {
@@ -56,6 +57,20 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
      */
     public LocalSparkSubmitter(SparkClasspath classpath, String master, String driverMemory, List<String> javaOptions,
                                Map<String, String> conf, DatabaseEndpoint database, String version, Path cdsDir) {
+        this(classpath, master, driverMemory, javaOptions, conf, database, version, cdsDir, SparkScratch.defaultRoot());
+    }
+
+    /**
+     * {@code scratchDir}: the root of the applications' scratch folders ({@link SparkScratch}); each run gets a folder
+     * of its own there, deleted when its JVM has exited.
+     */
+    public LocalSparkSubmitter(SparkClasspath classpath, String master, String driverMemory, List<String> javaOptions,
+                               Map<String, String> conf, DatabaseEndpoint database, String version, Path cdsDir, Path scratchDir) {
+        if (conf.containsKey(LOCAL_DIR)) {
+            throw new IllegalArgumentException("nightshift.spark.conf." + LOCAL_DIR + ": with a local master each Spark application gets a folder"
+                    + " of its own under nightshift.spark.scratch-dir, deleted when it ends; set that instead");
+        }
+        this.scratch = new SparkScratch(scratchDir);
         this.cds = cdsDir == null ? ClassDataSharing.off() : ClassDataSharing.in(cdsDir);
         this.javaOptions = List.copyOf(javaOptions);
         this.classpath = classpath;
@@ -72,19 +87,24 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
             throw JobErrors.shuttingDown(app);
         }
         classpath.verified();
-        Path errorFile;
+        Path folder;
         try {
-            errorFile = Files.createTempFile("nightshift-" + app.name() + "-", ".error");
-        } catch (IOException e) {
-            throw new SparkJobFailedException(app.name(), null, false, "cannot create the error file for " + app.name() + ": " + e.getMessage());
+            folder = scratch.create(app.name());
+        } catch (IOException | RuntimeException e) {
+            throw new SparkJobFailedException(app.name(), null, false, "cannot create the scratch folder of " + app.name() + " under "
+                    + scratch.root() + ": " + e);
         }
+        Path errorFile = folder.resolve("error");
         ClassDataSharing.Plan sharing = cds.plan(app.mainClass(), classpath, javaOptions);
-        List<String> command = command(app, sharing.jvmOptions());
+        List<String> command = command(app, sharing.jvmOptions(), folder);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.putAll(JobErrors.environment(database, version, errorFile, app));
         env.putAll(app.environment());
         env.put(dev.nightshift.contract.JobEnvironment.STAGE_PROGRESS, "stderr");
+        // Spark's local directories (block manager, shuffle, spills): this variable wins over spark.local.dir in
+        // local mode, and over one the orchestrator's own environment may carry.
+        env.put("SPARK_LOCAL_DIRS", folder.toString());
         // A local master needs no network beyond loopback; this also silences Spark's hostname warning.
         env.putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");
         long start = System.nanoTime();
@@ -94,7 +114,18 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
             process = pb.start();
         } catch (IOException e) {
             cds.finish(sharing, false, false);
+            deleteScratch(app, folder);
             throw new SparkJobFailedException(app.name(), null, false, "cannot start the Spark JVM for " + app.name() + ": " + e.getMessage());
+        }
+        try {
+            SparkScratch.claim(folder, process.toHandle());
+        } catch (IOException e) {
+            // unclaimed, a sweep would take the folder from under the JVM after SparkScratch.UNCLAIMED
+            kill(process);
+            cds.finish(sharing, false, false);
+            deleteScratch(app, folder);
+            throw new SparkJobFailedException(app.name(), null, false, "cannot claim the scratch folder " + folder + " of " + app.name()
+                    + "; its Spark JVM was killed: " + e);
         }
         live.add(process);
         boolean succeeded = false;
@@ -134,12 +165,34 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
         } finally {
             live.remove(process);
             cds.finish(sharing, succeeded, unexplained);
-            try {
-                Files.deleteIfExists(errorFile);
-            } catch (IOException e) {
-                log.debug("could not delete {}", errorFile, e);
-            }
+            deleteScratch(app, folder);
         }
+    }
+
+    /** Deletes the scratch folder of a run whose JVM has exited; one it cannot delete is left to the next start's sweep. */
+    private static void deleteScratch(SparkApplication app, Path folder) {
+        try {
+            SparkScratch.delete(folder);
+        } catch (IOException e) {
+            log.warn("scratch folder {} of {} not deleted, the next start removes it: {}", folder, app.name(), e.toString());
+        }
+    }
+
+    /**
+     * Deletes the scratch folders of Spark JVMs that are gone, such as those of an orchestrator killed with its children.
+     * Called once as the orchestrator starts; returns how many folders it removed.
+     */
+    public int sweepScratch() {
+        scratch.prepare();
+        SparkScratch.Sweep sweep = scratch.sweep();
+        if (sweep.removed() > 0) {
+            log.info("removed {} scratch folder(s) of Spark JVMs that are gone ({} MB) from {}", sweep.removed(),
+                    sweep.bytes() / (1024 * 1024), scratch.root());
+        }
+        for (String failure : sweep.failures()) {
+            log.warn("scratch folder not removed, the next start tries again: {}", failure);
+        }
+        return sweep.removed();
     }
 
     /** Accepts submissions again after {@link #stopAll} (a stopped context that is started again). */
@@ -180,10 +233,10 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
     }
 
     List<String> command(SparkApplication app) {
-        return command(app, List.of());
+        return command(app, List.of(), scratch.root().resolve(app.name()));
     }
 
-    private List<String> command(SparkApplication app, List<String> sharingOptions) {
+    private List<String> command(SparkApplication app, List<String> sharingOptions, Path folder) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptions().split("\\s+")));
@@ -191,6 +244,8 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
         cmd.addAll(sharingOptions);
         cmd.add("-Xmx" + driverMemory);
         cmd.add("-Dlog4j2.configurationFile=classpath:nightshift-spark-log4j2.properties");
+        // Everything else a library puts in the temporary directory (Hadoop, Parquet, native libraries) goes there too.
+        cmd.add("-Djava.io.tmpdir=" + folder);
         cmd.add("-cp");
         cmd.add(classpath.jobsJar() + File.pathSeparator + classpath.libDir().resolve("*"));
         cmd.add(SPARK_SUBMIT);

@@ -58,6 +58,21 @@ final class NightshiftProcesses implements AutoCloseable {
         return workDir;
     }
 
+    /** The root of the orchestrators' Spark scratch folders ({@code nightshift.spark.scratch-dir}). */
+    Path scratch() {
+        return workDir.resolve("scratch");
+    }
+
+    /** The scratch folders under {@link #scratch()}, by name. */
+    List<String> scratchFolders() throws IOException {
+        if (!Files.isDirectory(scratch())) {
+            return List.of();
+        }
+        try (var folders = Files.list(scratch())) {
+            return folders.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
     String warehouse() {
         return workDir.resolve(".nightshift/warehouse").toUri().toString();
     }
@@ -91,6 +106,7 @@ final class NightshiftProcesses implements AutoCloseable {
                 "-Dnightshift.spark.driver-memory=1g",
                 "-Dnightshift.spark.java-options=" + dev.nightshift.IntegrationTest.SMALL_DATA_JVM,
                 "-Dnightshift.spark.class-data-sharing=" + (CDS == null ? "off" : CDS),
+                "-Dnightshift.spark.scratch-dir=" + scratch(),
                 "-Dserver.port=0",
                 "-Dnightshift.spark.retry-backoff=2s",
                 "-Dspring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=2000"));

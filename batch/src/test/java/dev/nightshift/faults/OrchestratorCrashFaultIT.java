@@ -62,18 +62,35 @@ class OrchestratorCrashFaultIT {
         Process orchestrator = ns.start("run", "churn", "--date", d.toString());
         NightshiftProcesses.await("the score child of " + d, BOUND,
                 () -> !ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
-        Thread.sleep(2000);
+        // its Spark context is up: the block manager's folder is in the child's scratch folder
+        NightshiftProcesses.await("the score child's block manager folder", BOUND, () -> {
+            try (var found = java.nio.file.Files.find(ns.scratch(), 2, (p, a) -> p.getFileName().toString().startsWith("blockmgr-"))) {
+                return found.findAny().isPresent();
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                return false;   // not there yet, or a folder went while it was listed
+            }
+        });
+        Thread.sleep(1000);
         NightshiftProcesses.kill(orchestrator);
 
         // check: the child follows its orchestrator instead of writing on as an orphan
         NightshiftProcesses.await("the orphaned score child to exit", Duration.ofSeconds(30),
                 () -> ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d).isEmpty());
         assertThat(ns.queryOne("SELECT status FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id DESC LIMIT 1", d)).isEqualTo("RUNNING");
+        // the child halted without Spark's shutdown hooks: its block manager's folder is still in its scratch folder
+        List<String> left = ns.scratchFolders();
+        assertThat(left).singleElement().satisfies(f -> assertThat(f).startsWith("night-churn-" + d + "-"));
+        try (var inside = java.nio.file.Files.list(ns.scratch().resolve(left.get(0)))) {
+            assertThat(inside.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("blockmgr-"));
+        }
 
         // recover: the same command again
         NightshiftProcesses.Result again = ns.run(BOUND, "run", "churn", "--date", d.toString());
 
         assertThat(again.exitCode()).as(again.output()).isZero();
+        // the orchestrator removed the dead child's folder as it started, and its own child's when it had exited
+        assertThat(again.output()).contains("removed 1 scratch folder(s) of Spark JVMs that are gone");
+        assertThat(ns.scratchFolders()).isEmpty();
         assertThat(ns.column("SELECT status FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id", d)).containsExactly("FAILED", "COMPLETED");
         assertThat((String) ns.queryOne("SELECT error FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id LIMIT 1", d))
                 // either proof of death may come first: a restart slower than the lease (a loaded machine) finds the old heartbeat first
@@ -98,6 +115,7 @@ class OrchestratorCrashFaultIT {
         // check: the orchestrator reports the failure and exits 1; the first result of the date is intact
         assertThat(rerun.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(rerun.exitValue()).isEqualTo(1);
+        assertThat(ns.scratchFolders()).as("the killed child's scratch folder, removed by its orchestrator").isEmpty();
         assertOneRowPerEntity(d);
         long firstRunId = ((Number) ns.queryOne("SELECT min(id) FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ?", d)).longValue();
         assertThat(ns.column("SELECT DISTINCT run_id FROM nightshift.predictions WHERE pipeline = 'churn' AND business_date = ?", d))
@@ -169,6 +187,8 @@ class OrchestratorCrashFaultIT {
             // the child, later, missing its parent; nor left held forever)
             assertThat(ns.sparkChildren("dev.nightshift.scoring.NightJob", "--business-date=" + d)).as("score children left").isEmpty();
             assertThat(ns.lastLog()).contains("stopped 1 Spark application(s) still running after PT1S (killed if still running PT2S after");
+            // and removed the killed job's scratch folder before the orchestrator exited
+            assertThat(ns.scratchFolders()).as("scratch folders left").isEmpty();
         } finally {
             children.forEach(ProcessHandle::destroyForcibly);
         }

@@ -23,7 +23,7 @@ class ClusterSparkSubmitterTest {
     private NightshiftProperties.Spark settings(String master, String deployMode, Map<String, String> conf,
                                                 Map<String, NightshiftProperties.PipelineSpark> pipelines) {
         return new NightshiftProperties.Spark(master, null, null, "1g", List.of("-XX:+UseSerialGC"), Duration.ofMinutes(5), conf, 1,
-                Duration.ofSeconds(1), deployMode, null, "3g", 2, 8, List.of("/opt/extra.jar"), pipelines, null);
+                Duration.ofSeconds(1), deployMode, null, "3g", 2, 8, List.of("/opt/extra.jar"), pipelines, null, null);
     }
 
     private ClusterSparkSubmitter submitter(NightshiftProperties.Spark settings) throws IOException {

@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,10 +23,16 @@ class LocalSparkSubmitterIT {
     /** The test Spark JVMs' options (C1 only, serial collector: see IntegrationTest), with {@code -Xshare:on} added where asked. */
     private static final List<String> SMALL_DATA = List.of(dev.nightshift.IntegrationTest.SMALL_DATA_JVM.split(","));
 
-    private final LocalSparkSubmitter submitter = new LocalSparkSubmitter(
-            new SparkClasspath(Path.of(System.getProperty("nightshift.spark.jobs-jar")),
-                    Path.of(System.getProperty("nightshift.spark.lib-dir"))),
-            "local[2]", "1g", SMALL_DATA, Map.of(), NO_DATABASE, "test");
+    @TempDir
+    Path scratch;
+
+    private LocalSparkSubmitter submitter;
+
+    @BeforeEach
+    void submitter() {
+        submitter = new LocalSparkSubmitter(new SparkClasspath(Path.of(System.getProperty("nightshift.spark.jobs-jar")),
+                Path.of(System.getProperty("nightshift.spark.lib-dir"))), "local[2]", "1g", SMALL_DATA, Map.of(), NO_DATABASE, "test", null, scratch);
+    }
 
     @Test
     void runsAJobInAChildJvmAndItsOutputIsThere(@TempDir Path dir) throws Exception {
@@ -39,6 +46,8 @@ class LocalSparkSubmitterIT {
             assertThat(files.map(Path::toString).filter(p -> p.endsWith(".parquet")).toList()).isNotEmpty();
         }
         assertThat(dir.resolve("input/churn/event_date=2026-11-02")).isDirectory();
+        // the JVM's scratch folder (Spark's local directory, its temporary files) went with it
+        assertThat(scratch).isEmptyDirectory();
     }
 
     @Test
@@ -100,6 +109,7 @@ class LocalSparkSubmitterIT {
                     assertThat(e.timedOut()).isFalse();
                 })
                 .hasMessageContaining("--from must be an ISO date (yyyy-mm-dd), got 'yesterday'");
+        assertThat(scratch).isEmptyDirectory();   // the error file was read from it before it went
     }
 
     @Test
@@ -110,6 +120,16 @@ class LocalSparkSubmitterIT {
         assertThatThrownBy(() -> submitter.submit(new SparkApplication("slow", GenerateDataArgs.JOB_CLASS, args.toArgs(), Duration.ofSeconds(2))))
                 .isInstanceOfSatisfying(SparkJobFailedException.class, e -> assertThat(e.timedOut()).isTrue())
                 .hasMessageContaining("did not finish within PT2S and was killed");
+        // killed, Spark's shutdown hooks did not run: the submitter removed what the JVM had in its folder
+        assertThat(scratch).isEmptyDirectory();
+    }
+
+    @Test
+    void aLocalDirInTheSparkConfIsRefusedNamingTheSettingThatReplacesIt() {
+        assertThatThrownBy(() -> new LocalSparkSubmitter(submitter.classpath(), "local[2]", "1g", SMALL_DATA,
+                Map.of("spark.local.dir", "/data/spark"), NO_DATABASE, "test", null, scratch))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nightshift.spark.conf.spark.local.dir").hasMessageContaining("nightshift.spark.scratch-dir");
     }
 
     @Test
@@ -117,6 +137,7 @@ class LocalSparkSubmitterIT {
         List<String> command = submitter.command(new SparkApplication("x", "Main", List.of("--a=b"), Duration.ofMinutes(1)));
 
         assertThat(String.join(" ", command)).doesNotContain("secret-pw").doesNotContain("nobody")
-                .contains("org.apache.spark.deploy.SparkSubmit").contains("--add-opens=java.base/java.nio=ALL-UNNAMED");
+                .contains("org.apache.spark.deploy.SparkSubmit").contains("--add-opens=java.base/java.nio=ALL-UNNAMED")
+                .contains("-Djava.io.tmpdir=" + scratch.toAbsolutePath().normalize());
     }
 }
