@@ -87,6 +87,8 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
             throw JobErrors.shuttingDown(app);
         }
         classpath.verified();
+        // also here, not only at start: a long-lived `serve` outlives the children of an instance that died beside it
+        sweep();
         Path folder;
         try {
             folder = scratch.create(app.name());
@@ -169,28 +171,33 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
         }
     }
 
-    /** Deletes the scratch folder of a run whose JVM has exited; one it cannot delete is left to the next start's sweep. */
+    /** Deletes the scratch folder of a run whose JVM has exited; one it cannot delete is left to the next sweep. */
     private static void deleteScratch(SparkApplication app, Path folder) {
         try {
             SparkScratch.delete(folder);
         } catch (IOException e) {
-            log.warn("scratch folder {} of {} not deleted, the next start removes it: {}", folder, app.name(), e.toString());
+            log.warn("scratch folder {} of {} not deleted, the next sweep removes it: {}", folder, app.name(), e.toString());
         }
     }
 
     /**
      * Deletes the scratch folders of Spark JVMs that are gone, such as those of an orchestrator killed with its children.
-     * Called once as the orchestrator starts; returns how many folders it removed.
+     * Called as the orchestrator starts (creating the root, or failing naming it), and before every submission;
+     * returns how many folders it removed.
      */
     public int sweepScratch() {
         scratch.prepare();
+        return sweep();
+    }
+
+    private int sweep() {
         SparkScratch.Sweep sweep = scratch.sweep();
         if (sweep.removed() > 0) {
             log.info("removed {} scratch folder(s) of Spark JVMs that are gone ({} MB) from {}", sweep.removed(),
                     sweep.bytes() / (1024 * 1024), scratch.root());
         }
         for (String failure : sweep.failures()) {
-            log.warn("scratch folder not removed, the next start tries again: {}", failure);
+            log.warn("scratch folder not removed, the next submission or start tries again: {}", failure);
         }
         return sweep.removed();
     }

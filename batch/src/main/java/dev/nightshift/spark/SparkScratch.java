@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * is killed (SIGKILL after a timeout or a shutdown's wait, or halting because its orchestrator is gone) leaves them
  * behind, gigabytes after a large night, readable by whoever the umask lets. Here each application gets a folder of its
  * own, readable by its owner only: Spark's local directory, the JVM's temporary directory and the job's error file. The
- * submitter deletes it once the JVM has exited, whatever the outcome; an orchestrator that starts deletes the folders
- * of JVMs that are gone ({@link #sweep}), such as the children of an orchestrator killed with them.
+ * submitter deletes it once the JVM has exited, whatever the outcome; an orchestrator deletes the folders
+ * of JVMs that are gone ({@link #sweep}, as it starts and before each submission), such as the children of an
+ * orchestrator killed with them.
  *
  * <p>A folder is claimed by the JVM that uses it (an {@value #OWNER} file: its pid and start time, so a reused pid is
  * not taken for it). A folder not claimed yet belongs to a launch in progress, unless it is older than

@@ -221,6 +221,12 @@ class SparkClusterIT {
         ProcessHandle.of(worker).orElseThrow().destroyForcibly();
         ProcessHandle.of(worker).ifPresent(h -> h.onExit().join());
 
+        // the killed worker could not delete its executor's local files: they are in its own folder (SPARK_LOCAL_DIRS,
+        // scripts/spark-cluster), not in /tmp
+        try (var executorDirs = Files.find(CLUSTER_DIR.resolve("worker-1/local"), 2, (p, a) -> p.getFileName().toString().startsWith("executor-"))) {
+            assertThat(executorDirs.count()).as("the killed worker's executor folders under " + CLUSTER_DIR.resolve("worker-1/local")).isPositive();
+        }
+
         RunRecord run = night.get();
         if (!"COMPLETED".equals(run.status())) {
             run = runs.run(new RunRequest(PIPELINE, date, RunTrigger.CLI, false, "test"));

@@ -233,6 +233,9 @@ class OrchestratorCrashFaultIT {
         List<Object> statuses = ns.column("SELECT status FROM nightshift.runs WHERE pipeline = 'churn' AND business_date = ? ORDER BY id", d);
         assertThat(statuses).containsExactly("FAILED", "COMPLETED");
         assertOneRowPerEntity(d);
+        // the dead owner's score child halted without Spark's hooks; the survivor, which never restarted, removed its
+        // scratch folder when it submitted the night again (and its own when that child exited)
+        assertThat(ns.scratchFolders()).as("scratch folders left").isEmpty();
     }
 
     @Test

@@ -99,7 +99,12 @@ class LocalSparkSubmitterIT {
     }
 
     @Test
-    void aFailingJobFailsWithTheJobsOwnError() {
+    void aFailingJobFailsWithTheJobsOwnError() throws Exception {
+        // the folder of a JVM that is gone (a child of an orchestrator killed with it): the next submission removes it
+        Process gone = new ProcessBuilder("true").start();
+        assertThat(gone.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Path left = new SparkScratch(scratch).create("night-of-a-killed-orchestrator");
+        SparkScratch.claim(left, gone.toHandle());
         SparkApplication bad = new SparkApplication("generate-bad", GenerateDataArgs.JOB_CLASS,
                 List.of("--dataset=churn", "--output=/tmp/x", "--from=yesterday", "--to=2026-11-02"), Duration.ofMinutes(5));
 
@@ -109,7 +114,7 @@ class LocalSparkSubmitterIT {
                     assertThat(e.timedOut()).isFalse();
                 })
                 .hasMessageContaining("--from must be an ISO date (yyyy-mm-dd), got 'yesterday'");
-        assertThat(scratch).isEmptyDirectory();   // the error file was read from it before it went
+        assertThat(scratch).isEmptyDirectory();   // the dead JVM's folder swept; this job's error file read before its folder went
     }
 
     @Test
