@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -75,10 +76,11 @@ final class SparkScratch {
         return folder;
     }
 
-    /** Marks {@code folder} as used by {@code process}, kept while it lives. */
+    /** Marks {@code folder} as used by {@code process}, kept while it lives; a sweep never sees half a claim. */
     static void claim(Path folder, ProcessHandle process) throws IOException {
         String started = process.info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse("-");
-        Files.writeString(folder.resolve(OWNER), process.pid() + " " + started + "\n", StandardCharsets.UTF_8);
+        Path written = Files.writeString(folder.resolve(OWNER + ".tmp"), process.pid() + " " + started + "\n", StandardCharsets.UTF_8);
+        Files.move(written, folder.resolve(OWNER), StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Deletes {@code folder} and everything in it; returns the bytes freed. */
@@ -154,7 +156,7 @@ final class SparkScratch {
         }
         String[] parts = Files.readString(owner, StandardCharsets.UTF_8).trim().split(" ");
         if (parts.length != 2) {
-            return false;   // a claim cut short: the orchestrator died while writing it, and its JVM with it
+            return false;   // not a claim this class writes
         }
         long pid;
         try {

@@ -37,7 +37,7 @@ class SparkScratchTest {
         Path launching = scratch.create("night-launching");   // not claimed yet: its JVM is being started
         Path abandoned = scratch.create("night-abandoned");   // never claimed, and older than a launch takes
         Files.setLastModifiedTime(abandoned, FileTime.from(Instant.now().minus(SparkScratch.UNCLAIMED).minus(Duration.ofMinutes(1))));
-        Path torn = scratch.create("night-torn");             // a claim cut short
+        Path torn = scratch.create("night-torn");             // not a claim (pid and start time)
         Files.writeString(torn.resolve(SparkScratch.OWNER), "12");
         Files.writeString(dir.resolve("scratch/stray-file"), "not a folder");
 
