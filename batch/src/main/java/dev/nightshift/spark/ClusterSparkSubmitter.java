@@ -45,6 +45,7 @@ public final class ClusterSparkSubmitter implements ManagedSparkSubmitter {
     private final DatabaseEndpoint database;
     private final String version;
     private final Set<SparkAppHandle> live = ConcurrentHashMap.newKeySet();
+    private final SparkScratch scratch;
     private volatile boolean closing;
 
     public ClusterSparkSubmitter(SparkClasspath classpath, Path sparkHome, NightshiftProperties.Spark settings,
@@ -60,6 +61,26 @@ public final class ClusterSparkSubmitter implements ManagedSparkSubmitter {
         this.settings = settings;
         this.database = database;
         this.version = version;
+        this.scratch = new SparkScratch(SparkScratch.root(settings));
+    }
+
+    /**
+     * Client mode: deletes the scratch folders of drivers whose orchestrator is gone (a driver follows its orchestrator
+     * out). Called as the orchestrator starts and before each client-mode submission.
+     */
+    public void sweepScratch() {
+        if (!settings.deployMode().equals("client")) {
+            return;
+        }
+        scratch.prepare();
+        SparkScratch.Sweep sweep = scratch.sweep();
+        if (sweep.removed() > 0) {
+            log.info("removed {} scratch folder(s) of Spark drivers that are gone ({} MB) from {}", sweep.removed(),
+                    sweep.bytes() / (1024 * 1024), scratch.root());
+        }
+        for (String failure : sweep.failures()) {
+            log.warn("scratch folder not removed, the next submission or start tries again: {}", failure);
+        }
     }
 
     @Override
@@ -70,27 +91,33 @@ public final class ClusterSparkSubmitter implements ManagedSparkSubmitter {
         classpath.verified();
         verifySparkHome();
         boolean client = settings.deployMode().equals("client");
-        Path errorFile = null;
+        // Client mode: the driver runs on this host, in a scratch folder of its own as a local master's JVM does (its
+        // block manager's files, the error file). The driver cannot be claimed by its pid (SparkLauncher does not give
+        // it), so this process claims the folder: kept while it lives, and the driver exits when it does.
+        Path folder = null;
         try {
             if (client) {
-                errorFile = Files.createTempFile("nightshift-" + app.name() + "-", ".error");
+                sweepScratch();
+                folder = scratch.create(app.name());
+                SparkScratch.claim(folder, ProcessHandle.current());
             }
-            return run(app, errorFile);
+            return run(app, folder);
         } catch (IOException e) {
             throw new SparkJobFailedException(app.name(), null, false, "cannot start " + app.name() + " through "
                     + sparkHome.resolve("bin/spark-submit") + ": " + e.getMessage());
         } finally {
-            if (errorFile != null) {
+            if (folder != null) {
                 try {
-                    Files.deleteIfExists(errorFile);
+                    SparkScratch.delete(folder);
                 } catch (IOException e) {
-                    log.debug("could not delete {}", errorFile, e);
+                    log.warn("scratch folder {} of {} not deleted, the next sweep removes it: {}", folder, app.name(), e.toString());
                 }
             }
         }
     }
 
-    private SparkResult run(SparkApplication app, Path errorFile) throws IOException {
+    private SparkResult run(SparkApplication app, Path folder) throws IOException {
+        Path errorFile = folder == null ? null : folder.resolve("error");
         // spark-submit's output is logged through java.util.logging under this name (SparkLauncher.redirectToLog): in
         // client mode, the driver's stage progress lines go to SparkStageProgress instead of the log
         java.util.logging.Logger output = java.util.logging.Logger.getLogger("spark." + app.name());
@@ -104,7 +131,7 @@ public final class ClusterSparkSubmitter implements ManagedSparkSubmitter {
             return previous == null || previous.isLoggable(r);
         });
         try {
-            return run(app, errorFile, launcher(app, errorFile));
+            return run(app, errorFile, launcher(app, folder));
         } finally {
             output.setFilter(previous);
         }
@@ -160,13 +187,16 @@ public final class ClusterSparkSubmitter implements ManagedSparkSubmitter {
                 + ") ended " + state + detail, JobErrors.classes(lines));
     }
 
-    SparkLauncher launcher(SparkApplication app, Path errorFile) {
-        // Client mode (errorFile set): the driver runs on this host, as a child of spark-submit.
+    /** {@code folder}: in client mode, the driver's scratch folder (it runs on this host, as spark-submit's JVM); else null. */
+    SparkLauncher launcher(SparkApplication app, Path folder) {
+        Path errorFile = folder == null ? null : folder.resolve("error");
         Map<String, String> env = JobErrors.environment(database, version, errorFile, app);
         env.putAll(app.environment());
-        if (errorFile != null) {
+        if (folder != null) {
             // the driver's output comes back here (redirectToLog): its stage progress lines feed SparkStageProgress
             env.put(dev.nightshift.contract.JobEnvironment.STAGE_PROGRESS, "stderr");
+            // the driver's local directories (block manager, spills): wins over spark.local.dir outside YARN
+            env.put("SPARK_LOCAL_DIRS", folder.toString());
         }
         SparkLauncher launcher = new SparkLauncher(env)
                 .setSparkHome(sparkHome.toString())

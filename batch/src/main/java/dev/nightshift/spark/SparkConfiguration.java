@@ -32,13 +32,15 @@ public class SparkConfiguration {
             String sharing = spark.classDataSharing();
             Path cds = "off".equals(sharing) ? null
                     : sharing == null || sharing.isBlank() ? props.home().toAbsolutePath().normalize().resolve("cds") : Path.of(sharing).toAbsolutePath();
-            Path scratch = spark.scratchDir() == null || spark.scratchDir().isBlank() ? SparkScratch.defaultRoot() : Path.of(spark.scratchDir());
+            Path scratch = SparkScratch.root(spark);
             LocalSparkSubmitter local = new LocalSparkSubmitter(classpath, spark.master(), spark.driverMemory(), spark.javaOptions(), spark.conf(),
                     database, version == null ? "dev" : version, cds, scratch);
             local.sweepScratch();
             return local;
         }
         Path home = spark.sparkHome() == null ? install.resolve("spark-jobs/target/spark-home") : Path.of(spark.sparkHome());
-        return new ClusterSparkSubmitter(classpath, home.toAbsolutePath(), spark, database, version == null ? "dev" : version);
+        ClusterSparkSubmitter cluster = new ClusterSparkSubmitter(classpath, home.toAbsolutePath(), spark, database, version == null ? "dev" : version);
+        cluster.sweepScratch();
+        return cluster;
     }
 }

@@ -21,7 +21,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The scratch folders of local Spark JVMs. Spark keeps its block manager's files (shuffle output, spilled and cached
+ * The scratch folders of local Spark JVMs, and of the drivers a cluster master runs on this host in client mode
+ * ({@link ClusterSparkSubmitter}, which claims them for the orchestrator's own process). Spark keeps its block manager's files (shuffle output, spilled and cached
  * blocks) under {@code spark.local.dir}, {@code /tmp} by default, and deletes them in its shutdown hooks, so a JVM that
  * is killed (SIGKILL after a timeout or a shutdown's wait, or halting because its orchestrator is gone) leaves them
  * behind, gigabytes after a large night, readable by whoever the umask lets. Here each application gets a folder of its
@@ -49,6 +50,11 @@ final class SparkScratch {
     static Path defaultRoot() {
         String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
         return Path.of(System.getProperty("java.io.tmpdir"), "nightshift-spark-" + user);
+    }
+
+    /** The root {@code nightshift.spark.scratch-dir} names, or {@link #defaultRoot()}. */
+    static Path root(dev.nightshift.config.NightshiftProperties.Spark settings) {
+        return settings.scratchDir() == null || settings.scratchDir().isBlank() ? defaultRoot() : Path.of(settings.scratchDir());
     }
 
     Path root() {

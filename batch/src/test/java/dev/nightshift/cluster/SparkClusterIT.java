@@ -65,6 +65,8 @@ class SparkClusterIT {
     static final LocalDate D2 = D1.plusDays(3);
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path CLUSTER_DIR = HOME.resolve("spark-cluster");
+    /** The client-mode drivers' scratch folders ({@code nightshift.spark.scratch-dir}). */
+    static final Path SCRATCH = HOME.resolve("driver-scratch");
     static final int MASTER_PORT = freePort();
     static final int UI_PORT = freePort();
     /** Which submitter the nights go to: the cluster one (default) or local mode, for the reference results. */
@@ -95,6 +97,7 @@ class SparkClusterIT {
         registry.add("nightshift.spark.master", () -> "spark://127.0.0.1:" + MASTER_PORT);
         registry.add("nightshift.spark.spark-home", () -> ROOT.resolve("spark-jobs/target/spark-home").toString());
         registry.add("nightshift.spark.executor-memory", () -> "700m");
+        registry.add("nightshift.spark.scratch-dir", SCRATCH::toString);
         registry.add("nightshift.spark.conf.spark.executor.extraJavaOptions", () -> SMALL_DATA_JVM.replace(',', ' '));
         registry.add("nightshift.spark.conf.spark.sql.shuffle.partitions", () -> "4");
     }
@@ -187,6 +190,7 @@ class SparkClusterIT {
             local = false;
         }
         assertThat(localSubmissions.get()).as("the data and the reference night ran in local mode").isEqualTo(2);
+        assertThat(SCRATCH).as("the cluster drivers' scratch folders, each deleted when its application ended").isEmptyDirectory();
         assertThat(registry.list(PIPELINE)).hasSize(1);
 
         Map<String, double[]> localScores = scores();
@@ -216,6 +220,10 @@ class SparkClusterIT {
             Thread.sleep(200);
         }
         assertThat(night.isDone()).as("the night ended before the worker could be killed").isFalse();
+        // the night's driver (client mode, on this host) keeps its block manager's files in its own scratch folder
+        try (var blockManagers = Files.find(SCRATCH, 2, (p, a) -> p.getFileName().toString().startsWith("blockmgr-"))) {
+            assertThat(blockManagers.count()).as("the driver's block manager folder under " + SCRATCH).isPositive();
+        }
         Thread.sleep(6000);
         long worker = Long.parseLong(Files.readString(CLUSTER_DIR.resolve("worker-1.pid")).strip());
         ProcessHandle.of(worker).orElseThrow().destroyForcibly();
