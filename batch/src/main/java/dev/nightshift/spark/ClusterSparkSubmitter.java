@@ -73,14 +73,7 @@ public final class ClusterSparkSubmitter implements ManagedSparkSubmitter {
             return;
         }
         scratch.prepare();
-        SparkScratch.Sweep sweep = scratch.sweep();
-        if (sweep.removed() > 0) {
-            log.info("removed {} scratch folder(s) of Spark drivers that are gone ({} MB) from {}", sweep.removed(),
-                    sweep.bytes() / (1024 * 1024), scratch.root());
-        }
-        for (String failure : sweep.failures()) {
-            log.warn("scratch folder not removed, the next submission or start tries again: {}", failure);
-        }
+        scratch.sweepAndLog();
     }
 
     @Override
@@ -107,11 +100,7 @@ public final class ClusterSparkSubmitter implements ManagedSparkSubmitter {
                     + sparkHome.resolve("bin/spark-submit") + ": " + e.getMessage());
         } finally {
             if (folder != null) {
-                try {
-                    SparkScratch.delete(folder);
-                } catch (IOException e) {
-                    log.warn("scratch folder {} of {} not deleted, the next sweep removes it: {}", folder, app.name(), e.toString());
-                }
+                SparkScratch.discard(folder, app.name());
             }
         }
     }

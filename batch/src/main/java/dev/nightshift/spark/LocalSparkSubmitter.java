@@ -88,7 +88,7 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
         }
         classpath.verified();
         // also here, not only at start: a long-lived `serve` outlives the children of an instance that died beside it
-        sweep();
+        scratch.sweepAndLog();
         Path folder;
         try {
             folder = scratch.create(app.name());
@@ -116,7 +116,7 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
             process = pb.start();
         } catch (IOException e) {
             cds.finish(sharing, false, false);
-            deleteScratch(app, folder);
+            SparkScratch.discard(folder, app.name());
             throw new SparkJobFailedException(app.name(), null, false, "cannot start the Spark JVM for " + app.name() + ": " + e.getMessage());
         }
         try {
@@ -125,7 +125,7 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
             // unclaimed, a sweep would take the folder from under the JVM after SparkScratch.UNCLAIMED
             kill(process);
             cds.finish(sharing, false, false);
-            deleteScratch(app, folder);
+            SparkScratch.discard(folder, app.name());
             throw new SparkJobFailedException(app.name(), null, false, "cannot claim the scratch folder " + folder + " of " + app.name()
                     + "; its Spark JVM was killed: " + e);
         }
@@ -167,16 +167,7 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
         } finally {
             live.remove(process);
             cds.finish(sharing, succeeded, unexplained);
-            deleteScratch(app, folder);
-        }
-    }
-
-    /** Deletes the scratch folder of a run whose JVM has exited; one it cannot delete is left to the next sweep. */
-    private static void deleteScratch(SparkApplication app, Path folder) {
-        try {
-            SparkScratch.delete(folder);
-        } catch (IOException e) {
-            log.warn("scratch folder {} of {} not deleted, the next sweep removes it: {}", folder, app.name(), e.toString());
+            SparkScratch.discard(folder, app.name());
         }
     }
 
@@ -187,19 +178,7 @@ public final class LocalSparkSubmitter implements ManagedSparkSubmitter {
      */
     public int sweepScratch() {
         scratch.prepare();
-        return sweep();
-    }
-
-    private int sweep() {
-        SparkScratch.Sweep sweep = scratch.sweep();
-        if (sweep.removed() > 0) {
-            log.info("removed {} scratch folder(s) of Spark JVMs that are gone ({} MB) from {}", sweep.removed(),
-                    sweep.bytes() / (1024 * 1024), scratch.root());
-        }
-        for (String failure : sweep.failures()) {
-            log.warn("scratch folder not removed, the next submission or start tries again: {}", failure);
-        }
-        return sweep.removed();
+        return scratch.sweepAndLog();
     }
 
     /** Accepts submissions again after {@link #stopAll} (a stopped context that is started again). */

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The scratch folders of local Spark JVMs, and of the drivers a cluster master runs on this host in client mode
@@ -36,6 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #UNCLAIMED}. Several orchestrators (and users' runs of the CLI) may share a root: each keeps what is alive.
  */
 final class SparkScratch {
+    private static final Logger log = LoggerFactory.getLogger(SparkScratch.class);
     static final String OWNER = "owner";
     /** A folder left unclaimed this long was made by a launch that never started its JVM. */
     static final Duration UNCLAIMED = Duration.ofMinutes(10);
@@ -124,8 +127,30 @@ final class SparkScratch {
         return bytes.get();
     }
 
+    /** Deletes the folder of a run whose JVM has exited; one it cannot delete is left to the next sweep, with a warning. */
+    static void discard(Path folder, String appName) {
+        try {
+            delete(folder);
+        } catch (IOException e) {
+            log.warn("scratch folder {} of {} not deleted, the next sweep removes it: {}", folder, appName, e.toString());
+        }
+    }
+
     /** What a {@link #sweep} removed, and what it could not remove (folder and reason). */
     record Sweep(int removed, long bytes, List<String> failures) {
+    }
+
+    /** {@link #sweep()}, logging what it removed and what it could not; returns how many folders it removed. */
+    int sweepAndLog() {
+        Sweep sweep = sweep();
+        if (sweep.removed() > 0) {
+            log.info("removed {} scratch folder(s) of Spark JVMs that are gone ({} MB) from {}", sweep.removed(),
+                    sweep.bytes() / (1024 * 1024), root);
+        }
+        for (String failure : sweep.failures()) {
+            log.warn("scratch folder not removed, the next submission or start tries again: {}", failure);
+        }
+        return sweep.removed();
     }
 
     /** Deletes the folders of JVMs that are gone; keeps those of live JVMs and of launches in progress. */
