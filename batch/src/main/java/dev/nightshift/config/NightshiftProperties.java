@@ -103,8 +103,8 @@ public record NightshiftProperties(
      * executor resources, {@code jars} (added to the Delta and JDBC jars the jobs need) and {@code conf};
      * {@code pipelines.NAME.conf} and {@code .jars} add to them for one pipeline's applications.
      * {@code classDataSharing}: where local Spark JVMs keep their class-data sharing archives (default
-     * {@code HOME/cds}; {@code off} turns them off). {@code scratchDir}: the root of local Spark JVMs' scratch folders,
-     * one per application run, deleted when it ends (default {@code <java.io.tmpdir>/nightshift-spark-<user>}).
+     * {@code HOME/cds}; {@code off} turns them off). {@code scratchDir}: the root of the scratch folders of the Spark JVMs
+     * on this host (local masters, client-mode drivers), one per application run, deleted when it ends (default {@code <java.io.tmpdir>/nightshift-spark-<user>}).
      */
     public record Spark(
             @DefaultValue("local[2]") @NotBlank String master,

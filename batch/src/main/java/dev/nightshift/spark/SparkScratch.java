@@ -122,7 +122,7 @@ final class SparkScratch {
                 }
             });
         } catch (NoSuchFileException e) {
-            return bytes.get();
+            // already gone
         }
         return bytes.get();
     }
